@@ -1,0 +1,37 @@
+// The schemac subcommands, independent of argument parsing (cli/main.cpp owns CLI11).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace schemac::cli {
+
+/// Exit codes shared by every command (docs/cli.md).
+enum ExitCode : int {
+  kExitOk = 0,         // success, with or without changes
+  kExitNotClean = 1,   // --exit-code and changes found (later: findings over threshold, apply refused)
+  kExitInvalid = 2,    // invalid input or usage
+  kExitEnvironment = 3,  // database or environment failure
+};
+
+enum class OutputFormat { Sql, Json };
+
+struct DiffOptions {
+  std::vector<std::string> from;  // files/directories, or one database DSN
+  std::vector<std::string> to;
+  std::string output;             // empty: stdout
+  std::string rollback_output;    // empty: rollback shown as comments in SQL output
+  OutputFormat format = OutputFormat::Sql;
+  bool exit_code = false;
+  bool owners = false;
+};
+
+/// True when a source argument names a database rather than a path: it starts with
+/// postgres:// or postgresql://, or contains '='.
+bool IsDatabaseSpec(const std::string& spec);
+
+/// `schemac diff FROM TO`. Returns the process exit code; writes SQL/JSON to stdout or files and
+/// diagnostics to stderr.
+int RunDiff(const DiffOptions& options);
+
+}  // namespace schemac::cli

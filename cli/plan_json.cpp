@@ -1,0 +1,65 @@
+#include "cli/plan_json.h"
+
+#include <nlohmann/json.hpp>
+
+namespace schemac::cli {
+
+namespace {
+
+using nlohmann::ordered_json;
+
+ordered_json StepJson(const emit::Step& step) {
+  ordered_json j;
+  j["object"] = {{"kind", ir::ObjectKindName(step.object.kind)},
+                 {"schema", step.object.schema},
+                 {"name", step.object.name},
+                 {"sub", step.object.sub},
+                 {"display", ir::DisplayName(step.object)}};
+  j["change"] = step.change;
+  j["sql"] = step.sql;
+  j["rollback_sql"] = step.rollback_sql;
+  j["data_loss"] = step.data_loss;
+  j["rollback_data_loss"] = step.rollback_data_loss;
+  j["reason"] = step.reason;
+  j["findings"] = step.findings;
+  return j;
+}
+
+ordered_json SegmentsJson(const emit::Plan& plan) {
+  ordered_json segments = ordered_json::array();
+  for (const emit::Segment& segment : plan.segments) {
+    ordered_json s;
+    s["transactional"] = segment.transactional;
+    s["reason"] = segment.reason;
+    s["steps"] = ordered_json::array();
+    for (const emit::Step& step : segment.steps) s["steps"].push_back(StepJson(step));
+    segments.push_back(std::move(s));
+  }
+  return segments;
+}
+
+ordered_json Summary(const emit::Plan& plan) {
+  std::size_t steps = 0, data_loss = 0;
+  for (const emit::Segment& segment : plan.segments) {
+    for (const emit::Step& step : segment.steps) {
+      ++steps;
+      if (step.data_loss) ++data_loss;
+    }
+  }
+  return {{"steps", steps}, {"segments", plan.segments.size()}, {"data_loss_steps", data_loss}};
+}
+
+}  // namespace
+
+std::string RenderPlanJson(const emit::PlanPair& plans, const PlanSide& source, const PlanSide& target) {
+  ordered_json j;
+  j["format"] = "schemac.plan/1";
+  j["source"] = {{"spec", source.spec}, {"fingerprint", source.fingerprint}};
+  j["target"] = {{"spec", target.spec}, {"fingerprint", target.fingerprint}};
+  j["summary"] = Summary(plans.forward);
+  j["segments"] = SegmentsJson(plans.forward);
+  j["rollback"] = {{"summary", Summary(plans.rollback)}, {"segments", SegmentsJson(plans.rollback)}};
+  return j.dump(2) + "\n";
+}
+
+}  // namespace schemac::cli

@@ -1,0 +1,19 @@
+// A stable fingerprint of a schema state, recorded in JSON plans so that a plan can later be
+// checked against the live database it was made for.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "compiler/ir/schema.h"
+
+namespace schemac::ir {
+
+/// Hex SHA-256 of `data`.
+std::string Sha256Hex(std::string_view data);
+
+/// "sha256:<hex>" of DebugPrint(db): equal states have equal fingerprints, and every IR field
+/// that DebugPrint shows takes part.
+std::string Fingerprint(const Database& db);
+
+}  // namespace schemac::ir

@@ -1,0 +1,63 @@
+// The plan: ordered, segmented DDL with its rollback. This header is the contract between the
+// planner (diff/ + emit/) and its users (cli/, later apply/ and lint/).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "compiler/ir/schema.h"
+#include "compiler/ir/source.h"
+
+namespace schemac::emit {
+
+/// One change to one object, as one or more SQL statements.
+struct Step {
+  ir::ObjectId object;            // the object changed (for a column: kind Column, sub = column)
+  std::string change;             // stable snake_case change kind: "create_table", "add_column", ...
+  std::vector<std::string> sql;   // statements, each ending in ';'
+  std::vector<std::string> rollback_sql;  // statements undoing this step (its inverse)
+  bool data_loss = false;         // running `sql` destroys data (DROP TABLE/COLUMN, ...)
+  bool rollback_data_loss = false;  // `rollback_sql` cannot restore the data `sql` destroys
+  std::string reason;             // why this step has this shape ("type swap: enum value removed"), may be empty
+  std::vector<std::string> findings;  // filled by the risk classifier (a later issue); empty for now
+};
+
+/// Steps that run together: in one transaction, or (transactional == false) each alone outside
+/// any transaction block because PostgreSQL forbids one.
+struct Segment {
+  bool transactional = true;
+  std::string reason;             // why a segment boundary is here (e.g. "new enum values must be committed before use")
+  std::vector<Step> steps;
+};
+
+struct Plan {
+  std::vector<Segment> segments;
+  bool empty() const {
+    for (const Segment& s : segments) {
+      if (!s.steps.empty()) return false;
+    }
+    return true;
+  }
+};
+
+/// A forward plan (from -> to) and its rollback (to -> from).
+struct PlanPair {
+  Plan forward;
+  Plan rollback;
+};
+
+struct PlanOptions {
+  bool owners = false;  // compare and apply OWNER TO
+};
+
+/// Plans `from` -> `to` and `to` -> `from`. Problems (an unrepairable dependency cycle, a change
+/// with no plan) are reported to `diags` as errors naming the objects.
+PlanPair BuildPlans(const ir::Database& from, const ir::Database& to, const PlanOptions& options,
+                    ir::Diagnostics& diags);
+
+/// The plan as a psql-runnable script: each transactional segment wrapped in BEGIN; ... COMMIT;,
+/// each step preceded by a `-- <change> <object>` comment (and its data-loss mark), statements
+/// each on their own line(s). An empty plan renders as the empty string.
+std::string RenderSql(const Plan& plan);
+
+}  // namespace schemac::emit
