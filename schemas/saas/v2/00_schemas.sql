@@ -1,0 +1,10 @@
+-- Schemas of the Tasklane multi-tenant SaaS application (release 2).
+-- `public` holds the product itself, `billing` everything money, `audit` the append-only trail.
+CREATE SCHEMA billing;
+COMMENT ON SCHEMA billing IS 'Plans, subscriptions, invoices and payments';
+
+CREATE SCHEMA audit;
+COMMENT ON SCHEMA audit IS 'Append-only audit trail; rows are kept for seven years';
+
+CREATE SCHEMA integrations;
+COMMENT ON SCHEMA integrations IS 'Connections to third-party tools (new in release 2)';
