@@ -8,6 +8,8 @@
 
 #include "cli/atomic_file.h"
 #include "cli/plan_json.h"
+#include "compiler/canon/server_canonicalize.h"
+#include "compiler/catalog/introspect.h"
 #include "compiler/ir/fingerprint.h"
 #include "compiler/sql/canonicalize.h"
 #include "compiler/sql/compile.h"
@@ -20,13 +22,12 @@ bool IsDatabaseSpec(const std::string& spec) {
          spec.find('=') != std::string::npos;
 }
 
-namespace {
-
-/// A DSN or URI without its password, for messages and plan metadata.
 std::string RedactDsn(const std::string& spec) {
   std::string out = std::regex_replace(spec, std::regex(R"((password\s*=\s*)('([^'\\]|\\.)*'|\S+))"), "$1***");
   return std::regex_replace(out, std::regex(R"(^(postgres(ql)?://[^:/@]*):[^@/]*@)"), "$1:***@");
 }
+
+namespace {
 
 std::string JoinSpecs(const std::vector<std::string>& specs) {
   std::string out;
@@ -34,28 +35,67 @@ std::string JoinSpecs(const std::vector<std::string>& specs) {
   return out;
 }
 
-struct LoadedSide {
+bool IsDatabaseSide(const std::vector<std::string>& specs) {
+  return specs.size() == 1 && IsDatabaseSpec(specs.front());
+}
+
+/// One side of a diff: a state, and whether it was read from a database.
+struct Side {
   ir::Database db;
   bool from_database = false;
+  std::vector<std::string> search_path;  // the database's, when from_database
 };
 
-/// Loads one side of a diff. Returns false (with diagnostics) when it cannot.
-bool LoadSide(const std::vector<std::string>& specs, const char* which, ir::SourceManager& sources,
-              ir::Diagnostics& diags, LoadedSide& out, int& exit_code) {
-  bool any_db = false;
-  for (const std::string& s : specs) any_db = any_db || IsDatabaseSpec(s);
-  if (any_db) {
-    diags.Report(ir::diag::kUnsupported,
-                 fmt::format("not yet supported: a database as the {} side ({})", which, JoinSpecs(specs)));
-    exit_code = kExitInvalid;
-    return false;
-  }
-  out.db = sql::CompilePaths(specs, sql::CompileOptions{}, sources, diags);
-  return true;
+bool InScope(const std::string& schema, const DiffOptions& options) {
+  if (schema == "schemac") return false;  // reserved for apply history; never managed
+  bool included = options.include_schemas.empty();
+  for (const std::string& p : options.include_schemas) included = included || catalog::SchemaPatternMatches(p, schema);
+  for (const std::string& p : options.exclude_schemas) included = included && !catalog::SchemaPatternMatches(p, schema);
+  return included;
+}
+
+/// Narrows a compiled desired state to the managed scope, as introspection narrows the database.
+void ApplyScope(ir::Database& db, const DiffOptions& options) {
+  std::erase_if(db.schemas, [&](const auto& kv) { return !InScope(kv.first, options); });
+  std::erase_if(db.enums, [&](const auto& kv) { return !InScope(kv.first.schema, options); });
+  std::erase_if(db.sequences, [&](const auto& kv) { return !InScope(kv.first.schema, options); });
+  std::erase_if(db.tables, [&](const auto& kv) { return !InScope(kv.first.schema, options); });
+}
+
+Side LoadDatabase(const std::string& dsn, const DiffOptions& options, ir::Diagnostics& diags) {
+  catalog::IntrospectStats stats;
+  catalog::IntrospectOptions iopts;
+  iopts.include_schemas = options.include_schemas;
+  iopts.exclude_schemas = options.exclude_schemas;
+  iopts.lock_timeout = options.lock_timeout;
+  iopts.stats = &stats;
+  Side side;
+  side.from_database = true;
+  side.db = catalog::Introspect(dsn, iopts, diags);
+  side.search_path = stats.search_path;
+  if (!diags.HasErrors()) canon::NormalizeCatalogExpressions(side.db, diags);
+  return side;
+}
+
+Side LoadFiles(const std::vector<std::string>& paths, const std::vector<std::string>& search_path,
+               const DiffOptions& options, ir::SourceManager& sources, ir::Diagnostics& diags) {
+  sql::CompileOptions copts;
+  if (!search_path.empty()) copts.default_search_path = search_path;
+  Side side;
+  side.db = sql::CompilePaths(paths, copts, sources, diags);
+  ApplyScope(side.db, options);
+  return side;
 }
 
 void PrintDiagnostics(const ir::Diagnostics& diags, const ir::SourceManager& sources) {
   for (const ir::Diagnostic& d : diags.items()) std::cerr << ir::FormatDiagnostic(d, &sources) << "\n";
+}
+
+bool HasCatalogError(const ir::Diagnostics& diags) {
+  for (const ir::Diagnostic& d : diags.items()) {
+    if (d.severity == ir::Severity::Error && d.id == ir::diag::kCatalog) return true;
+  }
+  return false;
 }
 
 std::string CommentBlock(const std::string& sql) {
@@ -78,7 +118,8 @@ std::size_t StepCount(const emit::Plan& plan) {
 }
 
 std::string SqlOutput(const emit::PlanPair& plans, const DiffOptions& options) {
-  std::string out = fmt::format("-- schemac diff: {} -> {}\n", JoinSpecs(options.from), JoinSpecs(options.to));
+  std::string out =
+      fmt::format("-- schemac {}: {} -> {}\n", options.command, JoinSpecs(options.from), JoinSpecs(options.to));
   if (plans.forward.empty()) return out + "-- no changes\n";
   out += fmt::format("-- {} step(s) in {} segment(s)\n", StepCount(plans.forward), plans.forward.segments.size());
   out += emit::RenderSql(plans.forward);
@@ -107,20 +148,56 @@ bool WriteOutput(const std::string& path, const std::string& content) {
 int RunDiff(const DiffOptions& options) {
   ir::SourceManager sources;
   ir::Diagnostics diags;
-  int exit_code = kExitOk;
-  LoadedSide from, to;
-  bool ok = LoadSide(options.from, "source", sources, diags, from, exit_code);
-  ok = LoadSide(options.to, "target", sources, diags, to, exit_code) && ok;
-  if (!ok || diags.HasErrors()) {
+  bool from_db = IsDatabaseSide(options.from), to_db = IsDatabaseSide(options.to);
+  for (const auto* specs : {&options.from, &options.to}) {
+    if (specs->size() > 1) {
+      for (const std::string& s : *specs) {
+        if (IsDatabaseSpec(s)) {
+          diags.Report(ir::diag::kInvalid,
+                       fmt::format("a database ({}) cannot be combined with other sources on one side", RedactDsn(s)));
+        }
+      }
+    }
+  }
+  if (diags.HasErrors()) {
     PrintDiagnostics(diags, sources);
-    return exit_code != kExitOk ? exit_code : kExitInvalid;
+    return kExitInvalid;
   }
 
-  // Fingerprints describe the states as compiled, before pairwise canonicalization.
+  // Databases first: their search_path resolves unqualified names in the files of the other side.
+  Side from, to;
+  if (from_db) from = LoadDatabase(options.from.front(), options, diags);
+  if (to_db) to = LoadDatabase(options.to.front(), options, diags);
+  if (HasCatalogError(diags)) {
+    PrintDiagnostics(diags, sources);
+    return kExitEnvironment;
+  }
+  std::vector<std::string> search_path = from_db ? from.search_path : to_db ? to.search_path : std::vector<std::string>{};
+  if (!from_db) from = LoadFiles(options.from, search_path, options, sources, diags);
+  if (!to_db) to = LoadFiles(options.to, search_path, options, sources, diags);
+  if (diags.HasErrors()) {
+    PrintDiagnostics(diags, sources);
+    return kExitInvalid;
+  }
+
+  // Fingerprints describe the states as loaded, before pairwise canonicalization, so that a
+  // database's fingerprint can be recomputed later from the database alone.
   PlanSide source{JoinSpecs(options.from), ir::Fingerprint(from.db)};
   PlanSide target{JoinSpecs(options.to), ir::Fingerprint(to.db)};
 
-  sql::CanonicalizeOfflinePair(from.db, to.db, diags);
+  if (from.from_database != to.from_database && !options.offline) {
+    Side& database = from.from_database ? from : to;
+    Side& files = from.from_database ? to : from;
+    canon::ServerCanonOptions copts{.dev_db = options.dev_db, .lock_timeout = options.lock_timeout};
+    canon::CanonicalizeWithServer(database.db, files.db, copts, diags);
+    if (diags.HasErrors()) {
+      PrintDiagnostics(diags, sources);
+      return HasCatalogError(diags) ? kExitEnvironment : kExitInvalid;
+    }
+  } else if (!from.from_database || !to.from_database) {
+    sql::CanonicalizeOfflinePair(from.db, to.db, diags);
+  }
+
   emit::PlanPair plans = emit::BuildPlans(from.db, to.db, emit::PlanOptions{.owners = options.owners}, diags);
   PrintDiagnostics(diags, sources);
   if (diags.HasErrors()) return kExitInvalid;

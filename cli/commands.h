@@ -24,13 +24,22 @@ struct DiffOptions {
   OutputFormat format = OutputFormat::Sql;
   bool exit_code = false;
   bool owners = false;
+  bool offline = false;           // never ask a server to canonicalize expressions
+  std::string dev_db;             // scratch database for canonicalization; empty: embedded cluster
+  std::vector<std::string> include_schemas;  // glob patterns; empty: every non-system schema
+  std::vector<std::string> exclude_schemas;
+  std::string lock_timeout = "2s";  // set before the first query of every session
+  std::string command = "diff";     // shown in the plan header: "diff" or "plan"
 };
 
 /// True when a source argument names a database rather than a path: it starts with
 /// postgres:// or postgresql://, or contains '='.
 bool IsDatabaseSpec(const std::string& spec);
 
-/// `schemac diff FROM TO`. Returns the process exit code; writes SQL/JSON to stdout or files and
+/// Removes the password from a DSN or URI, for messages and plan metadata.
+std::string RedactDsn(const std::string& spec);
+
+/// `schemac diff FROM TO` (and `schemac plan --db DSN PATH...`, which is diff DSN PATH...). Returns the process exit code; writes SQL/JSON to stdout or files and
 /// diagnostics to stderr.
 int RunDiff(const DiffOptions& options);
 

@@ -5,23 +5,47 @@
 
 #include "cli/commands.h"
 
+namespace {
+
+using namespace schemac::cli;
+
+/// Options shared by `diff` and `plan`.
+void AddPlanningOptions(CLI::App* cmd, DiffOptions& o, std::string& format) {
+  cmd->add_option("-o,--output", o.output, "write the plan to FILE (atomically) instead of stdout");
+  cmd->add_option("--rollback-output", o.rollback_output,
+                  "write the rollback script to FILE (always SQL; empty when there are no changes)");
+  cmd->add_option("--format", format, "output format: sql (default) or json")->check(CLI::IsMember({"sql", "json"}));
+  cmd->add_flag("--exit-code", o.exit_code, "exit 1 when there are changes");
+  cmd->add_flag("--owners", o.owners, "compare and apply object owners (OWNER TO)");
+  cmd->add_flag("--offline", o.offline, "never use a scratch database to canonicalize expressions");
+  cmd->add_option("--dev-db", o.dev_db, "an empty scratch database for canonicalization (default: an embedded one)");
+  cmd->add_option("--include-schema", o.include_schemas, "manage only schemas matching PATTERN (repeatable)");
+  cmd->add_option("--exclude-schema", o.exclude_schemas, "do not manage schemas matching PATTERN (repeatable)");
+  cmd->add_option("--lock-timeout", o.lock_timeout, "lock_timeout of every database session (default 2s)");
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
-  using namespace schemac::cli;
   CLI::App app{"schemac: a declarative schema-as-code compiler for PostgreSQL"};
   app.set_version_flag("--version", "schemac 0.1.0");
   app.require_subcommand(1);
 
   DiffOptions diff;
-  std::string format = "sql";
+  std::string diff_format = "sql";
   CLI::App* diff_cmd = app.add_subcommand("diff", "plan the migration from one schema state to another");
-  diff_cmd->add_option("from", diff.from, "source: a .sql file or directory")->required()->expected(1);
-  diff_cmd->add_option("to", diff.to, "target: a .sql file or directory")->required()->expected(1);
-  diff_cmd->add_option("-o,--output", diff.output, "write the plan to FILE (atomically) instead of stdout");
-  diff_cmd->add_option("--rollback-output", diff.rollback_output,
-                       "write the rollback script to FILE (always SQL; empty when there are no changes)");
-  diff_cmd->add_option("--format", format, "output format")->check(CLI::IsMember({"sql", "json"}));
-  diff_cmd->add_flag("--exit-code", diff.exit_code, "exit 1 when there are changes");
-  diff_cmd->add_flag("--owners", diff.owners, "compare and apply object owners (OWNER TO)");
+  std::string diff_from, diff_to;
+  diff_cmd->add_option("from", diff_from, "source: a .sql file or directory, or a database DSN")->required();
+  diff_cmd->add_option("to", diff_to, "target: a .sql file or directory, or a database DSN")->required();
+  AddPlanningOptions(diff_cmd, diff, diff_format);
+
+  DiffOptions plan;
+  std::string plan_format = "sql";
+  std::string plan_db;
+  CLI::App* plan_cmd = app.add_subcommand("plan", "plan the migration from a live database to desired-state files");
+  plan_cmd->add_option("--db", plan_db, "the database to migrate (DSN or postgresql:// URI)")->required();
+  plan_cmd->add_option("paths", plan.to, "desired-state .sql files or directories")->required();
+  AddPlanningOptions(plan_cmd, plan, plan_format);
 
   try {
     app.parse(argc, argv);
@@ -38,8 +62,21 @@ int main(int argc, char** argv) {
 
   try {
     if (diff_cmd->parsed()) {
-      diff.format = format == "json" ? OutputFormat::Json : OutputFormat::Sql;
+      diff.format = diff_format == "json" ? OutputFormat::Json : OutputFormat::Sql;
+      diff.from = {diff_from};
+      diff.to = {diff_to};
       return RunDiff(diff);
+    }
+    if (plan_cmd->parsed()) {
+      plan.format = plan_format == "json" ? OutputFormat::Json : OutputFormat::Sql;
+      plan.command = "plan";
+      plan.from = {plan_db};
+      if (!IsDatabaseSpec(plan_db)) {
+        std::cerr << "schemac: error: --db must be a DSN (key=value ...) or a postgres:// URI, not \"" << plan_db
+                  << "\" [compile.invalid]\n";
+        return kExitInvalid;
+      }
+      return RunDiff(plan);
     }
   } catch (const std::exception& e) {
     std::cerr << "schemac: error: " << e.what() << "\n";

@@ -19,7 +19,9 @@ ordered_json StepJson(const emit::Step& step) {
   j["sql"] = step.sql;
   j["rollback_sql"] = step.rollback_sql;
   j["data_loss"] = step.data_loss;
+  j["data_loss_reason"] = step.data_loss_reason;
   j["rollback_data_loss"] = step.rollback_data_loss;
+  j["rollback_data_loss_reason"] = step.rollback_data_loss_reason;
   j["reason"] = step.reason;
   j["findings"] = step.findings;
   return j;

@@ -17,9 +17,13 @@ struct Step {
   std::vector<std::string> sql;   // statements, each ending in ';'
   std::vector<std::string> rollback_sql;  // statements undoing this step (its inverse)
   bool data_loss = false;         // running `sql` destroys data (DROP TABLE/COLUMN, ...)
-  bool rollback_data_loss = false;  // `rollback_sql` cannot restore the data `sql` destroys
+  /// Data that cannot come back: on a destroying step, its `rollback_sql` restores structure
+  /// only; on a step of a rollback plan, it re-creates what the forward plan destroyed, empty.
+  bool rollback_data_loss = false;
   std::string reason;             // why this step has this shape ("type swap: enum value removed"), may be empty
   std::vector<std::string> findings;  // filled by the risk classifier (a later issue); empty for now
+  std::string data_loss_reason;           // what `sql` destroys, when data_loss
+  std::string rollback_data_loss_reason;  // what `rollback_sql` cannot restore, when rollback_data_loss
 };
 
 /// Steps that run together: in one transaction, or (transactional == false) each alone outside
@@ -54,6 +58,10 @@ struct PlanOptions {
 /// with no plan) are reported to `diags` as errors naming the objects.
 PlanPair BuildPlans(const ir::Database& from, const ir::Database& to, const PlanOptions& options,
                     ir::Diagnostics& diags);
+
+/// Plans `from` -> `to` only (BuildPlans runs this both ways).
+Plan BuildPlan(const ir::Database& from, const ir::Database& to, const PlanOptions& options,
+               ir::Diagnostics& diags);
 
 /// The plan as a psql-runnable script: each transactional segment wrapped in BEGIN; ... COMMIT;,
 /// each step preceded by a `-- <change> <object>` comment (and its data-loss mark), statements

@@ -75,8 +75,9 @@ enum class IdentityKind { Always, ByDefault };
 /// GENERATED { ALWAYS | BY DEFAULT } AS IDENTITY, with its implicit sequence.
 struct Identity {
   IdentityKind kind = IdentityKind::ByDefault;
-  /// Name of the implicit sequence, in the table's schema. Default chosen as PostgreSQL
-  /// does: "<table>_<column>_seq", truncated to 63 bytes.
+  /// Name of the implicit sequence, in the table's schema. Default chosen as PostgreSQL's
+  /// ChooseRelationName does: "<table>_<column>_seq", shortening the table and column parts
+  /// (not the suffix) to fit 63 bytes, with a number appended when the name is taken.
   std::string sequence_name;
   SequenceOptions options;  // data_type follows the column type
   friend bool operator==(const Identity&, const Identity&) = default;

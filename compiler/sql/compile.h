@@ -10,6 +10,10 @@
 
 namespace schemac::sql {
 
+/// The comment PostgreSQL's template database gives the `public` schema. Every compiled state
+/// starts with `public` carrying it, as every fresh database does.
+inline constexpr const char* kPublicSchemaComment = "standard public schema";
+
 struct CompileOptions {
   /// Where unqualified names resolve when a file sets no search_path (the target database's
   /// search_path when one is at hand; else just "public").

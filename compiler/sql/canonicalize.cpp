@@ -1,0 +1,129 @@
+#include "compiler/sql/canonicalize.h"
+
+#include <fmt/format.h>
+
+#include "compiler/sql/normalize.h"
+#include "compiler/sql/pg_tree.h"
+#include "compiler/sql/types.h"
+
+namespace schemac::sql {
+
+namespace {
+
+// The text with the undecidable differences erased (only used to compare, never stored).
+std::string Loose(const std::string& text) {
+  ParsedText p = Parse("SELECT " + text);
+  if (!p.tree || p.tree->n_stmts != 1) return text;
+  PgQuery__Node* expr = p.tree->stmts[0]->stmt->select_stmt->target_list[0]->res_target->val;
+  Arena& arena = *p.arena;
+  WalkNodes(expr, [&](PgQuery__Node* n) {
+    for (;;) {
+      if (n->node_case == PG_QUERY__NODE__NODE_TYPE_CAST) {
+        PgQuery__Node* arg = n->type_cast->arg;
+        const PgQuery__TypeName* tn = n->type_cast->type_name;
+        std::string type = tn->n_names ? StrVal(tn->names[tn->n_names - 1]) : "";
+        bool literal = arg->node_case == PG_QUERY__NODE__NODE_A_CONST;
+        bool column_text = arg->node_case == PG_QUERY__NODE__NODE_COLUMN_REF && type == "text";
+        if ((literal && type != "regclass") || column_text) {
+          *n = *arg;
+          continue;
+        }
+      }
+      // PostgreSQL stores a negative constant as a string literal with a cast ('-1'::integer);
+      // once the cast is gone, compare the literal as the number it spells.
+      if (n->node_case == PG_QUERY__NODE__NODE_A_CONST && n->a_const->val_case == PG_QUERY__A__CONST__VAL_SVAL) {
+        std::string v = n->a_const->sval->sval;
+        std::size_t digits = v.find_first_not_of("0123456789", v.size() && v[0] == '-' ? 1 : 0);
+        bool integer = digits == std::string::npos && v.size() > (v[0] == '-' ? 1u : 0u) && v.size() < 10;
+        if (integer) {
+          PgQuery__Integer i = PG_QUERY__INTEGER__INIT;
+          i.ival = std::stoi(v);
+          n->a_const->val_case = PG_QUERY__A__CONST__VAL_IVAL;
+          n->a_const->ival = arena.New(i);
+        }
+      }
+      if (n->node_case == PG_QUERY__NODE__NODE_FUNC_CALL && n->func_call->n_args == 0) {
+        std::vector<std::string> fname = StrList(n->func_call->funcname, n->func_call->n_funcname);
+        if (!fname.empty() && fname.back() == "now") {
+          PgQuery__SQLValueFunction f = PG_QUERY__SQLVALUE_FUNCTION__INIT;
+          f.op = PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_TIMESTAMP;
+          f.typmod = -1;
+          f.location = -1;
+          n->node_case = PG_QUERY__NODE__NODE_SQLVALUE_FUNCTION;
+          n->sqlvalue_function = arena.New(f);
+        }
+      }
+      break;
+    }
+  });
+  std::string err;
+  std::string out = DeparseExpr(expr, &err);
+  return err.empty() ? out : text;
+}
+
+struct Pairing {
+  ir::Diagnostics& diags;
+
+  void Compare(const std::string& object, const std::string& what, ir::Expr& from, ir::Expr& to,
+               ir::SourceSpan span) {
+    if (from.text == to.text) return;
+    std::string ea;
+    std::string eb;
+    std::string a = NormalizeExprText(from.text, &ea);
+    std::string b = NormalizeExprText(to.text, &eb);
+    if (ea.empty() && eb.empty() && a == b) {
+      from.text = a;
+      to.text = b;
+      return;
+    }
+    if (Loose(a) == Loose(b)) {
+      diags.Report(ir::diag::kUndecidedExpression,
+                   fmt::format("{}: {} {} versus {} may be the same once PostgreSQL stores it; use a database to "
+                               "decide",
+                               object, what, from.text, to.text),
+                   span, object);
+    }
+  }
+
+  void Compare(const std::string& object, const std::string& what, std::optional<ir::Expr>& from,
+               std::optional<ir::Expr>& to, ir::SourceSpan span) {
+    if (from && to) Compare(object, what, *from, *to, span);
+  }
+};
+
+}  // namespace
+
+void CanonicalizeOfflinePair(ir::Database& from, ir::Database& to, ir::Diagnostics& diags) {
+  Pairing p{diags};
+  for (auto& [name, to_table] : to.tables) {
+    auto it = from.tables.find(name);
+    if (it == from.tables.end()) continue;
+    ir::Table& from_table = it->second;
+    std::string table = fmt::format("table \"{}\"", ir::DisplayName(name));
+    for (ir::Column& tc : to_table.columns) {
+      for (ir::Column& fc : from_table.columns) {
+        if (fc.name != tc.name) continue;
+        std::string object = fmt::format("{}: column \"{}\"", table, tc.name);
+        p.Compare(object, "default", fc.default_expr, tc.default_expr, tc.span);
+        p.Compare(object, "generation expression", fc.generated, tc.generated, tc.span);
+      }
+    }
+    for (auto& [cname, tk] : to_table.constraints) {
+      auto fk = from_table.constraints.find(cname);
+      if (fk == from_table.constraints.end()) continue;
+      p.Compare(fmt::format("{}: constraint \"{}\"", table, cname), "check", fk->second.check, tk.check, tk.span);
+    }
+    for (auto& [iname, ti] : to_table.indexes) {
+      auto fi = from_table.indexes.find(iname);
+      if (fi == from_table.indexes.end()) continue;
+      std::string object = fmt::format("{}: index \"{}\"", table, iname);
+      p.Compare(object, "predicate", fi->second.predicate, ti.predicate, ti.span);
+      if (fi->second.elements.size() != ti.elements.size()) continue;
+      for (std::size_t k = 0; k < ti.elements.size(); ++k) {
+        p.Compare(object, "expression", fi->second.elements[k].expression, ti.elements[k].expression, ti.span);
+      }
+    }
+  }
+}
+
+}  // namespace schemac::sql

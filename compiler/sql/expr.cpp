@@ -1,0 +1,183 @@
+#include "compiler/sql/expr.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace schemac::sql {
+
+std::vector<std::string> SplitQualifiedLiteral(const std::string& text) {
+  // The identifier rules of stringToQualifiedNameList: dots separate, double quotes protect,
+  // unquoted parts fold to lower case.
+  std::vector<std::string> parts;
+  std::string cur;
+  bool quoted = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (quoted) {
+      if (c == '"') {
+        if (i + 1 < text.size() && text[i + 1] == '"') {
+          cur += '"';
+          ++i;
+        } else {
+          quoted = false;
+        }
+      } else {
+        cur += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == '.') {
+      parts.push_back(cur);
+      cur.clear();
+    } else {
+      cur += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    }
+  }
+  parts.push_back(cur);
+  return parts;
+}
+
+namespace {
+
+PgQuery__Node* MakeStringNode(Arena& arena, const std::string& s) {
+  PgQuery__String str = PG_QUERY__STRING__INIT;
+  str.sval = arena.Strdup(s);
+  PgQuery__Node node = PG_QUERY__NODE__INIT;
+  node.node_case = PG_QUERY__NODE__NODE_STRING;
+  node.string = arena.New(str);
+  return arena.New(node);
+}
+
+// nextval('seq') / nextval('seq'::regclass) -> nextval('schema.seq'::regclass), in place.
+void QualifyNextval(State& state, PgQuery__FuncCall* fc) {
+  std::vector<std::string> fname = StrList(fc->funcname, fc->n_funcname);
+  if (fname.empty() || fname.back() != "nextval" || fc->n_args != 1) return;
+  if (fname.size() == 2 && fname[0] != "pg_catalog") return;
+  if (fname.size() > 2) return;
+  PgQuery__Node* arg = fc->args[0];
+  PgQuery__Node* literal = arg;
+  bool has_cast = false;
+  if (arg->node_case == PG_QUERY__NODE__NODE_TYPE_CAST) {
+    std::vector<std::string> tn = StrList(arg->type_cast->type_name->names, arg->type_cast->type_name->n_names);
+    if (tn.empty() || tn.back() != "regclass" || arg->type_cast->type_name->n_array_bounds) return;
+    literal = arg->type_cast->arg;
+    has_cast = true;
+  }
+  if (literal->node_case != PG_QUERY__NODE__NODE_A_CONST || literal->a_const->val_case != PG_QUERY__A__CONST__VAL_SVAL) {
+    return;
+  }
+  std::vector<std::string> parts = SplitQualifiedLiteral(literal->a_const->sval->sval);
+  std::string schema;
+  std::string name;
+  if (parts.size() == 1) {
+    name = parts[0];
+    schema = state.CreationSchema();
+    for (const std::string& s : state.ctx.search_path) {
+      if (state.FindSequence(s, name)) {
+        schema = s;
+        break;
+      }
+    }
+  } else if (parts.size() == 2) {
+    schema = parts[0];
+    name = parts[1];
+  } else {
+    return;
+  }
+  Arena& arena = *state.ctx.arena;
+  literal->a_const->sval->sval = arena.Strdup(QuoteIdent(schema) + "." + QuoteIdent(name));
+  if (!has_cast) {
+    PgQuery__TypeName tn = PG_QUERY__TYPE_NAME__INIT;
+    tn.n_names = 1;
+    tn.names = static_cast<PgQuery__Node**>(arena.Allocate(sizeof(PgQuery__Node*)));
+    tn.names[0] = MakeStringNode(arena, "regclass");
+    tn.typemod = -1;
+    tn.location = -1;
+    PgQuery__TypeCast tc = PG_QUERY__TYPE_CAST__INIT;
+    tc.arg = literal;
+    tc.type_name = arena.New(tn);
+    tc.location = -1;
+    PgQuery__Node node = PG_QUERY__NODE__INIT;
+    node.node_case = PG_QUERY__NODE__NODE_TYPE_CAST;
+    node.type_cast = arena.New(tc);
+    fc->args[0] = arena.New(node);
+  }
+}
+
+}  // namespace
+
+std::optional<ir::Expr> TransformExpr(State& state, PgQuery__Node* expr, const std::string& subject) {
+  if (!expr) return std::nullopt;
+  WalkNodes(expr, [&](PgQuery__Node* n) {
+    if (n->node_case != PG_QUERY__NODE__NODE_FUNC_CALL) return;
+    QualifyNextval(state, n->func_call);
+    // pg_catalog is always searched, so PostgreSQL prints its functions unqualified.
+    std::vector<std::string> fname = StrList(n->func_call->funcname, n->func_call->n_funcname);
+    if (fname.size() == 2 && fname[0] == "pg_catalog") {
+      n->func_call->funcname++;
+      n->func_call->n_funcname--;
+    }
+  });
+  std::string error;
+  std::string text = DeparseExpr(expr, &error);
+  if (!error.empty()) {
+    state.Error(ir::diag::kInvalid, fmt::format("{}: cannot deparse expression: {}", subject, error),
+                state.Span());
+    return std::nullopt;
+  }
+  return ir::Expr{text};
+}
+
+std::vector<std::string> ExprColumns(PgQuery__Node* expr) {
+  std::vector<std::string> out;
+  if (!expr) return out;
+  WalkNodes(expr, [&](PgQuery__Node* n) {
+    if (n->node_case != PG_QUERY__NODE__NODE_COLUMN_REF || n->column_ref->n_fields == 0) return;
+    std::string name = StrVal(n->column_ref->fields[n->column_ref->n_fields - 1]);
+    if (!name.empty() && std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
+  });
+  return out;
+}
+
+std::vector<std::string> ExprTextColumns(const std::string& text) {
+  ParsedText p = Parse("SELECT " + text);
+  if (!p.tree || p.tree->n_stmts != 1) return {};
+  return ExprColumns(p.tree->stmts[0]->stmt);
+}
+
+std::string FigureIndexColname(const PgQuery__Node* n) {
+  if (!n) return "";
+  switch (n->node_case) {
+    case PG_QUERY__NODE__NODE_COLUMN_REF: {
+      const PgQuery__ColumnRef* c = n->column_ref;
+      return c->n_fields ? StrVal(c->fields[c->n_fields - 1]) : "";
+    }
+    case PG_QUERY__NODE__NODE_FUNC_CALL: {
+      const PgQuery__FuncCall* f = n->func_call;
+      return f->n_funcname ? StrVal(f->funcname[f->n_funcname - 1]) : "";
+    }
+    case PG_QUERY__NODE__NODE_TYPE_CAST: {
+      std::string inner = FigureIndexColname(n->type_cast->arg);
+      // A weak name from the argument loses to the type's name (FigureColnameInternal strength).
+      bool strong = n->type_cast->arg->node_case == PG_QUERY__NODE__NODE_COLUMN_REF ||
+                    n->type_cast->arg->node_case == PG_QUERY__NODE__NODE_FUNC_CALL;
+      if (strong && !inner.empty()) return inner;
+      const PgQuery__TypeName* tn = n->type_cast->type_name;
+      return tn->n_names ? StrVal(tn->names[tn->n_names - 1]) : inner;
+    }
+    case PG_QUERY__NODE__NODE_COLLATE_CLAUSE: return FigureIndexColname(n->collate_clause->arg);
+    case PG_QUERY__NODE__NODE_CASE_EXPR: return "case";
+    case PG_QUERY__NODE__NODE_A_ARRAY_EXPR: return "array";
+    case PG_QUERY__NODE__NODE_ROW_EXPR: return "row";
+    case PG_QUERY__NODE__NODE_COALESCE_EXPR: return "coalesce";
+    case PG_QUERY__NODE__NODE_MIN_MAX_EXPR:
+      return n->min_max_expr->op == PG_QUERY__MIN_MAX_OP__IS_GREATEST ? "greatest" : "least";
+    case PG_QUERY__NODE__NODE_A_EXPR:
+      if (n->a_expr->kind == PG_QUERY__A__EXPR__KIND__AEXPR_NULLIF) return "nullif";
+      return "";
+    default: return "";
+  }
+}
+
+}  // namespace schemac::sql

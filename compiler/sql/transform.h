@@ -1,0 +1,76 @@
+// Internal to compiler/sql: one function per statement kind, dispatched by TransformStatement
+// (the only switch over statement node kinds). Each returns Defer when an object it targets is
+// not defined yet; such statements are retried once every file was read.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "compiler/sql/pg_tree.h"
+#include "compiler/sql/state.h"
+
+namespace schemac::sql {
+
+StmtResult TransformStatement(State& state, PgQuery__Node* stmt);
+
+StmtResult TransformCreateSchema(State& state, PgQuery__CreateSchemaStmt& stmt);
+StmtResult TransformCreateTable(State& state, PgQuery__CreateStmt& stmt);
+StmtResult TransformCreateIndex(State& state, PgQuery__IndexStmt& stmt);
+StmtResult TransformAlterTable(State& state, PgQuery__AlterTableStmt& stmt);
+StmtResult TransformCreateSequence(State& state, PgQuery__CreateSeqStmt& stmt);
+StmtResult TransformAlterSequence(State& state, PgQuery__AlterSeqStmt& stmt);
+StmtResult TransformCreateEnum(State& state, PgQuery__CreateEnumStmt& stmt);
+StmtResult TransformAlterEnum(State& state, PgQuery__AlterEnumStmt& stmt);
+StmtResult TransformComment(State& state, PgQuery__CommentStmt& stmt);
+StmtResult TransformDrop(State& state, PgQuery__DropStmt& stmt);
+StmtResult TransformAlterOwner(State& state, PgQuery__AlterOwnerStmt& stmt);
+StmtResult TransformVariableSet(State& state, PgQuery__VariableSetStmt& stmt);
+StmtResult TransformSelect(State& state, PgQuery__SelectStmt& stmt);
+StmtResult TransformCreateExtension(State& state, PgQuery__CreateExtensionStmt& stmt);
+
+/// A PRIMARY KEY / UNIQUE / CHECK / FOREIGN KEY written on a column or the table, applied after
+/// the columns exist. `column` is set for column constraints (their implied key).
+struct ConstraintWork {
+  PgQuery__Constraint* constraint = nullptr;
+  std::string column;
+  /// Because CREATE TABLE validates constraints on the (empty) new table, NOT VALID is ignored
+  /// there and the constraint is stored as validated.
+  bool always_valid = false;
+};
+
+/// Adds a column (CREATE TABLE element or ALTER TABLE ADD COLUMN); its key/check/FK constraints
+/// are appended to `work`. Serial columns get their owned sequence here.
+void AddColumnDef(State& state, ir::Table& table, PgQuery__ColumnDef& def, std::vector<ConstraintWork>* work);
+
+/// Checks that a generated column's expression names existing, non-generated columns.
+void CheckGenerated(State& state, const ir::Table& table, const ir::Column& column);
+
+/// Applies constraints in PostgreSQL's naming order: CHECKs, then PRIMARY KEY / UNIQUE, then
+/// FOREIGN KEYs (CREATE TABLE names them in that order, which decides numeric suffixes).
+void AddConstraints(State& state, ir::Table& table, std::vector<ConstraintWork>& work);
+
+/// Parses CREATE/ALTER SEQUENCE (or identity) options into `opts`. `explicit_type` is the
+/// column type for identities. `owned_by` and `sequence_name` receive those options when
+/// non-null (else they are reported as invalid here). `altering` keeps unspecified values.
+bool ApplySequenceOptions(State& state, ir::SequenceOptions& opts, PgQuery__Node** options, std::size_t n,
+                          bool altering, const std::string& subject, const ir::TypeRef* identity_type,
+                          std::vector<std::string>* owned_by, std::vector<std::string>* sequence_name);
+
+/// Changes a sequence's data type as ALTER SEQUENCE ... AS does: bounds that were the old
+/// type's limits become the new type's limits.
+void ChangeSequenceType(ir::SequenceOptions& opts, const ir::TypeRef& type);
+
+/// Storage parameters (WITH (...)) in canonical form, sorted by name.
+bool StorageParams(State& state, PgQuery__Node** options, std::size_t n, const std::string& subject,
+                   std::vector<ir::StorageParam>* out);
+
+/// A role name from a RoleSpec ("CURRENT_USER" etc. are not resolvable offline: reported).
+bool RoleName(State& state, const PgQuery__RoleSpec* role, std::string* out);
+
+/// Sets the current file's search_path from its written entries (empty: the default).
+void SetSearchPath(State& state, const std::vector<std::string>& raw);
+
+/// Message prefix for a table: `table "public.t"`.
+std::string TableSubject(const ir::QualifiedName& name);
+
+}  // namespace schemac::sql

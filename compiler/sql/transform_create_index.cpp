@@ -1,0 +1,180 @@
+// CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS].
+#include "compiler/sql/transform.h"
+
+#include <algorithm>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "compiler/sql/expr.h"
+#include "compiler/sql/names.h"
+#include "compiler/sql/types.h"
+
+namespace schemac::sql {
+
+namespace {
+
+// ChooseIndexColumnNames: a repeated name gets a numeric suffix ("a", "a1").
+std::vector<std::string> IndexColumnNames(const std::vector<std::string>& orig) {
+  std::vector<std::string> out;
+  for (const std::string& name : orig) {
+    std::string cur = name;
+    for (int i = 1; std::find(out.begin(), out.end(), cur) != out.end(); ++i) {
+      std::string suffix = std::to_string(i);
+      std::string base = name;
+      while (base.size() + suffix.size() > ir::kMaxIdentifierBytes) base.pop_back();
+      cur = base + suffix;
+    }
+    out.push_back(cur);
+  }
+  return out;
+}
+
+}  // namespace
+
+StmtResult TransformCreateIndex(State& state, PgQuery__IndexStmt& stmt) {
+  ir::SourceSpan span = state.Span();
+  ir::Table* table = state.FindTable(stmt.relation);
+  if (!table) {
+    std::string shown = stmt.relation->schemaname && *stmt.relation->schemaname ? std::string(stmt.relation->schemaname) + "." : "";
+    return state.Missing(fmt::format("table \"{}{}\"", shown, stmt.relation->relname), span);
+  }
+  std::string subject = TableSubject(table->name);
+  if (stmt.table_space && *stmt.table_space && std::string(stmt.table_space) != "pg_default") {
+    state.Unsupported(subject + ": index TABLESPACE other than pg_default", span);
+    return StmtResult::Done;
+  }
+  if (stmt.n_exclude_op_names) {
+    state.Unsupported(subject + ": exclusion index", span);
+    return StmtResult::Done;
+  }
+  ir::Index ix;
+  ix.span = span;
+  ix.unique = stmt.unique;
+  ix.nulls_not_distinct = stmt.nulls_not_distinct;
+  ix.method = stmt.access_method && *stmt.access_method ? stmt.access_method : "btree";
+  static const std::set<std::string> kMethods = {"btree", "hash", "gin", "gist", "spgist", "brin"};
+  if (!kMethods.count(ix.method)) {
+    state.Unsupported(fmt::format("{}: index access method \"{}\"", subject, ix.method), span);
+    return StmtResult::Done;
+  }
+  std::vector<std::string> colnames;
+  bool ok = true;
+  for (std::size_t i = 0; i < stmt.n_index_params; ++i) {
+    PgQuery__IndexElem* e = stmt.index_params[i]->index_elem;
+    ir::IndexElement el;
+    PgQuery__Node* expr = e->expr;
+    // Because DefineIndex treats an expression that is a plain column reference as that
+    // column, CREATE INDEX ON t ((a)) is an index on column a.
+    if (expr && expr->node_case == PG_QUERY__NODE__NODE_COLUMN_REF && expr->column_ref->n_fields == 1 &&
+        expr->column_ref->fields[0]->node_case == PG_QUERY__NODE__NODE_STRING) {
+      el.column = StrVal(expr->column_ref->fields[0]);
+      expr = nullptr;
+    } else if (e->name && *e->name) {
+      el.column = e->name;
+    }
+    const ir::Column* col = nullptr;
+    if (el.column) {
+      col = table->FindColumn(*el.column);
+      if (!col) {
+        state.Error(ir::diag::kUndefined,
+                    fmt::format("{}: column \"{}\" named in an index does not exist", subject, *el.column), span);
+        ok = false;
+        continue;
+      }
+      colnames.push_back(*el.column);
+    } else {
+      std::vector<std::string> refs = ExprColumns(expr);
+      for (const std::string& r : refs) {
+        if (!table->FindColumn(r)) {
+          state.Error(ir::diag::kUndefined,
+                      fmt::format("{}: column \"{}\" named in an index expression does not exist", subject, r), span);
+          ok = false;
+        }
+      }
+      std::string figured = FigureIndexColname(expr);
+      colnames.push_back(figured.empty() ? "expr" : figured);
+      el.expression = TransformExpr(state, expr, subject);
+      if (!el.expression) ok = false;
+    }
+    if (e->n_collation) {
+      std::vector<std::string> c = StrList(e->collation, e->n_collation);
+      ir::QualifiedName q = c.size() == 1 ? ir::QualifiedName{"pg_catalog", c[0]} : ir::QualifiedName{c[0], c[1]};
+      bool same_as_column = col && ((col->collation && *col->collation == q) ||
+                                    (!col->collation && q == ir::QualifiedName{"pg_catalog", "default"}));
+      if (!same_as_column) el.collation = q;
+    }
+    if (e->n_opclassopts) {
+      state.Unsupported(subject + ": operator class parameters", span);
+      ok = false;
+    }
+    if (e->n_opclass) {
+      std::vector<std::string> c = StrList(e->opclass, e->n_opclass);
+      ir::QualifiedName q = c.size() == 1 ? ir::QualifiedName{"pg_catalog", c[0]} : ir::QualifiedName{c[0], c[1]};
+      bool is_enum = col && state.pending_types.count({table->name, col->name});
+      bool is_default = col && q.schema == "pg_catalog" && q.name == DefaultOpclass(ix.method, col->type, is_enum);
+      if (!is_default) el.opclass = q;
+    }
+    if (e->ordering == PG_QUERY__SORT_BY_DIR__SORTBY_USING) {
+      state.Unsupported(subject + ": index ordering USING operator", span);
+      ok = false;
+    }
+    bool ordered = (e->ordering != PG_QUERY__SORT_BY_DIR__SORTBY_DEFAULT &&
+                    e->ordering != PG_QUERY__SORT_BY_DIR__SORT_BY_DIR_UNDEFINED) ||
+                   (e->nulls_ordering != PG_QUERY__SORT_BY_NULLS__SORTBY_NULLS_DEFAULT &&
+                    e->nulls_ordering != PG_QUERY__SORT_BY_NULLS__SORT_BY_NULLS_UNDEFINED);
+    if (ordered && ix.method != "btree") {
+      state.Error(ir::diag::kInvalid,
+                  fmt::format("{}: access method \"{}\" does not support ASC/DESC/NULLS options", subject, ix.method),
+                  span);
+      ok = false;
+    }
+    el.descending = e->ordering == PG_QUERY__SORT_BY_DIR__SORTBY_DESC;
+    el.nulls_first = e->nulls_ordering == PG_QUERY__SORT_BY_NULLS__SORTBY_NULLS_FIRST ||
+                     (e->nulls_ordering != PG_QUERY__SORT_BY_NULLS__SORTBY_NULLS_LAST && el.descending);
+    ix.elements.push_back(el);
+  }
+  for (std::size_t i = 0; i < stmt.n_index_including_params; ++i) {
+    PgQuery__IndexElem* e = stmt.index_including_params[i]->index_elem;
+    if (!e->name || !*e->name) {
+      state.Unsupported(subject + ": expression in INCLUDE", span);
+      ok = false;
+      continue;
+    }
+    if (!table->FindColumn(e->name)) {
+      state.Error(ir::diag::kUndefined,
+                  fmt::format("{}: column \"{}\" named in INCLUDE does not exist", subject, e->name), span);
+      ok = false;
+      continue;
+    }
+    ix.include.push_back(e->name);
+    colnames.push_back(e->name);
+  }
+  if (stmt.where_clause) {
+    for (const std::string& r : ExprColumns(stmt.where_clause)) {
+      if (!table->FindColumn(r)) {
+        state.Error(ir::diag::kUndefined,
+                    fmt::format("{}: column \"{}\" named in an index predicate does not exist", subject, r), span);
+        ok = false;
+      }
+    }
+    ix.predicate = TransformExpr(state, stmt.where_clause, subject);
+  }
+  if (!StorageParams(state, stmt.options, stmt.n_options, subject, &ix.options)) ok = false;
+  if (!ok) return StmtResult::Done;
+
+  if (stmt.idxname && *stmt.idxname) {
+    ix.name = stmt.idxname;
+    if (stmt.if_not_exists && state.FindRelation(table->name.schema, ix.name)) return StmtResult::Done;
+    if (state.CheckRelationFree({table->name.schema, ix.name}, ir::ObjectKind::Index, span)) return StmtResult::Done;
+  } else {
+    // ChooseIndexName: "<table>_<key and INCLUDE column names>_idx", even for UNIQUE indexes.
+    ix.name = ChooseRelationName(state, table->name.schema, table->name.name, NameAddition(IndexColumnNames(colnames)),
+                                 "idx", false);
+  }
+  state.NoteRelation(table->name, ix.name);
+  table->indexes[ix.name] = ix;
+  return StmtResult::Done;
+}
+
+}  // namespace schemac::sql

@@ -1,0 +1,36 @@
+// ALTER SCHEMA / TYPE ... OWNER TO (tables and sequences arrive as ALTER TABLE ... OWNER TO).
+#include "compiler/sql/transform.h"
+
+#include <fmt/format.h>
+
+namespace schemac::sql {
+
+StmtResult TransformAlterOwner(State& state, PgQuery__AlterOwnerStmt& stmt) {
+  ir::SourceSpan span = state.Span();
+  std::string owner;
+  if (!RoleName(state, stmt.newowner, &owner)) return StmtResult::Done;
+  if (stmt.object_type == PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA) {
+    std::string name = StrVal(stmt.object);
+    if (!state.EnsureSchema(name)) return state.Missing(fmt::format("schema \"{}\"", name), span);
+    state.db.schemas[name].owner = owner;
+    return StmtResult::Done;
+  }
+  if (stmt.object_type == PG_QUERY__OBJECT_TYPE__OBJECT_TYPE && stmt.object->node_case == PG_QUERY__NODE__NODE_LIST) {
+    std::string schema;
+    std::string name;
+    if (!state.SplitName(StrList(stmt.object->list->items, stmt.object->list->n_items), &schema, &name, span)) {
+      return StmtResult::Done;
+    }
+    for (const std::string& s : state.Candidates(schema)) {
+      if (ir::EnumType* e = state.FindEnum(s, name)) {
+        e->owner = owner;
+        return StmtResult::Done;
+      }
+    }
+    return state.Missing(fmt::format("type \"{}\"", schema.empty() ? name : schema + "." + name), span);
+  }
+  state.Error(ir::diag::kUnsupportedStatement, "not yet supported: ALTER ... OWNER TO for this kind of object", span);
+  return StmtResult::Done;
+}
+
+}  // namespace schemac::sql

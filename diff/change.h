@@ -1,0 +1,136 @@
+// Typed changes at element granularity: what the differ finds and the orderer sorts. A change
+// holds non-owning views into the two schema states it was computed from (both outlive the
+// planning run), so that it can be rendered in either direction without copying the IR.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "compiler/ir/schema.h"
+
+namespace schemac::diff {
+
+/// The kind of one element change. The names (ChangeKindName) are stable: they appear in plans.
+enum class ChangeKind {
+  CreateSchema,
+  DropSchema,
+  CreateEnum,
+  DropEnum,
+  AddEnumValues,  // ALTER TYPE ... ADD VALUE, only when values are purely added
+  SwapEnum,       // values removed or reordered: rename, recreate, retype columns, drop old
+  CreateSequence,
+  DropSequence,
+  AlterSequenceOptions,
+  SetSequenceOwnedBy,
+  CreateTable,
+  DropTable,
+  SetTableLogged,
+  SetTableOptions,
+  AddColumn,
+  DropColumn,
+  AlterColumnType,
+  SetColumnDefault,
+  SetColumnNotNull,
+  DropColumnExpression,  // generated -> plain column (keeps the stored values)
+  AddIdentity,
+  DropIdentity,
+  AlterIdentity,
+  AddConstraint,  // primary key, unique, check (not foreign keys)
+  DropConstraint,
+  ValidateConstraint,
+  AddForeignKey,
+  DropForeignKey,
+  CreateIndex,
+  DropIndex,
+  SetComment,
+  SetOwner,
+};
+
+/// Stable snake_case name, e.g. "create_table".
+const char* ChangeKindName(ChangeKind kind);
+
+/// Non-owning views of one element in one state. Which pointers are set depends on the change
+/// kind: schema / enum_type / sequence / table alone for those objects; table + column,
+/// table + constraint or table + index for table elements.
+struct ElementRef {
+  const ir::Schema* schema = nullptr;
+  const ir::EnumType* enum_type = nullptr;
+  const ir::Sequence* sequence = nullptr;
+  const ir::Table* table = nullptr;
+  const ir::Column* column = nullptr;
+  const ir::Constraint* constraint = nullptr;
+  const ir::Index* index = nullptr;
+};
+
+/// A column whose type is an enum being swapped, seen in both states.
+struct EnumColumnUse {
+  const ir::Table* table_before = nullptr;
+  const ir::Column* before = nullptr;
+  const ir::Table* table_after = nullptr;
+  const ir::Column* after = nullptr;
+};
+
+/// One element change. `before` describes the element in the state the change starts from,
+/// `after` in the state it produces; Reverse() swaps them.
+struct Change {
+  ChangeKind kind = ChangeKind::CreateTable;
+  ir::ObjectId object;  // the element's object (column/constraint/index: sub = its name)
+  int ordinal = 0;      // column position in its table; keeps added columns in attnum order
+  ElementRef before;
+  ElementRef after;
+
+  // SetComment / SetOwner: the values (nullopt: none).
+  std::optional<std::string> text_before;
+  std::optional<std::string> text_after;
+
+  // SwapEnum: every column of the type present in both states.
+  std::vector<EnumColumnUse> enum_uses;
+
+  // DropTable / DropColumn: sequences OWNED BY the dropped object that PostgreSQL drops with it.
+  std::vector<const ir::Sequence*> drops_owned_sequences;
+  // DropTable: foreign keys dropped separately first (a repaired cycle); not re-dropped here,
+  // and not re-added by the inverse (the separate step's inverse adds them).
+  std::vector<std::string> detached_foreign_keys;
+
+  // AlterColumnType: the column has a default in `before`; it is dropped before the type
+  // change and the `after` default set afterwards, because PostgreSQL must cast the old default
+  // to the new type and fails when no such cast exists.
+  bool rewrite_default = false;
+
+  // CreateTable made by Reverse(DropTable): recreate the table's own indexes, foreign keys,
+  // NOT VALID checks and comments too, since the drop removed them all in one step.
+  bool recreate_everything = false;
+
+  std::string reason;  // why the change has this shape; may be empty
+};
+
+/// True when enum values `to` are `from` with values inserted: every old value kept, in the same
+/// order (so ALTER TYPE ... ADD VALUE can get there).
+bool IsPureAddition(const std::vector<std::string>& from, const std::vector<std::string>& to);
+
+/// The change that undoes `c` (same element, before/after swapped, create <-> drop).
+Change Reverse(const Change& c);
+
+/// The table a table-element change concerns (for a table change: the table itself).
+ir::QualifiedName TableOf(const Change& c);
+
+/// True when `type` is the given type (or an array of it).
+bool TypeIs(const ir::TypeRef& type, const ir::QualifiedName& name);
+
+/// Human-readable "<change> <object>" for messages and plan comments.
+std::string Describe(const Change& c);
+
+}  // namespace schemac::diff
+
+namespace schemac::diff {
+
+/// When running `c` destroys data that its reverse cannot bring back: a description of what is
+/// lost ("drops table public.t and its rows"); nullopt when nothing is lost.
+std::optional<std::string> DataLossOf(const Change& c);
+
+/// True when every value of type `from` converts to `to` and back unchanged (int4 -> int8,
+/// varchar(20) -> varchar(40), numeric(10,2) -> numeric(12,2), varchar -> text, ...).
+bool IsWidening(const ir::TypeRef& from, const ir::TypeRef& to);
+
+}  // namespace schemac::diff

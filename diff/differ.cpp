@@ -1,0 +1,727 @@
+#include "diff/differ.h"
+
+#include <algorithm>
+#include <limits>
+#include <map>
+#include <set>
+#include <utility>
+
+namespace schemac::diff {
+
+namespace {
+
+using ir::ObjectId;
+using ir::ObjectKind;
+using ir::QualifiedName;
+
+ObjectId SchemaId(const std::string& name) { return ObjectId{ObjectKind::Schema, "", name, ""}; }
+ObjectId RelId(ObjectKind kind, const QualifiedName& q) { return ObjectId{kind, q.schema, q.name, ""}; }
+ObjectId SubId(ObjectKind kind, const QualifiedName& table, const std::string& sub) {
+  return ObjectId{kind, table.schema, table.name, sub};
+}
+
+bool SameColumnType(const ir::Column& b, const ir::Column& a) {
+  return b.type == a.type && b.collation == a.collation;
+}
+
+ir::Constraint WithoutMutableParts(ir::Constraint c) {
+  c.comment.reset();
+  c.validated = true;
+  return c;
+}
+
+ir::Index WithoutComment(ir::Index i) {
+  i.comment.reset();
+  return i;
+}
+
+bool ConstraintUsesAny(const ir::Constraint& c, const std::set<std::string>& columns) {
+  for (const std::string& col : columns) {
+    for (const std::string& x : c.columns) {
+      if (x == col) return true;
+    }
+    for (const std::string& x : c.include) {
+      if (x == col) return true;
+    }
+    if (c.check && MentionsIdentifier(c.check->text, col)) return true;
+  }
+  return false;
+}
+
+bool IndexUsesAny(const ir::Index& i, const std::set<std::string>& columns) {
+  for (const std::string& col : columns) {
+    for (const ir::IndexElement& e : i.elements) {
+      if (e.column == col) return true;
+      if (e.expression && MentionsIdentifier(e.expression->text, col)) return true;
+    }
+    for (const std::string& x : i.include) {
+      if (x == col) return true;
+    }
+    if (i.predicate && MentionsIdentifier(i.predicate->text, col)) return true;
+  }
+  return false;
+}
+
+class Differ {
+ public:
+  Differ(const ir::Database& from, const ir::Database& to, const Matching& m, const DiffOptions& o,
+         ir::Diagnostics& diags)
+      : from_(from), to_(to), m_(m), options_(o), diags_(diags), targets_(m.Targets()) {}
+
+  std::vector<Change> Run() {
+    Schemas();
+    Enums();
+    Sequences();
+    Tables();
+    return std::move(out_);
+  }
+
+ private:
+  bool IsTarget(const ObjectId& id) const { return targets_.count(id) > 0; }
+
+  Change& Add(ChangeKind kind, ObjectId object) {
+    Change c;
+    c.kind = kind;
+    c.object = std::move(object);
+    out_.push_back(std::move(c));
+    return out_.back();
+  }
+
+  void Unsupported(const std::string& message, const ir::SourceSpan& span, const ObjectId& id) {
+    diags_.Report(ir::diag::kPlanUnsupported, message, span, ir::DisplayName(id));
+  }
+
+  Change* Comment(const ObjectId& id, ElementRef before, ElementRef after,
+                  const std::optional<std::string>& b, const std::optional<std::string>& a,
+                  std::string reason = {}) {
+    if (b == a) return nullptr;
+    Change& c = Add(ChangeKind::SetComment, id);
+    c.before = before;
+    c.after = after;
+    c.text_before = b;
+    c.text_after = a;
+    c.reason = std::move(reason);
+    return &c;
+  }
+
+  void Owner(const ObjectId& id, ElementRef before, ElementRef after,
+             const std::optional<std::string>& b, const std::optional<std::string>& a) {
+    // Owners are only compared when asked, and only when the desired state records one.
+    if (!options_.owners || !a || b == a) return;
+    Change& c = Add(ChangeKind::SetOwner, id);
+    c.before = before;
+    c.after = after;
+    c.text_before = b;
+    c.text_after = a;
+  }
+
+  bool RenameUnsupported(const std::string& from_name, const std::string& to_name,
+                         const ObjectId& id, const ir::SourceSpan& span) {
+    if (from_name == to_name) return false;
+    Unsupported("not yet supported: rename to \"" + to_name + "\"", span, id);
+    return true;
+  }
+
+  // ---- schemas ----
+  void Schemas() {
+    for (const auto& [name, b] : from_.schemas) {
+      ObjectId id = SchemaId(name);
+      auto target = m_.Schema(name);
+      if (!target) {
+        Add(ChangeKind::DropSchema, id).before.schema = &b;
+        continue;
+      }
+      if (RenameUnsupported(name, *target, id, b.span)) continue;
+      const ir::Schema& a = to_.schemas.at(*target);
+      Comment(id, {.schema = &b}, {.schema = &a}, b.comment, a.comment);
+      Owner(id, {.schema = &b}, {.schema = &a}, b.owner, a.owner);
+    }
+    for (const auto& [name, a] : to_.schemas) {
+      ObjectId id = SchemaId(name);
+      if (IsTarget(id)) continue;
+      Add(ChangeKind::CreateSchema, id).after.schema = &a;
+      Comment(id, {}, {.schema = &a}, std::nullopt, a.comment);
+      Owner(id, {}, {.schema = &a}, std::nullopt, a.owner);
+    }
+  }
+
+  // ---- enums ----
+  std::vector<EnumColumnUse> EnumUses(const QualifiedName& b_name, const QualifiedName& a_name) {
+    std::vector<EnumColumnUse> uses;
+    for (const auto& [tname, tb] : from_.tables) {
+      auto tt = m_.Table(tname);
+      if (!tt) continue;
+      const ir::Table& ta = to_.tables.at(*tt);
+      for (const ir::Column& cb : tb.columns) {
+        auto ct = m_.Column(tname, cb.name);
+        if (!ct) continue;
+        const ir::Column* ca = ta.FindColumn(*ct);
+        if (TypeIs(cb.type, b_name) && TypeIs(ca->type, a_name) && cb.type.array == ca->type.array &&
+            !cb.generated && !ca->generated) {
+          uses.push_back(EnumColumnUse{&tb, &cb, &ta, ca});
+        }
+      }
+    }
+    return uses;
+  }
+
+  void Enums() {
+    for (const auto& [name, b] : from_.enums) {
+      ObjectId id = RelId(ObjectKind::Enum, name);
+      auto target = m_.Enum(name);
+      if (!target) {
+        Add(ChangeKind::DropEnum, id).before.enum_type = &b;
+        continue;
+      }
+      if (RenameUnsupported(name.name, target->name, id, b.span)) continue;
+      const ir::EnumType& a = to_.enums.at(*target);
+      bool swap = false;
+      if (b.values != a.values) {
+        swap = !IsPureAddition(b.values, a.values);
+        Change& c = Add(swap ? ChangeKind::SwapEnum : ChangeKind::AddEnumValues, id);
+        c.before.enum_type = &b;
+        c.after.enum_type = &a;
+        c.enum_uses = EnumUses(name, *target);
+        if (swap) {
+          for (const EnumColumnUse& u : c.enum_uses) {
+            swapped_columns_.insert({u.table_after->name, u.after->name});
+          }
+          c.reason =
+              "type swap: PostgreSQL cannot remove or reorder enum values, so the type is renamed, "
+              "recreated and every column using it is converted through text";
+        }
+      }
+      if (swap) {
+        // The recreated type has no comment or owner of its own yet.
+        Comment(id, {.enum_type = &b}, {.enum_type = &a}, std::nullopt, a.comment,
+                "the type swap recreates the type");
+        Owner(id, {.enum_type = &b}, {.enum_type = &a}, std::nullopt, a.owner);
+      } else {
+        Comment(id, {.enum_type = &b}, {.enum_type = &a}, b.comment, a.comment);
+        Owner(id, {.enum_type = &b}, {.enum_type = &a}, b.owner, a.owner);
+      }
+    }
+    for (const auto& [name, a] : to_.enums) {
+      ObjectId id = RelId(ObjectKind::Enum, name);
+      if (IsTarget(id)) continue;
+      Add(ChangeKind::CreateEnum, id).after.enum_type = &a;
+      Comment(id, {}, {.enum_type = &a}, std::nullopt, a.comment);
+      Owner(id, {}, {.enum_type = &a}, std::nullopt, a.owner);
+    }
+  }
+
+  // ---- sequences ----
+  void Sequences() {
+    for (const auto& [name, b] : from_.sequences) {
+      ObjectId id = RelId(ObjectKind::Sequence, name);
+      auto target = m_.Sequence(name);
+      if (!target) {
+        // PostgreSQL drops a sequence together with the column (or table) that owns it; a
+        // separate DROP SEQUENCE would then fail, so such a sequence goes with its owner.
+        if (b.owned_by) {
+          auto owner_table = m_.Table(b.owned_by->table);
+          if (!owner_table) {
+            owned_by_dropped_table_[b.owned_by->table].push_back(&b);
+            continue;
+          }
+          if (!m_.Column(b.owned_by->table, b.owned_by->column)) {
+            owned_by_dropped_column_[{b.owned_by->table, b.owned_by->column}].push_back(&b);
+            continue;
+          }
+        }
+        Add(ChangeKind::DropSequence, id).before.sequence = &b;
+        continue;
+      }
+      if (RenameUnsupported(name.name, target->name, id, b.span)) continue;
+      const ir::Sequence& a = to_.sequences.at(*target);
+      if (b.options != a.options) {
+        Change& c = Add(ChangeKind::AlterSequenceOptions, id);
+        c.before.sequence = &b;
+        c.after.sequence = &a;
+        if (a.options.min_value > b.options.min_value || a.options.max_value < b.options.max_value) {
+          c.reason = "the range narrows: PostgreSQL rejects it if the sequence's current value lies "
+                     "outside the new range (schemac never RESTARTs a sequence)";
+        }
+      }
+      if (b.owned_by != a.owned_by) {
+        Change& c = Add(ChangeKind::SetSequenceOwnedBy, id);
+        c.before.sequence = &b;
+        c.after.sequence = &a;
+      }
+      Comment(id, {.sequence = &b}, {.sequence = &a}, b.comment, a.comment);
+      Owner(id, {.sequence = &b}, {.sequence = &a}, b.owner, a.owner);
+    }
+    for (const auto& [name, a] : to_.sequences) {
+      ObjectId id = RelId(ObjectKind::Sequence, name);
+      if (IsTarget(id)) continue;
+      Add(ChangeKind::CreateSequence, id).after.sequence = &a;
+      if (a.owned_by) {
+        // Ownership is its own change: the owning column may be created later in the plan.
+        Change& c = Add(ChangeKind::SetSequenceOwnedBy, id);
+        c.after.sequence = &a;
+      }
+      Comment(id, {}, {.sequence = &a}, std::nullopt, a.comment);
+      Owner(id, {}, {.sequence = &a}, std::nullopt, a.owner);
+    }
+  }
+
+  // ---- tables ----
+  // Keys (primary key / unique constraint / unique index columns) of surviving tables that are
+  // dropped or dropped and added again. PostgreSQL ties a foreign key to the referenced key's
+  // index and refuses to drop that index while the foreign key exists, so such foreign keys
+  // are dropped and added again too.
+  void CollectReplacedKeys() {
+    for (const auto& [name, b] : from_.tables) {
+      auto target = m_.Table(name);
+      if (!target) continue;
+      const ir::Table& a = to_.tables.at(*target);
+      for (const auto& [cname, con] : b.constraints) {
+        if (con.kind != ir::ConstraintKind::PrimaryKey && con.kind != ir::ConstraintKind::Unique) continue;
+        auto it = a.constraints.find(cname);
+        if (it == a.constraints.end() || WithoutMutableParts(it->second) != WithoutMutableParts(con)) {
+          replaced_keys_[name].push_back(con.columns);
+        }
+      }
+      for (const auto& [iname, idx] : b.indexes) {
+        if (!idx.unique) continue;
+        auto it = a.indexes.find(iname);
+        if (it != a.indexes.end() && WithoutComment(it->second) == WithoutComment(idx)) continue;
+        std::vector<std::string> cols;
+        for (const ir::IndexElement& e : idx.elements) {
+          if (e.column) cols.push_back(*e.column);
+        }
+        replaced_keys_[name].push_back(cols);
+      }
+    }
+  }
+
+  bool ReferencesReplacedKey(const ir::Constraint& fk) const {
+    if (fk.kind != ir::ConstraintKind::ForeignKey) return false;
+    auto it = replaced_keys_.find(fk.ref_table);
+    if (it == replaced_keys_.end()) return false;
+    std::vector<std::string> ref = fk.ref_columns;
+    std::sort(ref.begin(), ref.end());
+    for (std::vector<std::string> key : it->second) {
+      std::sort(key.begin(), key.end());
+      if (key == ref) return true;
+    }
+    return false;
+  }
+
+  void Tables() {
+    CollectReplacedKeys();
+    for (const auto& [name, b] : from_.tables) {
+      auto target = m_.Table(name);
+      if (!target) {
+        Change& c = Add(ChangeKind::DropTable, RelId(ObjectKind::Table, name));
+        c.before.table = &b;
+        c.drops_owned_sequences = owned_by_dropped_table_[name];
+        for (const auto& [key, seqs] : owned_by_dropped_column_) {
+          if (key.first == name) c.drops_owned_sequences.insert(c.drops_owned_sequences.end(), seqs.begin(), seqs.end());
+        }
+        continue;
+      }
+      if (RenameUnsupported(name.name, target->name, RelId(ObjectKind::Table, name), b.span)) continue;
+      MatchedTable(b, to_.tables.at(*target));
+    }
+    for (const auto& [name, a] : to_.tables) {
+      if (IsTarget(RelId(ObjectKind::Table, name))) continue;
+      NewTable(a);
+    }
+  }
+
+  void NewTableElements(const ir::Table& a) {
+    for (const auto& [cname, con] : a.constraints) {
+      ObjectId id = SubId(ObjectKind::Constraint, a.name, cname);
+      // PRIMARY KEY, UNIQUE and validated CHECK constraints are written inside CREATE TABLE;
+      // foreign keys and NOT VALID checks are separate steps.
+      if (con.kind == ir::ConstraintKind::ForeignKey) {
+        Change& c = Add(ChangeKind::AddForeignKey, id);
+        c.after = {.table = &a, .constraint = &con};
+      } else if (con.kind == ir::ConstraintKind::Exclusion) {
+        Unsupported("not yet supported: exclusion constraint \"" + cname + "\"", con.span, id);
+      } else if (con.kind == ir::ConstraintKind::Check && !con.validated) {
+        Change& c = Add(ChangeKind::AddConstraint, id);
+        c.after = {.table = &a, .constraint = &con};
+      }
+      Comment(id, {}, {.table = &a, .constraint = &con}, std::nullopt, con.comment);
+    }
+    for (const auto& [iname, idx] : a.indexes) {
+      ObjectId id = SubId(ObjectKind::Index, a.name, iname);
+      Add(ChangeKind::CreateIndex, id).after = {.table = &a, .index = &idx};
+      Comment(id, {}, {.table = &a, .index = &idx}, std::nullopt, idx.comment);
+    }
+  }
+
+  void NewTable(const ir::Table& a) {
+    ObjectId id = RelId(ObjectKind::Table, a.name);
+    Add(ChangeKind::CreateTable, id).after.table = &a;
+    NewTableElements(a);
+    Comment(id, {}, {.table = &a}, std::nullopt, a.comment);
+    for (std::size_t i = 0; i < a.columns.size(); ++i) {
+      const ir::Column& col = a.columns[i];
+      ObjectId cid = SubId(ObjectKind::Column, a.name, col.name);
+      Change* c = Comment(cid, {}, {.table = &a, .column = &col}, std::nullopt, col.comment);
+      if (c != nullptr) c->ordinal = static_cast<int>(i);
+    }
+    Owner(id, {}, {.table = &a}, std::nullopt, a.owner);
+  }
+
+  Change& DropColumn(const ir::Table& b, const ir::Column& col, int ordinal) {
+    Change& c = Add(ChangeKind::DropColumn, SubId(ObjectKind::Column, b.name, col.name));
+    c.before = {.table = &b, .column = &col};
+    c.ordinal = ordinal;
+    auto it = owned_by_dropped_column_.find({b.name, col.name});
+    if (it != owned_by_dropped_column_.end()) c.drops_owned_sequences = it->second;
+    return c;
+  }
+
+  Change& AddColumn(const ir::Table& a, const ir::Column& col, int ordinal) {
+    Change& c = Add(ChangeKind::AddColumn, SubId(ObjectKind::Column, a.name, col.name));
+    c.after = {.table = &a, .column = &col};
+    c.ordinal = ordinal;
+    return c;
+  }
+
+  void MatchedTable(const ir::Table& b, const ir::Table& a) {
+    ObjectId id = RelId(ObjectKind::Table, a.name);
+    if (b.unlogged != a.unlogged) {
+      Change& c = Add(ChangeKind::SetTableLogged, id);
+      c.before.table = &b;
+      c.after.table = &a;
+    }
+    if (b.options != a.options) {
+      Change& c = Add(ChangeKind::SetTableOptions, id);
+      c.before.table = &b;
+      c.after.table = &a;
+    }
+    Comment(id, {.table = &b}, {.table = &a}, b.comment, a.comment);
+    Owner(id, {.table = &b}, {.table = &a}, b.owner, a.owner);
+
+    // Columns changing type: PostgreSQL refuses to retype a column a generated column uses, so
+    // such generated columns are dropped and added again around the type change.
+    std::set<std::string> retyped;
+    for (const ir::Column& cb : b.columns) {
+      auto target = m_.Column(b.name, cb.name);
+      const ir::Column* ca = target ? a.FindColumn(*target) : nullptr;
+      if (ca != nullptr && !SameColumnType(cb, *ca)) retyped.insert(cb.name);
+    }
+    std::set<std::string> recreated;
+    for (std::size_t i = 0; i < b.columns.size(); ++i) {
+      const ir::Column& cb = b.columns[i];
+      auto target = m_.Column(b.name, cb.name);
+      if (!target) {
+        DropColumn(b, cb, static_cast<int>(i));
+        continue;
+      }
+      if (RenameUnsupported(cb.name, *target, SubId(ObjectKind::Column, b.name, cb.name), cb.span)) continue;
+      int ordinal = 0;
+      for (std::size_t j = 0; j < a.columns.size(); ++j) {
+        if (a.columns[j].name == *target) ordinal = static_cast<int>(j);
+      }
+      if (ColumnChanges(b, cb, a, a.columns[ordinal], ordinal, retyped)) recreated.insert(cb.name);
+    }
+    bool matched_seen_after_new = false;
+    std::string first_new;
+    for (std::size_t j = 0; j < a.columns.size(); ++j) {
+      const ir::Column& ca = a.columns[j];
+      ObjectId cid = SubId(ObjectKind::Column, a.name, ca.name);
+      if (IsTarget(cid)) {
+        if (!first_new.empty()) matched_seen_after_new = true;
+        continue;
+      }
+      if (first_new.empty()) first_new = ca.name;
+      AddColumn(a, ca, static_cast<int>(j));
+      Comment(cid, {}, {.table = &a, .column = &ca}, std::nullopt, ca.comment);
+    }
+    if (matched_seen_after_new) {
+      // PostgreSQL appends added columns; it cannot place one before existing columns.
+      ir::Diagnostic d;
+      d.severity = ir::Severity::Warning;
+      d.id = std::string(ir::diag::kPlanUnsupported);
+      d.message = "table " + ir::DisplayName(a.name) + ": column \"" + first_new +
+                  "\" is added at the end of the table, not before existing columns";
+      d.span = a.span;
+      d.object = ir::DisplayName(a.name);
+      diags_.Add(std::move(d));
+    }
+    Constraints(b, a, recreated);
+    Indexes(b, a, recreated);
+  }
+
+  // Returns true when the column is dropped and re-added.
+  bool ColumnChanges(const ir::Table& tb, const ir::Column& b, const ir::Table& ta,
+                     const ir::Column& a, int ordinal, const std::set<std::string>& retyped) {
+    ObjectId id = SubId(ObjectKind::Column, ta.name, a.name);
+    ElementRef before{.table = &tb, .column = &b};
+    ElementRef after{.table = &ta, .column = &a};
+    auto simple = [&](ChangeKind kind) -> Change& {
+      Change& c = Add(kind, id);
+      c.before = before;
+      c.after = after;
+      c.ordinal = ordinal;
+      return c;
+    };
+    bool uses_retyped = false;
+    if (a.generated && b.generated == a.generated) {
+      for (const std::string& col : retyped) {
+        if (col != b.name && MentionsIdentifier(b.generated->text, col)) uses_retyped = true;
+      }
+    }
+    if (a.generated && (b.generated != a.generated || uses_retyped)) {
+      // PostgreSQL 15 cannot change a generation expression, nor turn a plain column into a
+      // generated one: the column is dropped and added again (at the end of the table).
+      std::string why = uses_retyped
+                            ? "PostgreSQL cannot change the type of a column a generated column "
+                              "uses: the generated column is dropped and re-added around it; its "
+                              "values are derived, so no data is lost"
+                        : b.generated
+                            ? "PostgreSQL 15 cannot alter a generation expression: the column is "
+                              "dropped and re-added; its values are derived, so no data is lost"
+                            : "PostgreSQL 15 cannot turn a column into a generated one: the column "
+                              "is dropped and re-added, losing its stored values";
+      DropColumn(tb, b, ordinal).reason = why;
+      AddColumn(ta, a, ordinal).reason = why;
+      Comment(id, {}, after, std::nullopt, a.comment);
+      return true;
+    }
+    if (b.generated && !a.generated) simple(ChangeKind::DropColumnExpression);
+    bool default_handled = swapped_columns_.count({ta.name, a.name}) > 0;
+    if (!SameColumnType(b, a)) {
+      Change& c = simple(ChangeKind::AlterColumnType);
+      c.rewrite_default = b.default_expr.has_value();
+      default_handled = default_handled || c.rewrite_default;
+    }
+    if (!default_handled && b.default_expr != a.default_expr) simple(ChangeKind::SetColumnDefault);
+    if (b.not_null != a.not_null) simple(ChangeKind::SetColumnNotNull);
+    if (!b.identity && a.identity) simple(ChangeKind::AddIdentity);
+    if (b.identity && !a.identity) simple(ChangeKind::DropIdentity);
+    if (b.identity && a.identity) {
+      ir::Identity implied = *b.identity;
+      if (b.type != a.type) implied.options = IdentityOptionsAfterTypeChange(implied.options, a.type);
+      implied.options.data_type = a.identity->options.data_type;
+      if (implied != *a.identity) simple(ChangeKind::AlterIdentity);
+    }
+    Comment(id, before, after, b.comment, a.comment);
+    return false;
+  }
+
+  void Constraints(const ir::Table& b, const ir::Table& a, const std::set<std::string>& recreated) {
+    auto add = [&](const ir::Constraint& con, std::string reason) {
+      ObjectId id = SubId(ObjectKind::Constraint, a.name, con.name);
+      if (con.kind == ir::ConstraintKind::Exclusion) {
+        Unsupported("not yet supported: exclusion constraint \"" + con.name + "\"", con.span, id);
+        return;
+      }
+      Change& c = Add(con.kind == ir::ConstraintKind::ForeignKey ? ChangeKind::AddForeignKey
+                                                                  : ChangeKind::AddConstraint,
+                      id);
+      c.after = {.table = &a, .constraint = &con};
+      c.reason = std::move(reason);
+    };
+    auto drop = [&](const ir::Constraint& con, std::string reason) {
+      ObjectId id = SubId(ObjectKind::Constraint, a.name, con.name);
+      Change& c = Add(con.kind == ir::ConstraintKind::ForeignKey ? ChangeKind::DropForeignKey
+                                                                  : ChangeKind::DropConstraint,
+                      id);
+      c.before = {.table = &b, .constraint = &con};
+      c.reason = std::move(reason);
+    };
+    for (const auto& [name, cb] : b.constraints) {
+      ObjectId id = SubId(ObjectKind::Constraint, a.name, name);
+      auto it = a.constraints.find(name);
+      if (it == a.constraints.end()) {
+        drop(cb, {});
+        continue;
+      }
+      const ir::Constraint& ca = it->second;
+      bool uses_recreated = ConstraintUsesAny(cb, recreated);
+      bool key_replaced = ReferencesReplacedKey(cb);
+      // PostgreSQL cannot mark a validated constraint NOT VALID again; the exact state needs a
+      // drop and an ADD ... NOT VALID (which does not scan the table).
+      bool unvalidate = cb.validated && !ca.validated;
+      if (WithoutMutableParts(cb) != WithoutMutableParts(ca) || uses_recreated || key_replaced || unvalidate) {
+        // PostgreSQL has no ALTER for a constraint's definition: drop it, then add it again.
+        std::string why = uses_recreated ? "its column is dropped and re-added"
+                          : key_replaced ? "the key it references is dropped and added again"
+                          : unvalidate   ? "PostgreSQL cannot mark a validated constraint NOT VALID: add it again NOT VALID"
+                                         : "PostgreSQL cannot alter a constraint's definition";
+        drop(cb, why);
+        add(ca, why);
+        Comment(id, {}, {.table = &a, .constraint = &ca}, std::nullopt, ca.comment);
+        continue;
+      }
+      if (!cb.validated && ca.validated) {
+        Change& c = Add(ChangeKind::ValidateConstraint, id);
+        c.before = {.table = &b, .constraint = &cb};
+        c.after = {.table = &a, .constraint = &ca};
+      }
+      Comment(id, {.table = &b, .constraint = &cb}, {.table = &a, .constraint = &ca}, cb.comment,
+              ca.comment);
+    }
+    for (const auto& [name, ca] : a.constraints) {
+      if (b.constraints.count(name)) continue;
+      add(ca, {});
+      Comment(SubId(ObjectKind::Constraint, a.name, name), {}, {.table = &a, .constraint = &ca},
+              std::nullopt, ca.comment);
+    }
+  }
+
+  void Indexes(const ir::Table& b, const ir::Table& a, const std::set<std::string>& recreated) {
+    for (const auto& [name, ib] : b.indexes) {
+      ObjectId id = SubId(ObjectKind::Index, a.name, name);
+      auto it = a.indexes.find(name);
+      if (it == a.indexes.end()) {
+        Add(ChangeKind::DropIndex, id).before = {.table = &b, .index = &ib};
+        continue;
+      }
+      const ir::Index& ia = it->second;
+      bool uses_recreated = IndexUsesAny(ib, recreated);
+      if (WithoutComment(ib) != WithoutComment(ia) || uses_recreated) {
+        std::string why = uses_recreated ? "its column is dropped and re-added"
+                                         : "an index definition cannot be altered: drop and create";
+        Change& d = Add(ChangeKind::DropIndex, id);
+        d.before = {.table = &b, .index = &ib};
+        d.reason = why;
+        Change& c = Add(ChangeKind::CreateIndex, id);
+        c.after = {.table = &a, .index = &ia};
+        c.reason = why;
+        Comment(id, {}, {.table = &a, .index = &ia}, std::nullopt, ia.comment);
+        continue;
+      }
+      Comment(id, {.table = &b, .index = &ib}, {.table = &a, .index = &ia}, ib.comment, ia.comment);
+    }
+    for (const auto& [name, ia] : a.indexes) {
+      if (b.indexes.count(name)) continue;
+      ObjectId id = SubId(ObjectKind::Index, a.name, name);
+      Add(ChangeKind::CreateIndex, id).after = {.table = &a, .index = &ia};
+      Comment(id, {}, {.table = &a, .index = &ia}, std::nullopt, ia.comment);
+    }
+  }
+
+  const ir::Database& from_;
+  const ir::Database& to_;
+  const Matching& m_;
+  const DiffOptions& options_;
+  ir::Diagnostics& diags_;
+  const std::set<ObjectId> targets_;
+  std::vector<Change> out_;
+  // (to table, to column) whose default an enum swap re-sets.
+  std::set<std::pair<QualifiedName, std::string>> swapped_columns_;
+  std::map<QualifiedName, std::vector<std::vector<std::string>>> replaced_keys_;
+  std::map<QualifiedName, std::vector<const ir::Sequence*>> owned_by_dropped_table_;
+  std::map<std::pair<QualifiedName, std::string>, std::vector<const ir::Sequence*>>
+      owned_by_dropped_column_;
+};
+
+}  // namespace
+
+std::vector<Change> ComputeChanges(const ir::Database& from, const ir::Database& to,
+                                   const Matching& matching, const DiffOptions& options,
+                                   ir::Diagnostics& diags) {
+  return Differ(from, to, matching, options, diags).Run();
+}
+
+std::vector<ir::QualifiedName> SequenceReferences(const ir::Expr& expr) {
+  std::vector<ir::QualifiedName> out;
+  const std::string& t = expr.text;
+  const std::string open = "nextval('";
+  const std::string close = "'::regclass)";
+  std::size_t pos = 0;
+  while ((pos = t.find(open, pos)) != std::string::npos) {
+    std::size_t start = pos + open.size();
+    // Find the closing quote of the literal ('' is an escaped quote inside it).
+    std::size_t i = start;
+    std::string literal;
+    while (i < t.size()) {
+      if (t[i] == '\'') {
+        if (i + 1 < t.size() && t[i + 1] == '\'') {
+          literal += '\'';
+          i += 2;
+          continue;
+        }
+        break;
+      }
+      literal += t[i++];
+    }
+    pos = i;
+    if (t.compare(i, close.size(), close) != 0) continue;
+    // Split the regclass text into identifiers, undoing PostgreSQL's double-quoting.
+    std::vector<std::string> parts(1);
+    bool quoted = false;
+    for (std::size_t k = 0; k < literal.size(); ++k) {
+      char ch = literal[k];
+      if (ch == '"') {
+        if (quoted && k + 1 < literal.size() && literal[k + 1] == '"') {
+          parts.back() += '"';
+          ++k;
+        } else {
+          quoted = !quoted;
+        }
+      } else if (ch == '.' && !quoted) {
+        parts.emplace_back();
+      } else {
+        parts.back() += ch;
+      }
+    }
+    if (parts.size() == 2) out.push_back(ir::QualifiedName{parts[0], parts[1]});
+    if (parts.size() == 1) out.push_back(ir::QualifiedName{"", parts[0]});
+  }
+  return out;
+}
+
+ir::SequenceOptions DefaultSequenceOptions(const ir::TypeRef& data_type, int64_t increment) {
+  int64_t type_min = std::numeric_limits<int64_t>::min();
+  int64_t type_max = std::numeric_limits<int64_t>::max();
+  if (data_type.name == "int2") {
+    type_min = std::numeric_limits<int16_t>::min();
+    type_max = std::numeric_limits<int16_t>::max();
+  } else if (data_type.name == "int4") {
+    type_min = std::numeric_limits<int32_t>::min();
+    type_max = std::numeric_limits<int32_t>::max();
+  }
+  ir::SequenceOptions o;
+  o.data_type = ir::TypeRef{"pg_catalog", data_type.name, "", false};
+  o.increment = increment;
+  if (increment > 0) {
+    o.min_value = 1;
+    o.max_value = type_max;
+    o.start = o.min_value;
+  } else {
+    o.min_value = type_min;
+    o.max_value = -1;
+    o.start = o.max_value;
+  }
+  o.cache = 1;
+  o.cycle = false;
+  return o;
+}
+
+ir::SequenceOptions IdentityOptionsAfterTypeChange(const ir::SequenceOptions& o, const ir::TypeRef& type) {
+  ir::SequenceOptions old_defaults = DefaultSequenceOptions(o.data_type, o.increment);
+  ir::TypeRef seq_type{"pg_catalog", type.name, "", false};
+  ir::SequenceOptions new_defaults = DefaultSequenceOptions(seq_type, o.increment);
+  ir::SequenceOptions r = o;
+  r.data_type = seq_type;
+  if (o.min_value == old_defaults.min_value) r.min_value = new_defaults.min_value;
+  if (o.max_value == old_defaults.max_value) r.max_value = new_defaults.max_value;
+  return r;
+}
+
+bool MentionsIdentifier(const std::string& text, const std::string& name) {
+  auto ident = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '$' || static_cast<unsigned char>(c) >= 0x80;
+  };
+  std::size_t pos = 0;
+  while ((pos = text.find(name, pos)) != std::string::npos) {
+    bool left = pos == 0 || !ident(text[pos - 1]);
+    std::size_t end = pos + name.size();
+    bool right = end >= text.size() || !ident(text[end]);
+    if (left && right) return true;
+    ++pos;
+  }
+  return false;
+}
+
+}  // namespace schemac::diff

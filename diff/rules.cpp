@@ -1,0 +1,405 @@
+#include "diff/rules.h"
+
+#include <algorithm>
+
+#include "diff/differ.h"
+
+namespace schemac::diff {
+
+namespace {
+
+using K = ChangeKind;
+using ir::ConstraintKind;
+using ir::QualifiedName;
+
+// The schema an object lives in (for a schema change: the schema itself).
+std::string SchemaOf(const Change& c) {
+  return c.object.kind == ir::ObjectKind::Schema ? c.object.name : c.object.schema;
+}
+
+bool SameTable(const Change& a, const Change& b) { return TableOf(a) == TableOf(b); }
+bool SameObject(const Change& a, const Change& b) { return a.object == b.object; }
+
+// The columns a change touches on one side: a whole table's columns, or one column.
+std::vector<const ir::Column*> ColumnsOf(const ElementRef& side) {
+  std::vector<const ir::Column*> out;
+  if (side.column != nullptr) {
+    out.push_back(side.column);
+  } else if (side.table != nullptr && side.constraint == nullptr && side.index == nullptr) {
+    for (const ir::Column& c : side.table->columns) out.push_back(&c);
+  }
+  return out;
+}
+
+bool SideUsesType(const ElementRef& side, const QualifiedName& type) {
+  for (const ir::Column* c : ColumnsOf(side)) {
+    if (TypeIs(c->type, type)) return true;
+  }
+  return false;
+}
+
+bool SideCallsNextval(const ElementRef& side, const QualifiedName& seq) {
+  for (const ir::Column* c : ColumnsOf(side)) {
+    if (!c->default_expr) continue;
+    for (const QualifiedName& q : SequenceReferences(*c->default_expr)) {
+      if (q == seq) return true;
+    }
+  }
+  return false;
+}
+
+QualifiedName ObjectName(const Change& c) { return QualifiedName{c.object.schema, c.object.name}; }
+
+// The relation name (table, sequence, index, or the index behind a key constraint) a change
+// creates or drops; empty when it is none of these.
+std::string RelationName(const Change& c) {
+  switch (c.kind) {
+    case K::CreateTable:
+    case K::DropTable:
+    case K::CreateSequence:
+    case K::DropSequence:
+      return c.object.name;
+    case K::CreateIndex:
+    case K::DropIndex:
+      return c.object.sub;
+    case K::AddConstraint:
+    case K::DropConstraint: {
+      const ir::Constraint* con = c.after.constraint ? c.after.constraint : c.before.constraint;
+      if (con != nullptr && (con->kind == ConstraintKind::PrimaryKey || con->kind == ConstraintKind::Unique ||
+                             con->kind == ConstraintKind::Exclusion)) {
+        return c.object.sub;
+      }
+      return {};
+    }
+    default:
+      return {};
+  }
+}
+
+const ir::Sequence* SeqBefore(const Change& c) { return c.before.sequence; }
+const ir::Sequence* SeqAfter(const Change& c) { return c.after.sequence; }
+
+bool OwnerIs(const ir::Sequence* s, const Change& column_or_table) {
+  if (s == nullptr || !s->owned_by) return false;
+  if (s->owned_by->table != TableOf(column_or_table)) return false;
+  if (column_or_table.object.kind == ir::ObjectKind::Table) return true;
+  return s->owned_by->column == column_or_table.object.sub;
+}
+
+bool IsDropNotNull(const Change& c) {
+  return c.kind == K::SetColumnNotNull && c.after.column != nullptr && !c.after.column->not_null;
+}
+bool IsSetNotNull(const Change& c) {
+  return c.kind == K::SetColumnNotNull && c.after.column != nullptr && c.after.column->not_null;
+}
+
+bool ForeignKeyReferences(const ir::Constraint& fk, const QualifiedName& table) {
+  return fk.kind == ConstraintKind::ForeignKey && fk.ref_table == table;
+}
+
+// ---- join keys ----
+std::string Key(const QualifiedName& q) { return q.schema + '\x1f' + q.name; }
+RuleKeys SchemaKey(const Change& c) { return {SchemaOf(c)}; }
+RuleKeys TableKey(const Change& c) { return {Key(TableOf(c))}; }
+RuleKeys ObjectKey(const Change& c) {
+  return {std::to_string(static_cast<int>(c.object.kind)) + '\x1f' + c.object.schema + '\x1f' + c.object.name +
+          '\x1f' + c.object.sub};
+}
+RuleKeys ObjectNameKey(const Change& c) { return {Key(ObjectName(c))}; }
+RuleKeys TypesKey(const ElementRef& side) {
+  RuleKeys out;
+  for (const ir::Column* col : ColumnsOf(side)) out.push_back(Key({col->type.schema, col->type.name}));
+  return out;
+}
+RuleKeys AfterTypesKey(const Change& c) { return TypesKey(c.after); }
+RuleKeys BeforeTypesKey(const Change& c) { return TypesKey(c.before); }
+RuleKeys NextvalKey(const ElementRef& side) {
+  RuleKeys out;
+  for (const ir::Column* col : ColumnsOf(side)) {
+    if (!col->default_expr) continue;
+    for (const QualifiedName& q : SequenceReferences(*col->default_expr)) out.push_back(Key(q));
+  }
+  return out;
+}
+RuleKeys AfterNextvalKey(const Change& c) { return NextvalKey(c.after); }
+RuleKeys BeforeNextvalKey(const Change& c) { return NextvalKey(c.before); }
+RuleKeys OwnerTableKey(const ir::Sequence* s) {
+  if (s == nullptr || !s->owned_by) return {};
+  return {Key(s->owned_by->table)};
+}
+RuleKeys AfterOwnerTableKey(const Change& c) { return OwnerTableKey(c.after.sequence); }
+RuleKeys BeforeOwnerTableKey(const Change& c) { return OwnerTableKey(c.before.sequence); }
+RuleKeys FkJoinedTablesKey(const Change& c) {
+  return {Key(TableOf(c)), Key(c.after.constraint->ref_table)};
+}
+RuleKeys BeforeFkRefTablesKey(const Change& c) {
+  RuleKeys out;
+  for (const auto& [name, con] : c.before.table->constraints) {
+    if (con.kind == ConstraintKind::ForeignKey) out.push_back(Key(con.ref_table));
+  }
+  return out;
+}
+RuleKeys RelationKey(const Change& c) {
+  std::string r = RelationName(c);
+  if (r.empty()) return {};
+  return {Key({c.object.schema, r})};
+}
+RuleKeys AfterRefTableKey(const Change& c) { return {Key(c.after.constraint->ref_table)}; }
+RuleKeys BeforeRefTableKey(const Change& c) { return {Key(c.before.constraint->ref_table)}; }
+
+const std::vector<Rule>& BuildRules() {
+  static const std::vector<Rule> rules = {
+      // ---- schema ----
+      {"schema", "a schema is created before the objects in it",
+       {K::CreateSchema},
+       {K::CreateEnum, K::CreateSequence, K::CreateTable},
+       [](const Change& b, const Change& a) { return SchemaOf(b) == SchemaOf(a); },
+       SchemaKey, SchemaKey},
+      {"schema", "the objects in a schema are dropped before the schema",
+       {K::DropEnum, K::DropSequence, K::DropTable},
+       {K::DropSchema},
+       [](const Change& b, const Change& a) { return SchemaOf(b) == SchemaOf(a); },
+       SchemaKey, SchemaKey},
+
+      // ---- enum ----
+      {"enum", "an enum type is created before the columns that use it",
+       {K::CreateEnum},
+       {K::CreateTable, K::AddColumn, K::AlterColumnType},
+       [](const Change& b, const Change& a) { return SideUsesType(a.after, ObjectName(b)); },
+       ObjectNameKey, AfterTypesKey},
+      {"enum", "the columns that use an enum type are dropped or retyped before the type is dropped",
+       {K::DropTable, K::DropColumn, K::AlterColumnType},
+       {K::DropEnum},
+       [](const Change& b, const Change& a) { return SideUsesType(b.before, ObjectName(a)); },
+       BeforeTypesKey, ObjectNameKey},
+      {"enum", "columns of a swapped enum type that go away are dropped or retyped before the swap",
+       {K::DropTable, K::DropColumn, K::AlterColumnType},
+       {K::SwapEnum},
+       [](const Change& b, const Change& a) { return SideUsesType(b.before, ObjectName(a)); },
+       BeforeTypesKey, ObjectNameKey},
+      {"enum", "a swapped enum type is recreated before new columns use it",
+       {K::SwapEnum},
+       {K::CreateTable, K::AddColumn, K::AlterColumnType},
+       [](const Change& b, const Change& a) { return SideUsesType(a.after, ObjectName(b)); },
+       ObjectNameKey, AfterTypesKey},
+
+      // ---- sequence ----
+      {"sequence", "a sequence is created before the defaults that call nextval on it",
+       {K::CreateSequence},
+       {K::CreateTable, K::AddColumn, K::SetColumnDefault, K::AlterColumnType},
+       [](const Change& b, const Change& a) { return SideCallsNextval(a.after, ObjectName(b)); },
+       ObjectNameKey, AfterNextvalKey},
+      {"sequence", "the defaults that call nextval on a sequence are removed before the sequence is dropped",
+       {K::DropTable, K::DropColumn, K::SetColumnDefault, K::AlterColumnType},
+       {K::DropSequence},
+       [](const Change& b, const Change& a) { return SideCallsNextval(b.before, ObjectName(a)); },
+       BeforeNextvalKey, ObjectNameKey},
+      {"sequence", "a sequence is created before its owning column is set",
+       {K::CreateSequence},
+       {K::SetSequenceOwnedBy},
+       SameObject,
+       ObjectKey, ObjectKey},
+      {"sequence", "the owning column exists before a sequence is owned by it",
+       {K::CreateTable, K::AddColumn},
+       {K::SetSequenceOwnedBy},
+       [](const Change& b, const Change& a) { return OwnerIs(SeqAfter(a), b); },
+       TableKey, AfterOwnerTableKey},
+      {"sequence", "a sequence that survives is released by its owning column before that column or table is dropped",
+       {K::SetSequenceOwnedBy},
+       {K::DropColumn, K::DropTable},
+       [](const Change& b, const Change& a) { return OwnerIs(SeqBefore(b), a); },
+       BeforeOwnerTableKey, TableKey},
+
+      // ---- table ----
+      {"table", "a table is created before its elements are added or changed",
+       {K::CreateTable},
+       {K::AddConstraint, K::AddForeignKey, K::CreateIndex, K::SetComment, K::SetOwner, K::SetTableOptions,
+        K::SetTableLogged},
+       [](const Change& b, const Change& a) {
+         return a.object.kind != ir::ObjectKind::Schema && a.object.kind != ir::ObjectKind::Enum &&
+                a.object.kind != ir::ObjectKind::Sequence && SameTable(b, a);
+       },
+       TableKey, TableKey},
+      // Foreign keys are never written inside CREATE TABLE, and add_foreign_key ranks after
+      // create_table in the kind priority, so every foreign key follows every create: cycles of
+      // foreign keys between new tables never arise. (A rule relating every table to every
+      // foreign key would say the same with a quadratic number of edges.)
+      {"table", "foreign keys are added after the tables they join are created",
+       {K::CreateTable},
+       {K::AddForeignKey},
+       [](const Change& b, const Change& a) {
+         return SameTable(b, a) || TableOf(b) == a.after.constraint->ref_table;
+       },
+       TableKey, FkJoinedTablesKey},
+      {"table", "a table is dropped before the tables, keys and columns its foreign keys reference",
+       {K::DropTable},
+       {K::DropTable, K::DropConstraint, K::DropIndex, K::DropColumn},
+       [](const Change& b, const Change& a) {
+         if (SameTable(b, a)) return false;
+         for (const auto& [name, con] : b.before.table->constraints) {
+           if (std::find(b.detached_foreign_keys.begin(), b.detached_foreign_keys.end(), name) !=
+               b.detached_foreign_keys.end()) {
+             continue;
+           }
+           if (ForeignKeyReferences(con, TableOf(a))) return true;
+         }
+         return false;
+       },
+       BeforeFkRefTablesKey, TableKey},
+      {"table", "a relation name is freed before it is reused",
+       {K::DropTable, K::DropSequence, K::DropIndex, K::DropConstraint},
+       {K::CreateTable, K::CreateSequence, K::CreateIndex, K::AddConstraint},
+       [](const Change& b, const Change& a) {
+         std::string rb = RelationName(b);
+         return !rb.empty() && b.object.schema == a.object.schema && rb == RelationName(a);
+       },
+       RelationKey, RelationKey},
+
+      // ---- column ----
+      {"column", "columns are added in their table's column order",
+       {K::AddColumn},
+       {K::AddColumn},
+       [](const Change& b, const Change& a) { return SameTable(b, a) && b.ordinal < a.ordinal; },
+       TableKey, TableKey},
+      {"column", "a column is dropped before a column of the same name is added",
+       {K::DropColumn},
+       {K::AddColumn},
+       SameObject,
+       ObjectKey, ObjectKey},
+      {"column", "NOT NULL is set before an identity is added",
+       {K::SetColumnNotNull},
+       {K::AddIdentity},
+       [](const Change& b, const Change& a) { return SameObject(b, a) && IsSetNotNull(b); },
+       ObjectKey, ObjectKey},
+      {"column", "an identity is dropped before NOT NULL is dropped",
+       {K::DropIdentity},
+       {K::SetColumnNotNull},
+       [](const Change& b, const Change& a) { return SameObject(b, a) && IsDropNotNull(a); },
+       ObjectKey, ObjectKey},
+      {"column", "a default is dropped before an identity is added",
+       {K::SetColumnDefault, K::AlterColumnType},
+       {K::AddIdentity},
+       SameObject,
+       ObjectKey, ObjectKey},
+      {"column", "an identity is dropped before a default is set",
+       {K::DropIdentity},
+       {K::SetColumnDefault, K::AlterColumnType},
+       SameObject,
+       ObjectKey, ObjectKey},
+      {"column", "a column's type changes before its default or identity options change",
+       {K::AlterColumnType},
+       {K::SetColumnDefault, K::AlterIdentity},
+       SameObject,
+       ObjectKey, ObjectKey},
+      {"column", "a generated column is dropped before the columns its expression uses are dropped or retyped",
+       {K::DropColumn},
+       {K::DropColumn, K::AlterColumnType},
+       [](const Change& b, const Change& a) {
+         const ir::Column* gen = b.before.column;
+         return SameTable(b, a) && b.object.sub != a.object.sub && gen->generated &&
+                MentionsIdentifier(gen->generated->text, a.object.sub);
+       },
+       TableKey, TableKey},
+      {"column", "a column is added or retyped before the generated columns that use it are added",
+       {K::AddColumn, K::AlterColumnType},
+       {K::AddColumn},
+       [](const Change& b, const Change& a) {
+         const ir::Column* gen = a.after.column;
+         return SameTable(b, a) && b.object.sub != a.object.sub && gen->generated &&
+                MentionsIdentifier(gen->generated->text, b.object.sub);
+       },
+       TableKey, TableKey},
+      {"column", "a generation expression is dropped before the column's type or default changes",
+       {K::DropColumnExpression},
+       {K::AlterColumnType, K::SetColumnDefault},
+       SameObject,
+       ObjectKey, ObjectKey},
+
+      // ---- constraint and index ----
+      {"constraint", "columns are added or retyped before the constraints and indexes of their table are added",
+       {K::AddColumn, K::AlterColumnType},
+       {K::AddConstraint, K::AddForeignKey, K::CreateIndex},
+       SameTable,
+       TableKey, TableKey},
+      {"constraint", "constraints and indexes are dropped before columns of their table are dropped or retyped",
+       {K::DropConstraint, K::DropForeignKey, K::DropIndex},
+       {K::DropColumn, K::AlterColumnType},
+       SameTable,
+       TableKey, TableKey},
+      {"constraint", "a referenced key and its columns exist before the foreign key is added",
+       {K::AddConstraint, K::CreateIndex, K::AddColumn, K::AlterColumnType},
+       {K::AddForeignKey},
+       [](const Change& b, const Change& a) { return TableOf(b) == a.after.constraint->ref_table; },
+       TableKey, AfterRefTableKey},
+      {"constraint", "a foreign key is dropped before the key, columns or table it references are dropped or changed",
+       {K::DropForeignKey},
+       {K::DropConstraint, K::DropIndex, K::DropTable, K::DropColumn, K::AlterColumnType},
+       [](const Change& b, const Change& a) { return b.before.constraint->ref_table == TableOf(a); },
+       BeforeRefTableKey, TableKey},
+      {"constraint", "a constraint is dropped before it is added again",
+       {K::DropConstraint, K::DropForeignKey},
+       {K::AddConstraint, K::AddForeignKey},
+       SameObject,
+       ObjectKey, ObjectKey},
+      {"constraint", "a primary key is dropped before NOT NULL is dropped from its columns",
+       {K::DropConstraint},
+       {K::SetColumnNotNull},
+       [](const Change& b, const Change& a) {
+         const ir::Constraint* pk = b.before.constraint;
+         return SameTable(b, a) && IsDropNotNull(a) && pk->kind == ConstraintKind::PrimaryKey &&
+                std::find(pk->columns.begin(), pk->columns.end(), a.object.sub) != pk->columns.end();
+       },
+       TableKey, TableKey},
+
+      // ---- comment and owner ----
+      {"comment", "an object exists before its comment or owner is set",
+       {K::CreateSchema, K::CreateEnum, K::SwapEnum, K::CreateSequence, K::CreateTable, K::AddColumn,
+        K::AddConstraint, K::AddForeignKey, K::CreateIndex},
+       {K::SetComment, K::SetOwner},
+       SameObject,
+       ObjectKey, ObjectKey},
+  };
+  return rules;
+}
+
+}  // namespace
+
+const std::vector<Rule>& Rules() { return BuildRules(); }
+
+const std::vector<ChangeKind>& KindPriority() {
+  // Drops that free names and dependencies first, then creations in dependency order, then the
+  // drops of whole objects last, as pg_dump's object-type priority does.
+  static const std::vector<ChangeKind> order = {
+      K::CreateSchema,        K::AddEnumValues,      K::CreateEnum,        K::CreateSequence,
+      K::AlterSequenceOptions, K::DropForeignKey,     K::DropConstraint,    K::DropIndex,
+      K::DropIdentity,        K::DropColumnExpression, K::DropColumn,      K::DropTable,
+      K::SwapEnum,            K::CreateTable,        K::AddColumn,         K::AlterColumnType,
+      K::SetColumnDefault,    K::SetColumnNotNull,   K::AddIdentity,       K::AlterIdentity,
+      K::SetTableLogged,      K::SetTableOptions,    K::AddConstraint,     K::ValidateConstraint,
+      K::CreateIndex,         K::AddForeignKey,      K::SetSequenceOwnedBy, K::SetComment,
+      K::SetOwner,            K::DropSequence,       K::DropEnum,          K::DropSchema,
+  };
+  return order;
+}
+
+int KindRank(ChangeKind kind) {
+  const auto& order = KindPriority();
+  return static_cast<int>(std::find(order.begin(), order.end(), kind) - order.begin());
+}
+
+std::string RulesText() {
+  std::string out = "# kind priority (pre-sort order)\n";
+  int i = 1;
+  for (ChangeKind k : KindPriority()) out += std::to_string(i++) + ". " + ChangeKindName(k) + "\n";
+  out += "# rules: [family] name: before kinds -> after kinds\n";
+  for (const Rule& r : Rules()) {
+    out += "[" + r.family + "] " + r.name + ": ";
+    for (std::size_t k = 0; k < r.before.size(); ++k) out += (k ? ", " : "") + std::string(ChangeKindName(r.before[k]));
+    out += " -> ";
+    for (std::size_t k = 0; k < r.after.size(); ++k) out += (k ? ", " : "") + std::string(ChangeKindName(r.after[k]));
+    out += "\n";
+  }
+  return out;
+}
+
+}  // namespace schemac::diff

@@ -1,0 +1,177 @@
+#include "emit/plan.h"
+
+#include <iterator>
+
+#include "diff/change.h"
+#include "diff/differ.h"
+#include "diff/match.h"
+#include "diff/order.h"
+#include "emit/quote.h"
+#include "emit/render.h"
+
+namespace schemac::emit {
+
+namespace {
+
+// Segment classes, in execution order. Each step goes to the segment of its class; empty
+// segments are left out. (Later: CONCURRENTLY steps get a class with transactional = false.)
+struct SegmentClass {
+  bool transactional;
+  const char* reason;             // why this segment stands apart
+  const char* reason_when_after;  // reason of the main segment when this one precedes it
+};
+
+enum class SegmentKind { EnumValues, Main };
+
+constexpr SegmentClass kSegmentClasses[] = {
+    {true,
+     "new enum values must be committed before use: PostgreSQL rejects a value added by "
+     "ALTER TYPE ... ADD VALUE in the transaction that added it",
+     "runs after the new enum values are committed"},
+    {true, "", ""},
+};
+
+SegmentKind SegmentOf(const diff::Change& c) {
+  return c.kind == diff::ChangeKind::AddEnumValues ? SegmentKind::EnumValues : SegmentKind::Main;
+}
+
+Step MakeStep(const diff::Change& c) {
+  Step s;
+  s.object = c.object;
+  s.change = diff::ChangeKindName(c.kind);
+  s.sql = RenderChange(c);
+  diff::Change reverse = diff::Reverse(c);
+  s.rollback_sql = RenderChange(reverse);
+  s.reason = c.reason;
+  // Only destroying steps carry marks: their inverse brings the structure back, never the data.
+  // (That the inverse of a CREATE or ADD would drop rows written since is the nature of any
+  // rollback, and marking every such step would bury the real warnings.)
+  if (auto loss = diff::DataLossOf(c)) {
+    s.data_loss = true;
+    s.data_loss_reason = *loss;
+    s.rollback_data_loss = true;
+    s.rollback_data_loss_reason = "the rollback restores the structure but not the data this step destroys";
+  }
+  return s;
+}
+
+// A `-- ...` comment line. Names and enum values may contain line breaks; left raw, one would
+// end the comment and turn the rest of the text into SQL, so they are escaped.
+std::string CommentLine(const std::string& text) {
+  std::string out = "-- ";
+  for (char c : text) {
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else {
+      out += c;
+    }
+  }
+  return out + "\n";
+}
+
+// schema.table.sub as SQL would spell it.
+std::string ObjectSql(const ir::ObjectId& id) {
+  std::string out;
+  if (!id.schema.empty()) out = QuoteIdentifier(id.schema) + ".";
+  out += QuoteIdentifier(id.name);
+  if (!id.sub.empty()) out += "." + QuoteIdentifier(id.sub);
+  return out;
+}
+
+// The rollback steps that re-create what a forward step destroyed (the same object) are marked
+// too, so that whoever runs the rollback sees that the data does not come back.
+void MarkUnrestorable(const Plan& forward, Plan& rollback) {
+  for (const Segment& fseg : forward.segments) {
+    for (const Step& f : fseg.steps) {
+      if (!f.data_loss) continue;
+      for (Segment& rseg : rollback.segments) {
+        for (Step& r : rseg.steps) {
+          if (r.object != f.object || r.rollback_data_loss) continue;
+          r.rollback_data_loss = true;
+          r.rollback_data_loss_reason = "restores the structure only: the forward plan " + f.data_loss_reason;
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+
+Plan BuildPlan(const ir::Database& from, const ir::Database& to, const PlanOptions& options,
+               ir::Diagnostics& diags) {
+  diff::Matching matching = diff::MatchObjects(from, to);
+  diff::DiffOptions diff_options;
+  diff_options.owners = options.owners;
+  std::vector<diff::Change> changes = diff::ComputeChanges(from, to, matching, diff_options, diags);
+  if (!diff::OrderChanges(changes, diags)) return Plan{};
+
+  // ALTER TYPE ... ADD VALUE goes in its own transaction ahead of everything that may use the
+  // new values. Nothing is ordered before an addition (the type already exists), so taking
+  // those steps out of the sorted sequence keeps every dependency satisfied.
+  constexpr std::size_t kClasses = std::size(kSegmentClasses);
+  std::vector<Segment> segments(kClasses);
+  for (std::size_t i = 0; i < kClasses; ++i) segments[i].transactional = kSegmentClasses[i].transactional;
+  for (const diff::Change& c : changes) {
+    Step step = MakeStep(c);
+    if (step.sql.empty()) continue;
+    segments[static_cast<std::size_t>(SegmentOf(c))].steps.push_back(std::move(step));
+  }
+  Plan plan;
+  const char* pending_reason = "";
+  for (std::size_t i = 0; i < kClasses; ++i) {
+    if (segments[i].steps.empty()) continue;
+    segments[i].reason = kSegmentClasses[i].reason;
+    if (segments[i].reason.empty()) segments[i].reason = pending_reason;
+    pending_reason = kSegmentClasses[i].reason_when_after;
+    plan.segments.push_back(std::move(segments[i]));
+  }
+  return plan;
+}
+
+PlanPair BuildPlans(const ir::Database& from, const ir::Database& to, const PlanOptions& options,
+                    ir::Diagnostics& diags) {
+  PlanPair pair;
+  pair.forward = BuildPlan(from, to, options, diags);
+  // The rollback is the same planner run the other way. Its diagnostics would repeat the
+  // forward ones (a cycle one way is usually a cycle the other way), so only new ids are kept.
+  ir::Diagnostics back;
+  pair.rollback = BuildPlan(to, from, options, back);
+  MarkUnrestorable(pair.forward, pair.rollback);
+  for (const ir::Diagnostic& d : back.items()) {
+    bool seen = false;
+    for (const ir::Diagnostic& f : diags.items()) {
+      if (f.id == d.id && f.object == d.object) seen = true;
+    }
+    if (!seen) {
+      ir::Diagnostic copy = d;
+      copy.message = "rollback: " + copy.message;
+      diags.Add(std::move(copy));
+    }
+  }
+  return pair;
+}
+
+std::string RenderSql(const Plan& plan) {
+  if (plan.empty()) return "";
+  std::string out;
+  bool first = true;
+  for (const Segment& seg : plan.segments) {
+    if (seg.steps.empty()) continue;
+    if (!first) out += "\n";
+    first = false;
+    if (!seg.reason.empty()) out += CommentLine("segment: " + seg.reason);
+    if (seg.transactional) out += "BEGIN;\n";
+    for (const Step& step : seg.steps) {
+      out += CommentLine(step.change + " " + ObjectSql(step.object));
+      if (step.data_loss) out += CommentLine("WARNING: data loss: " + step.data_loss_reason);
+      if (step.rollback_data_loss) out += CommentLine("WARNING: " + step.rollback_data_loss_reason);
+      for (const std::string& sql : step.sql) out += sql + "\n";
+    }
+    if (seg.transactional) out += "COMMIT;\n";
+  }
+  return out;
+}
+
+}  // namespace schemac::emit

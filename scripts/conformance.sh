@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Optional (not part of CI): runs schemac through an external conformance corpus and its judge,
+# on a throwaway cluster. Usage: scripts/conformance.sh CORPUS_DIR [OUT_DIR] [extra judge args...]
+# CORPUS_DIR holds judge.py and cases/ (see its README). Results: OUT_DIR/summary.json.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+corpus=${1:?usage: scripts/conformance.sh CORPUS_DIR [OUT_DIR] [judge args...]}
+out=${2:-/tmp/schemac-conformance}
+shift $(( $# > 2 ? 2 : $# ))
+schemac=$(pwd)/build-test/cli/schemac
+[ -x "$schemac" ] || bash scripts/build.sh build-test Debug
+# Sides: the source as the judge's SQL file until database sources are supported by `diff`.
+plan_cmd="${SCHEMAC_CONFORMANCE_CMD:-$schemac diff {from_sql} {to_sql}}"
+build-test/tests/support/schemac-testdb -- \
+  python3 "$corpus/judge.py" --plan-cmd "$plan_cmd" --rollback-cmd "$plan_cmd" --jobs 2 --out "$out" "$@"

@@ -1,0 +1,92 @@
+#include <catch2/catch.hpp>
+
+#include "compiler/sql/canonicalize.h"
+#include "compiler/sql/normalize.h"
+#include "sql_test_util.h"
+
+using schemac::sql::NormalizeExprText;
+using schemac::sql::NormalizeTypeName;
+using schemac::sql::testing::Compile;
+
+TEST_CASE("normalize: catalog expression text equals what the compiler stores", "[sql][normalize]") {
+  // Left: pg_get_expr / pg_get_constraintdef output of PostgreSQL 15 for the fixture schema.
+  std::string err;
+  CHECK(NormalizeExprText("((score >= (0)::numeric))", &err) == "score >= 0::numeric");
+  CHECK(NormalizeExprText("(total * 0.8)", &err) == "total * 0.8");
+  CHECK(NormalizeExprText("nextval('public.users_id_seq'::regclass)", &err) ==
+        "nextval('public.users_id_seq'::regclass)");
+  CHECK(NormalizeExprText("lower((note)::text)", &err) == "lower(note::text)");
+  CHECK(NormalizeExprText("NOW()", &err) == "now()");
+  CHECK(err.empty());
+  auto c = Compile("CREATE TABLE t (score numeric CHECK (score>=0::numeric), note text, total numeric "
+                   "GENERATED ALWAYS AS (total*0.8) STORED);\nCREATE INDEX ON t (LOWER(note::text));");
+  CHECK(c.db.tables.at({"public", "t"}).constraints.at("t_score_check").check->text == "score >= 0::numeric");
+  CHECK(c.db.tables.at({"public", "t"}).indexes.at("t_lower_idx").elements[0].expression->text ==
+        "lower(note::text)");
+
+  std::string bad;
+  CHECK(NormalizeExprText("1 +", &bad) == "1 +");
+  CHECK(!bad.empty());
+}
+
+TEST_CASE("normalize: format_type output to TypeRef", "[sql][normalize]") {
+  using schemac::ir::TypeRef;
+  std::string err;
+  CHECK(NormalizeTypeName("character varying(200)", "public", &err) == TypeRef{"pg_catalog", "varchar", "200", false});
+  CHECK(NormalizeTypeName("timestamp(3) with time zone", "public", &err) ==
+        TypeRef{"pg_catalog", "timestamptz", "3", false});
+  CHECK(NormalizeTypeName("integer[]", "public", &err) == TypeRef{"pg_catalog", "int4", "", true});
+  CHECK(NormalizeTypeName("numeric(10,0)", "public", &err) == TypeRef{"pg_catalog", "numeric", "10,0", false});
+  CHECK(NormalizeTypeName("character(4)", "public", &err) == TypeRef{"pg_catalog", "bpchar", "4", false});
+  CHECK(NormalizeTypeName("\"char\"", "public", &err) == TypeRef{"pg_catalog", "char", "", false});
+  CHECK(NormalizeTypeName("bit(3)", "public", &err) == TypeRef{"pg_catalog", "bit", "3", false});
+  CHECK(NormalizeTypeName("app.mood[]", "public", &err) == TypeRef{"app", "mood", "", true});
+  CHECK(NormalizeTypeName("mood", "public", &err) == TypeRef{"public", "mood", "", false});
+  CHECK(err.empty());
+  std::string bad;
+  NormalizeTypeName("interval day", "public", &bad);
+  CHECK(bad == "not yet supported: type \"interval day\": interval with field restriction");
+}
+
+TEST_CASE("canonicalize offline: undecidable casts warn and leave both sides", "[sql][canonicalize]") {
+  auto from = Compile(R"(CREATE TABLE t (c varchar DEFAULT 'x'::character varying, ts timestamptz DEFAULT CURRENT_TIMESTAMP,
+                         n int DEFAULT 1, k text DEFAULT 'a', CHECK ((n > 0)));
+                         CREATE INDEX i ON t ((c::text)) WHERE ((n > 1)))");
+  auto to = Compile(R"(CREATE TABLE t (c varchar DEFAULT 'x', ts timestamptz DEFAULT now(),
+                       n int DEFAULT 2, k text DEFAULT 'a', CHECK (n > 0));
+                       CREATE INDEX i ON t (c) WHERE n > 1;)");
+  REQUIRE(from.Clean());
+  REQUIRE(to.Clean());
+  schemac::ir::Diagnostics diags;
+  schemac::sql::CanonicalizeOfflinePair(from.db, to.db, diags);
+  std::vector<std::string> got;
+  for (const auto& d : diags.items()) got.push_back(d.message + " [" + d.id + "]");
+  CHECK(got == std::vector<std::string>{
+                   "table \"public.t\": column \"c\": default 'x'::varchar versus 'x' may be the same once "
+                   "PostgreSQL stores it; use a database to decide [canon.undecided-expression]",
+                   "table \"public.t\": column \"ts\": default current_timestamp versus now() may be the same once "
+                   "PostgreSQL stores it; use a database to decide [canon.undecided-expression]"});
+  const auto& ft = from.db.tables.at({"public", "t"});
+  CHECK(ft.columns[0].default_expr->text == "'x'::varchar");
+  CHECK(to.db.tables.at({"public", "t"}).columns[0].default_expr->text == "'x'");
+  CHECK(ft.columns[2].default_expr->text == "1");  // a real difference: no warning, unchanged
+}
+
+TEST_CASE("canonicalize offline: texts equal after normalization are made identical", "[sql][canonicalize]") {
+  schemac::ir::Database a;
+  schemac::ir::Database b;
+  schemac::ir::Table t;
+  t.name = {"public", "t"};
+  schemac::ir::Column col;
+  col.name = "c";
+  col.default_expr = schemac::ir::Expr{"((1 + 2))"};
+  t.columns.push_back(col);
+  a.tables[t.name] = t;
+  t.columns[0].default_expr = schemac::ir::Expr{"1+2"};
+  b.tables[t.name] = t;
+  schemac::ir::Diagnostics diags;
+  schemac::sql::CanonicalizeOfflinePair(a, b, diags);
+  CHECK(diags.items().empty());
+  CHECK(a == b);
+  CHECK(a.tables.at({"public", "t"}).columns[0].default_expr->text == "1 + 2");
+}
