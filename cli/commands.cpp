@@ -145,9 +145,9 @@ bool WriteOutput(const std::string& path, const std::string& content) {
 
 }  // namespace
 
-int RunDiff(const DiffOptions& options) {
-  ir::SourceManager sources;
-  ir::Diagnostics diags;
+PlanOutcome PlanStates(const DiffOptions& options) {
+  PlanOutcome out;
+  ir::Diagnostics& diags = out.diags;
   bool from_db = IsDatabaseSide(options.from), to_db = IsDatabaseSide(options.to);
   for (const auto* specs : {&options.from, &options.to}) {
     if (specs->size() > 1) {
@@ -160,8 +160,8 @@ int RunDiff(const DiffOptions& options) {
     }
   }
   if (diags.HasErrors()) {
-    PrintDiagnostics(diags, sources);
-    return kExitInvalid;
+    out.exit_code = kExitInvalid;
+    return out;
   }
 
   // Databases first: their search_path resolves unqualified names in the files of the other side.
@@ -169,39 +169,48 @@ int RunDiff(const DiffOptions& options) {
   if (from_db) from = LoadDatabase(options.from.front(), options, diags);
   if (to_db) to = LoadDatabase(options.to.front(), options, diags);
   if (HasCatalogError(diags)) {
-    PrintDiagnostics(diags, sources);
-    return kExitEnvironment;
+    out.exit_code = kExitEnvironment;
+    return out;
   }
   std::vector<std::string> search_path = from_db ? from.search_path : to_db ? to.search_path : std::vector<std::string>{};
-  if (!from_db) from = LoadFiles(options.from, search_path, options, sources, diags);
-  if (!to_db) to = LoadFiles(options.to, search_path, options, sources, diags);
+  if (!from_db) from = LoadFiles(options.from, search_path, options, out.sources, diags);
+  if (!to_db) to = LoadFiles(options.to, search_path, options, out.sources, diags);
   if (diags.HasErrors()) {
-    PrintDiagnostics(diags, sources);
-    return kExitInvalid;
+    out.exit_code = kExitInvalid;
+    return out;
   }
 
   // Fingerprints describe the states as loaded, before pairwise canonicalization, so that a
   // database's fingerprint can be recomputed later from the database alone.
-  PlanSide source{JoinSpecs(options.from), ir::Fingerprint(from.db)};
-  PlanSide target{JoinSpecs(options.to), ir::Fingerprint(to.db)};
+  out.source_fingerprint = ir::Fingerprint(from.db);
+  out.target_fingerprint = ir::Fingerprint(to.db);
 
   if (from.from_database != to.from_database && !options.offline) {
     Side& database = from.from_database ? from : to;
     Side& files = from.from_database ? to : from;
     canon::ServerCanonOptions copts{.dev_db = options.dev_db, .lock_timeout = options.lock_timeout};
-    canon::CanonicalizeWithServer(database.db, files.db, copts, diags);
+    canon::CanonicalizeWithServer(database.db, files.db, copts, diags, &out.canon_stats);
     if (diags.HasErrors()) {
-      PrintDiagnostics(diags, sources);
-      return HasCatalogError(diags) ? kExitEnvironment : kExitInvalid;
+      out.exit_code = HasCatalogError(diags) ? kExitEnvironment : kExitInvalid;
+      return out;
     }
   } else if (!from.from_database || !to.from_database) {
     sql::CanonicalizeOfflinePair(from.db, to.db, diags);
   }
 
-  emit::PlanPair plans = emit::BuildPlans(from.db, to.db, emit::PlanOptions{.owners = options.owners}, diags);
-  PrintDiagnostics(diags, sources);
-  if (diags.HasErrors()) return kExitInvalid;
+  out.plans = emit::BuildPlans(from.db, to.db, emit::PlanOptions{.owners = options.owners}, diags);
+  if (diags.HasErrors()) out.exit_code = kExitInvalid;
+  return out;
+}
 
+int RunDiff(const DiffOptions& options) {
+  PlanOutcome outcome = PlanStates(options);
+  PrintDiagnostics(outcome.diags, outcome.sources);
+  if (outcome.exit_code != kExitOk) return outcome.exit_code;
+  const emit::PlanPair& plans = outcome.plans;
+
+  PlanSide source{JoinSpecs(options.from), outcome.source_fingerprint};
+  PlanSide target{JoinSpecs(options.to), outcome.target_fingerprint};
   std::string main_output = options.format == OutputFormat::Json ? RenderPlanJson(plans, source, target)
                                                                  : SqlOutput(plans, options);
   // The rollback file first: if it cannot be written, nothing else is.

@@ -4,6 +4,10 @@
 #include <string>
 #include <vector>
 
+#include "compiler/canon/server_canonicalize.h"
+#include "compiler/ir/source.h"
+#include "emit/plan.h"
+
 namespace schemac::cli {
 
 /// Exit codes shared by every command (docs/cli.md).
@@ -35,6 +39,23 @@ struct DiffOptions {
 /// True when a source argument names a database rather than a path: it starts with
 /// postgres:// or postgresql://, or contains '='.
 bool IsDatabaseSpec(const std::string& spec);
+
+/// Everything a planning run produced, before any output is written.
+struct PlanOutcome {
+  int exit_code = kExitOk;         // kExitOk when `plans` is valid; else why not
+  ir::SourceManager sources;       // the files read, for printing diagnostics
+  ir::Diagnostics diags;
+  emit::PlanPair plans;
+  std::string source_fingerprint;  // of each state as loaded, before pairwise canonicalization
+  std::string target_fingerprint;
+  canon::ServerCanonStats canon_stats;  // scratch-database round trips made
+};
+
+/// Loads both sides (databases first, so that their search_path resolves names in the files of
+/// the other side), canonicalizes expressions (with a scratch database when exactly one side is
+/// a database and not `offline`; offline rules otherwise), and plans both directions. Writes
+/// nothing.
+PlanOutcome PlanStates(const DiffOptions& options);
 
 /// Removes the password from a DSN or URI, for messages and plan metadata.
 std::string RedactDsn(const std::string& spec);

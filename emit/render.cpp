@@ -241,17 +241,18 @@ std::vector<std::string> AlterColumnTypeSql(const Change& c) {
 
 // Because ALTER SEQUENCE refuses new bounds that exclude the sequence's current value (even
 // one never handed out: a new sequence's last_value is its start), a sequence whose current
-// value falls outside the new bounds is first moved to the nearest new bound, unused
-// (is_called = false). A sequence already inside the new bounds is left untouched.
+// value lies before the new start of its range is first moved up to it, unused (is_called =
+// false). Only in the sequence's own direction: moving it back could hand out values again, so
+// a current value beyond the new end is left for PostgreSQL to refuse.
 std::vector<std::string> MoveIntoNewBounds(const ir::QualifiedName& seq, const ir::SequenceOptions& before,
                                            const ir::SequenceOptions& after) {
   std::vector<std::string> out;
   std::string lit = QuoteLiteral(QQ(seq));
-  if (after.min_value > before.min_value) {
+  if (after.increment > 0 && after.min_value > before.min_value) {
     out.push_back(fmt::format("SELECT pg_catalog.setval({}, {}, false) FROM {} WHERE last_value < {};", lit,
                               after.min_value, QQ(seq), after.min_value));
   }
-  if (after.max_value < before.max_value) {
+  if (after.increment < 0 && after.max_value < before.max_value) {
     out.push_back(fmt::format("SELECT pg_catalog.setval({}, {}, false) FROM {} WHERE last_value > {};", lit,
                               after.max_value, QQ(seq), after.max_value));
   }

@@ -7,8 +7,12 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <tuple>
+
+#include <unistd.h>
 
 #include "cli/atomic_file.h"
+#include "cli/commands.h"
 #include "compiler/sql/canonicalize.h"
 #include "compiler/sql/compile.h"
 #include "emit/plan.h"
@@ -130,6 +134,63 @@ bool ProveOnPostgres(const golden::Case& c, const Actual& a) {
   return ok;
 }
 
+// Plans through `schemac plan` semantics: the live database (built from current.sql) against
+// desired.sql, with expressions canonicalized by a scratch database. Applying that plan must
+// give the desired schema, after which planning again finds nothing (idempotence); planning
+// back to current.sql and applying that must restore the original schema, again to a fixpoint.
+bool ProveThroughPlan(const golden::Case& c, const std::string& dir) {
+  using namespace schemac::testing;
+  ScratchDatabase live("golden_live");
+  ScratchDatabase desired("golden_want");
+  std::string current_sql = dir + "/current.sql", desired_sql = dir + "/desired.sql";
+  std::string error;
+  if (!schemac::cli::WriteFileAtomically(current_sql, c.sections.at("current.sql"), error) ||
+      !schemac::cli::WriteFileAtomically(desired_sql, c.sections.at("desired.sql"), error)) {
+    std::cerr << error << "\n";
+    return false;
+  }
+  bool any_order = c.header.find("# column-order: ignore\n") != std::string::npos;
+  auto plan = [&](const std::string& files, schemac::cli::PlanOutcome& out) {
+    schemac::cli::DiffOptions options;
+    options.from = {live.Conninfo()};
+    options.to = {files};
+    options.dev_db = TestConninfo();  // the test server's maintenance database is empty
+    out = schemac::cli::PlanStates(options);
+    for (const ir::Diagnostic& d : out.diags.items()) {
+      if (d.severity == ir::Severity::Error) std::cerr << "plan: " << ir::FormatDiagnostic(d, &out.sources) << "\n";
+    }
+    if (out.canon_stats.round_trips > 1) {
+      std::cerr << "plan: " << out.canon_stats.round_trips << " scratch round trips (at most 1 expected)\n";
+      return false;
+    }
+    return out.exit_code == schemac::cli::kExitOk;
+  };
+  bool ok = true;
+  try {
+    RunSqlScriptWithPsql(live.Conninfo(), current_sql);
+    RunSqlScriptWithPsql(desired.Conninfo(), desired_sql);
+    std::string current_dump = DumpSchema(live.Conninfo());
+    for (const auto& [files, want_dump, what] :
+         {std::tuple{desired_sql, DumpSchema(desired.Conninfo()), "desired"}, std::tuple{current_sql, current_dump, "current"}}) {
+      schemac::cli::PlanOutcome step;
+      if (!plan(files, step)) return false;
+      RunSqlScriptWithPsql(live.Conninfo(), emit::RenderSql(step.plans.forward));
+      ok = SameDump(std::string("after `plan` to ") + what, want_dump, DumpSchema(live.Conninfo()), any_order) && ok;
+      schemac::cli::PlanOutcome again;
+      if (!plan(files, again)) return false;
+      if (!again.plans.forward.empty()) {
+        std::cerr << "plan is not idempotent: after applying it, planning to " << what << " again gives:\n"
+                  << emit::RenderSql(again.plans.forward);
+        ok = false;
+      }
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "postgres: " << e.what() << "\n";
+    ok = false;
+  }
+  return ok;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -180,6 +241,13 @@ int main(int argc, char** argv) {
       ok = Compare("diagnostics", Section(c, "diagnostics"), a.diagnostics) && ok;
     }
     if (ok && use_db && !a.errors) ok = ProveOnPostgres(c, a);
+    if (ok && use_db && !a.errors) {
+      std::filesystem::path dir = std::filesystem::temp_directory_path() /
+                                  ("schemac-golden-" + std::to_string(::getpid()));
+      std::filesystem::create_directories(dir);
+      ok = ProveThroughPlan(c, dir.string());
+      std::filesystem::remove_all(dir);
+    }
     std::cerr << (ok ? "PASS " : "FAIL ") << path << "\n";
     (ok ? passed : failed)++;
   }
