@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
+#include "compiler/catalog/run_with_cluster.h"
 
 namespace {
 
@@ -46,6 +47,21 @@ int main(int argc, char** argv) {
   plan_cmd->add_option("--db", plan_db, "the database to migrate (DSN or postgresql:// URI)")->required();
   plan_cmd->add_option("paths", plan.to, "desired-state .sql files or directories")->required();
   AddPlanningOptions(plan_cmd, plan, plan_format);
+
+  // `schemac sandbox -- CMD ARGS...` passes everything after `--` through untouched, so it is
+  // handled before CLI11 sees (and would try to parse) the command's own options.
+  app.add_subcommand("sandbox",
+                     "sandbox -- CMD [ARGS...]: run CMD against a throwaway PostgreSQL (PGHOST, PGPORT, PGUSER, "
+                     "PGDATABASE and SCHEMAC_SANDBOX_DSN set), removed when CMD exits");
+  if (argc >= 2 && std::string(argv[1]) == "sandbox") {
+    std::vector<std::string> command(argv + 2, argv + argc);
+    if (!command.empty() && command.front() == "--") command.erase(command.begin());
+    if (command.empty()) {
+      std::cerr << "schemac: error: sandbox needs a command: schemac sandbox -- CMD [ARGS...]\n";
+      return kExitInvalid;
+    }
+    return schemac::catalog::RunWithCluster(command, "SCHEMAC_SANDBOX_DSN", "schemac sandbox");
+  }
 
   try {
     app.parse(argc, argv);
