@@ -9,7 +9,8 @@ out=${2:-/tmp/schemac-conformance}
 shift $(( $# > 2 ? 2 : $# ))
 schemac=$(pwd)/build-test/cli/schemac
 [ -x "$schemac" ] || bash scripts/build.sh build-test Debug
-# Sides: the source as the judge's SQL file until database sources are supported by `diff`.
-plan_cmd="${SCHEMAC_CONFORMANCE_CMD:-$schemac diff {from_sql} {to_sql}}"
+# The source is the judge's live database, the target its desired SQL file.
+default_cmd="$schemac diff {from_dsn} {to_sql}"
+plan_cmd=${SCHEMAC_CONFORMANCE_CMD:-$default_cmd}
 build-test/tests/support/schemac-testdb -- \
   python3 "$corpus/judge.py" --plan-cmd "$plan_cmd" --rollback-cmd "$plan_cmd" --jobs 2 --out "$out" "$@"
