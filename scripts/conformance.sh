@@ -10,7 +10,9 @@ shift $(( $# > 2 ? 2 : $# ))
 schemac=$(pwd)/build-test/cli/schemac
 [ -x "$schemac" ] || bash scripts/build.sh build-test Debug
 # The source is the judge's live database, the target its desired SQL file.
-default_cmd="$schemac diff {from_dsn} {to_sql}"
+# The throwaway cluster's maintenance database is empty: use it as the scratch database for
+# expression canonicalization instead of starting an embedded cluster per invocation.
+default_cmd="$schemac diff --dev-db dbname=postgres {from_dsn} {to_sql}"
 plan_cmd=${SCHEMAC_CONFORMANCE_CMD:-$default_cmd}
 build-test/tests/support/schemac-testdb -- \
   python3 "$corpus/judge.py" --plan-cmd "$plan_cmd" --rollback-cmd "$plan_cmd" --jobs 2 --out "$out" "$@"

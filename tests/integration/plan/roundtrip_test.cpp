@@ -80,6 +80,7 @@ TEST_CASE("plan: pg_dump --schema-only output is accepted as input and plans to 
 
   SECTION("files -> dump, offline: only changes that offline canonicalization says it cannot decide") {
     cli::DiffOptions o = PlanOptions({v1}, {dump});
+    o.offline = true;
     cli::PlanOutcome out = cli::PlanStates(o);
     INFO(DiagText(out));
     INFO(Forward(out));

@@ -1,0 +1,75 @@
+// RapidCheck generators of schema states (ir::Database) that PostgreSQL 15 accepts, of pairs
+// (a, b) where b is a mutation of a whose data migration is defined, and the helpers the
+// properties share: rendering a state as SQL, and the rows each table can hold.
+//
+// The generated IR is only a rendering device: a state is turned into SQL with the planner
+// (emit::BuildPlans from an empty database), and the properties compare what schemac makes of
+// that SQL. So the IR here need not be in the front ends' canonical form, only valid.
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include <rapidcheck.h>
+
+#include "compiler/ir/schema.h"
+
+namespace schemac::property {
+
+/// Which features the generators use. Every flag is on unless a bug keeps it off (see the
+/// comments at the definition of DefaultFeatures in generators.cpp).
+struct Features {
+  bool extra_schema = true;
+  bool enums = true;
+  bool sequences = true;
+  bool identity = true;
+  bool generated = true;
+  bool checks = true;
+  bool foreign_keys = true;
+  bool indexes = true;
+  bool expression_indexes = true;
+  bool partial_indexes = true;
+  bool comments = true;
+  bool defaults = true;
+};
+
+/// The features the suite runs with by default.
+Features DefaultFeatures();
+
+/// The state every database starts in: schema public with PostgreSQL's comment on it.
+ir::Database EmptyDatabase();
+
+/// A random state: 1-2 schemas, 1-4 tables, enums, sequences, constraints, indexes, comments.
+/// Every expression is written as PostgreSQL stores it (pg_get_expr under search_path = ''),
+/// so that offline and server canonicalization agree on it.
+rc::Gen<ir::Database> GenDatabase(const Features& features);
+
+/// A random pair (a, b): b is a with 1-3 mutations applied whose data migration is defined
+/// for the rows RowsFor gives (no narrowing, no NOT NULL over NULLs, no UNIQUE over duplicates).
+struct StatePair {
+  ir::Database a;
+  ir::Database b;
+};
+rc::Gen<StatePair> GenStatePair(const Features& features);
+
+/// The state as a SQL script (the planner's forward plan from EmptyDatabase()). Throws when
+/// planning fails: the generators only produce states the planner must handle.
+std::string RenderDatabase(const ir::Database& db);
+
+/// INSERT statements putting two rows into `table` of `db`, or an empty list when the table is
+/// left empty (it has a foreign key). Values satisfy every CHECK the generators write, are
+/// distinct per row (UNIQUE), and are never NULL; identity and generated columns are left to
+/// PostgreSQL.
+std::vector<std::string> RowsFor(const ir::Database& db, const ir::Table& table);
+
+}  // namespace schemac::property
+
+namespace schemac::ir {
+/// How RapidCheck prints a counterexample: the state as SQL.
+void showValue(const Database& db, std::ostream& os);
+}  // namespace schemac::ir
+
+namespace schemac::property {
+void showValue(const StatePair& pair, std::ostream& os);
+}  // namespace schemac::property
