@@ -1,7 +1,10 @@
 #include "compiler/canon/server_canonicalize.h"
 
+#include <cctype>
 #include <memory>
 #include <set>
+#include <string_view>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -13,6 +16,131 @@
 namespace schemac::canon {
 
 namespace {
+
+// Skips a quoted literal or identifier starting at text[i] (a ' or "); returns the index just
+// past it. Doubled quotes inside are part of it.
+std::size_t SkipQuoted(const std::string& text, std::size_t i) {
+  char q = text[i++];
+  while (i < text.size()) {
+    if (text[i] == q) {
+      if (i + 1 < text.size() && text[i + 1] == q) {
+        i += 2;
+        continue;
+      }
+      return i + 1;
+    }
+    ++i;
+  }
+  return i;
+}
+
+// The elements of `ARRAY[...]` whose '[' is at `open`, split at top-level commas, and the index
+// of the closing ']' (npos when unbalanced).
+std::vector<std::string> ArrayElements(const std::string& text, std::size_t open, std::size_t& close) {
+  std::vector<std::string> elements;
+  int depth = 0;
+  std::size_t start = open + 1;
+  for (std::size_t i = open; i < text.size();) {
+    char c = text[i];
+    if (c == '\'' || c == '"') {
+      i = SkipQuoted(text, i);
+      continue;
+    }
+    if (c == '[' || c == '(') ++depth;
+    if (c == ']' || c == ')') --depth;
+    if ((c == ',' && depth == 1) || depth == 0) {
+      std::string e = text.substr(start, i - start);
+      while (!e.empty() && e.front() == ' ') e.erase(e.begin());
+      elements.push_back(e);
+      start = i + 1;
+    }
+    if (depth == 0) {
+      close = i;
+      return elements;
+    }
+    ++i;
+  }
+  close = std::string::npos;
+  return elements;
+}
+
+// For `'literal'::E`, returns E; else "".
+std::string LiteralCastType(const std::string& element) {
+  if (element.empty() || element.front() != '\'') return "";
+  std::size_t end = SkipQuoted(element, 0);
+  if (element.compare(end, 2, "::") != 0) return "";
+  std::string type = element.substr(end + 2);
+  for (char c : type) {
+    if (c == '\'' || c == '(' || c == ':' || c == ' ') return "";
+  }
+  return type;
+}
+
+// PostgreSQL prints an array of literals coerced to another array type (what `x IN ('a', 'b')`
+// on a varchar column becomes) as `(ARRAY['a'::character varying, ...])::text[]`, but parses
+// that text back differently: a cast written directly on ARRAY[...] casts each element
+// (`ARRAY[('a'::character varying)::text, ...]`), so a plan running the printed text (a
+// rollback re-creating a constraint read from the catalog) would not restore what was there.
+// Spelling the element type out, `ARRAY['a'::varchar, ...]::varchar[]::text[]`, parses into
+// the array coercion PostgreSQL stored, which prints as the original. The database's, the
+// scratch database's and the desired texts all go through this, so comparisons stay exact.
+std::string ExplicitArrayCoercions(std::string text) {
+  for (std::size_t i = 0; i < text.size();) {
+    if (text[i] == '\'' || text[i] == '"') {
+      i = SkipQuoted(text, i);
+      continue;
+    }
+    bool word_start = i == 0 || !(std::isalnum(static_cast<unsigned char>(text[i - 1])) || text[i - 1] == '_');
+    if (!word_start || text.compare(i, 6, "ARRAY[") != 0) {
+      ++i;
+      continue;
+    }
+    std::size_t close = 0;
+    std::vector<std::string> elements = ArrayElements(text, i + 5, close);
+    if (close == std::string::npos) break;
+    std::string element_type = elements.empty() ? "" : LiteralCastType(elements.front());
+    for (const std::string& e : elements) {
+      if (LiteralCastType(e) != element_type) element_type.clear();
+    }
+    std::size_t after = close + 1;
+    if (!element_type.empty() && text.compare(after, 2, "::") == 0) {
+      std::size_t type_end = after + 2;
+      while (type_end < text.size() && (std::isalnum(static_cast<unsigned char>(text[type_end])) ||
+                                        std::string_view("_.\"[]").find(text[type_end]) != std::string_view::npos)) {
+        ++type_end;
+      }
+      std::string target = text.substr(after + 2, type_end - after - 2);
+      if (target.size() > 2 && target.ends_with("[]") && target != element_type + "[]") {
+        text.insert(after, "::" + element_type + "[]");
+      }
+    }
+    i += 6;
+  }
+  return text;
+}
+
+// Applies ExplicitArrayCoercions to every expression of a state: of the database (so that a plan
+// re-creating its expressions, such as a rollback, restores exactly what it holds), of the
+// scratch database, and of the desired state, because a file may hold what PostgreSQL printed
+// (pg_dump output: `(ARRAY['a'::character varying])::text[]`): read literally, PostgreSQL would
+// store that differently (if equivalently) from the database it was dumped from, so it is taken
+// to mean what was printed.
+void ExplicitArrayCoercionsIn(ir::Database& db) {
+  auto fix = [](std::optional<ir::Expr>& e) {
+    if (e) e->text = ExplicitArrayCoercions(e->text);
+  };
+  for (auto& [name, table] : db.tables) {
+    for (ir::Column& c : table.columns) {
+      fix(c.default_expr);
+      fix(c.generated);
+    }
+    for (auto& [cname, k] : table.constraints) fix(k.check);
+    for (auto& [iname, ix] : table.indexes) {
+      for (ir::IndexElement& e : ix.elements) fix(e.expression);
+      fix(ix.predicate);
+    }
+  }
+}
 
 void Normalize(std::optional<ir::Expr>& e, const std::string& object, ir::Diagnostics& diags) {
   if (!e) return;
@@ -133,8 +261,10 @@ ir::Database Skeleton(const ir::Database& desired, const Slots& slots) {
 
 }  // namespace
 
-void CanonicalizeWithServer(const ir::Database& current, ir::Database& desired, const ServerCanonOptions& options,
+void CanonicalizeWithServer(ir::Database& current, ir::Database& desired, const ServerCanonOptions& options,
                             ir::Diagnostics& diags, ServerCanonStats* stats) {
+  ExplicitArrayCoercionsIn(current);
+  ExplicitArrayCoercionsIn(desired);
   Slots slots = FindSlots(current, desired);
   if (slots.count == 0) return;
 
@@ -183,28 +313,44 @@ void CanonicalizeWithServer(const ir::Database& current, ir::Database& desired, 
     return;
   }
   NormalizeCatalogExpressions(stored, diags);
+  ExplicitArrayCoercionsIn(stored);
 
+  // The desired text is replaced by what PostgreSQL stored only where that equals the
+  // database's: then the two compare equal. Where they still differ, the change is real, and the
+  // desired text is kept as written: the plan must run the user's expression, because what
+  // PostgreSQL prints does not always parse back into what it stored (`x IN ('a', 'b')` on a
+  // varchar column prints as `(x)::text = ANY ((ARRAY['a'::character varying, ...])::text[])`,
+  // which PostgreSQL re-parses as `ARRAY[('a'::character varying)::text, ...]`).
   for (const ir::QualifiedName& tname : slots.tables) {
     ir::Table& want = desired.tables.at(tname);
+    const ir::Table& have = current.tables.at(tname);
     const ir::Table& got = stored.tables.at(tname);
     for (ir::Column& c : want.columns) {
       const ir::Column* sc = got.FindColumn(c.name);
-      if (sc == nullptr) continue;
-      if (slots.defaults.count({tname, c.name})) c.default_expr = sc->default_expr;
-      if (slots.generated.count({tname, c.name})) c.generated = sc->generated;
+      const ir::Column* hc = have.FindColumn(c.name);
+      if (sc == nullptr || hc == nullptr) continue;
+      if (slots.defaults.count({tname, c.name}) && sc->default_expr == hc->default_expr) {
+        c.default_expr = sc->default_expr;
+      }
+      if (slots.generated.count({tname, c.name}) && sc->generated == hc->generated) c.generated = sc->generated;
     }
     for (auto& [cname, k] : want.constraints) {
       auto sk = got.constraints.find(cname);
-      if (slots.checks.count({tname, cname}) && sk != got.constraints.end()) k.check = sk->second.check;
+      auto hk = have.constraints.find(cname);
+      if (slots.checks.count({tname, cname}) && sk != got.constraints.end() && hk != have.constraints.end() &&
+          sk->second.check == hk->second.check) {
+        k.check = sk->second.check;
+      }
     }
     for (auto& [iname, ix] : want.indexes) {
       auto si = got.indexes.find(iname);
-      if (!slots.indexes.count({tname, iname}) || si == got.indexes.end()) continue;
-      std::optional<std::string> comment = ix.comment;
-      ir::SourceSpan span = ix.span;
-      ix = si->second;
-      ix.comment = comment;
-      ix.span = span;
+      auto hi = have.indexes.find(iname);
+      if (!slots.indexes.count({tname, iname}) || si == got.indexes.end() || hi == have.indexes.end()) continue;
+      // The scratch index carries no comment; compare and keep everything else as stored.
+      ir::Index stored_ix = si->second, current_ix = hi->second;
+      stored_ix.comment = current_ix.comment = ix.comment;
+      stored_ix.span = current_ix.span = ix.span;
+      if (stored_ix == current_ix) ix = stored_ix;
     }
   }
 }

@@ -31,10 +31,16 @@ struct ServerCanonStats {
 
 /// For every expression (column default, generated expression, CHECK, index expressions and
 /// predicate) that exists in both `current` (read from the catalog and normalized) and `desired`
-/// and differs as text, asks a scratch database what PostgreSQL stores for the desired one and
-/// replaces the desired text with it. Needs no server when nothing differs. Errors (the scratch
-/// database cannot be reached, PostgreSQL rejects an expression) go to `diags`.
-void CanonicalizeWithServer(const ir::Database& current, ir::Database& desired, const ServerCanonOptions& options,
+/// and differs as text, asks a scratch database what PostgreSQL stores for the desired one; where
+/// that equals the database's, the desired text is replaced by it (they compare equal), else the
+/// desired text is kept as written (a real change, planned with the user's text). Needs no
+/// server when nothing differs. Both states are first rewritten where PostgreSQL's printed text
+/// does not parse back into what it stored: an array of literals coerced to another array type,
+/// printed `(ARRAY['a'::character varying])::text[]`, is spelled
+/// `ARRAY['a'::varchar]::varchar[]::text[]`, so that plans re-creating such expressions (a
+/// rollback, a pg_dump file as desired state) restore them exactly. Errors (the scratch database
+/// cannot be reached, PostgreSQL rejects an expression) go to `diags`.
+void CanonicalizeWithServer(ir::Database& current, ir::Database& desired, const ServerCanonOptions& options,
                             ir::Diagnostics& diags, ServerCanonStats* stats = nullptr);
 
 }  // namespace schemac::canon

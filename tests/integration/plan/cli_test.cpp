@@ -213,7 +213,9 @@ TEST_CASE("schemac plan: a table locked by another session fails fast with exit 
   INFO(r.err);
   CHECK(r.exit_code == 3);
   CHECK(seconds < 5.0);
-  CHECK(r.err.find("items") != std::string::npos);
+  // Names the table and the session holding it.
+  CHECK(r.err.find("public.items (pid " + std::to_string(holder.backendpid()) + ")") != std::string::npos);
+  CHECK(r.err.find("[catalog.error]") != std::string::npos);
   CHECK(r.out == "");
   tx.abort();
   CHECK(f.Plan(f.same, {"--lock-timeout", "500ms"}).exit_code == 0);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <algorithm>
+#include <iterator>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -115,6 +116,30 @@ inline std::vector<emit::Step> Steps(const emit::Plan& plan) {
   std::vector<emit::Step> steps;
   for (const emit::Segment& s : plan.segments) steps.insert(steps.end(), s.steps.begin(), s.steps.end());
   return steps;
+}
+
+/// The lines of `a` missing from `b` ("- line") and of `b` missing from `a` ("+ line"), as
+/// multisets, in order: empty exactly when both hold the same lines. Shows an IR or dump
+/// mismatch compactly.
+inline std::string LineDiff(const std::string& a, const std::string& b) {
+  auto lines = [](const std::string& text) {
+    std::vector<std::string> out;
+    std::istringstream in(text);
+    std::string line;
+    while (std::getline(in, line)) out.push_back(line);
+    return out;
+  };
+  std::vector<std::string> la = lines(a), lb = lines(b);
+  std::vector<std::string> sa = la, sb = lb;
+  std::sort(sa.begin(), sa.end());
+  std::sort(sb.begin(), sb.end());
+  std::vector<std::string> only_a, only_b;
+  std::set_difference(sa.begin(), sa.end(), sb.begin(), sb.end(), std::back_inserter(only_a));
+  std::set_difference(sb.begin(), sb.end(), sa.begin(), sa.end(), std::back_inserter(only_b));
+  std::string out;
+  for (const std::string& l : only_a) out += "- " + l + "\n";
+  for (const std::string& l : only_b) out += "+ " + l + "\n";
+  return out;
 }
 
 /// The result of running a command.
