@@ -69,39 +69,10 @@ bool Compare(const std::string& what, const std::string& expected, const std::st
 // PostgreSQL appends a re-added column at the end of its table, so a rollback that re-adds a
 // dropped column cannot restore the column order. Cases that do this say so in their header
 // ("# column-order: ignore"), and their dumps are compared with each table's lines sorted.
-std::string WithoutColumnOrder(const std::string& dump) {
-  std::istringstream in(dump);
-  std::string line, out;
-  std::vector<std::string> columns;
-  bool in_table = false;
-  while (std::getline(in, line)) {
-    if (!in_table && line.rfind("CREATE TABLE ", 0) == 0 && line.back() == '(') {
-      in_table = true;
-      out += line + "\n";
-      columns.clear();
-      continue;
-    }
-    if (in_table && line.rfind(")", 0) == 0) {
-      std::sort(columns.begin(), columns.end());
-      for (const std::string& c : columns) out += c + "\n";
-      in_table = false;
-      out += line + "\n";
-      continue;
-    }
-    if (in_table) {
-      if (!line.empty() && line.back() == ',') line.pop_back();
-      columns.push_back(line);
-      continue;
-    }
-    out += line + "\n";
-  }
-  return out;
-}
-
 bool SameDump(const std::string& what, std::string expected, std::string actual, bool ignore_column_order) {
   if (ignore_column_order) {
-    expected = WithoutColumnOrder(expected);
-    actual = WithoutColumnOrder(actual);
+    expected = schemac::testing::WithoutColumnOrder(expected);
+    actual = schemac::testing::WithoutColumnOrder(actual);
   }
   if (expected == actual) return true;
   std::cerr << "database mismatch " << what << "\n---- expected schema dump:\n"

@@ -1,6 +1,7 @@
 #include "tests/support/pg_fixture.h"
 
 #include <algorithm>
+#include <sstream>
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
@@ -164,6 +165,36 @@ std::string DumpSchema(const std::string& conninfo) {
       ClientOptions());
   if (!r.Ok()) throw std::runtime_error(fmt::format("pg_dump failed (exit {}): {}", r.exit_code, Trimmed(r.err)));
   return NormalizeDump(r.out);
+}
+
+std::string WithoutColumnOrder(const std::string& dump) {
+  std::istringstream in(dump);
+  std::string line, out;
+  std::vector<std::string> columns;
+  bool in_table = false;
+  while (std::getline(in, line)) {
+    if (!in_table && line.rfind("CREATE ", 0) == 0 && line.find(" TABLE ") != std::string::npos &&
+        !line.empty() && line.back() == '(') {
+      in_table = true;
+      out += line + "\n";
+      columns.clear();
+      continue;
+    }
+    if (in_table && line.rfind(")", 0) == 0) {
+      std::sort(columns.begin(), columns.end());
+      for (const std::string& c : columns) out += c + "\n";
+      in_table = false;
+      out += line + "\n";
+      continue;
+    }
+    if (in_table) {
+      if (!line.empty() && line.back() == ',') line.pop_back();
+      columns.push_back(line);
+      continue;
+    }
+    out += line + "\n";
+  }
+  return out;
 }
 
 }  // namespace schemac::testing

@@ -47,6 +47,12 @@ void RunSqlScriptWithPsql(const std::string& conninfo, const std::string& path_o
 /// are joined by a blank line.
 std::string DumpSchema(const std::string& conninfo);
 
+/// A normalized dump (DumpSchema) with each table's column lines sorted. PostgreSQL appends an
+/// added column at the end of its table, so neither a forward plan that adds a column in the
+/// middle nor a rollback that re-adds a dropped one can reproduce the column order of a database
+/// built from files; everything else must match exactly.
+std::string WithoutColumnOrder(const std::string& dump);
+
 /// The normalization step of DumpSchema on its own (exposed for its unit test).
 std::string NormalizeDump(const std::string& pg_dump_output);
 

@@ -89,7 +89,7 @@ void MigrateThereAndBack(const std::string& v1, const std::string& v2, bool rows
   const std::string rollback_sql = emit::RenderSql(forward.plans.rollback);
 
   testing::RunSqlScriptWithPsql(live.Conninfo(), emit::RenderSql(forward.plans.forward));
-  if (compare_dumps) CHECK(LineDiff(WithoutColumnOrder(v2_dump), WithoutColumnOrder(testing::DumpSchema(live.Conninfo()))) == "");
+  if (compare_dumps) CHECK(LineDiff(testing::WithoutColumnOrder(v2_dump), testing::WithoutColumnOrder(testing::DumpSchema(live.Conninfo()))) == "");
   if (rows_in_saas) CHECK(Query(live.Conninfo(), kRows) == rows);
   if (rows_in_saas) CheckSameIdentities(ids_v1, Identities(live.Conninfo()), ids_v2, "after the forward plan");
   {
@@ -100,7 +100,7 @@ void MigrateThereAndBack(const std::string& v1, const std::string& v2, bool rows
   }
 
   testing::RunSqlScriptWithPsql(live.Conninfo(), rollback_sql);
-  if (compare_dumps) CHECK(LineDiff(WithoutColumnOrder(v1_dump), WithoutColumnOrder(testing::DumpSchema(live.Conninfo()))) == "");
+  if (compare_dumps) CHECK(LineDiff(testing::WithoutColumnOrder(v1_dump), testing::WithoutColumnOrder(testing::DumpSchema(live.Conninfo()))) == "");
   if (rows_in_saas) CHECK(Query(live.Conninfo(), kRows) == rows);
   if (rows_in_saas) CheckSameIdentities(ids_v1, Identities(live.Conninfo()), ids_v2, "after the rollback");
   {

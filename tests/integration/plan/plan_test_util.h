@@ -166,40 +166,6 @@ inline std::string Query(const std::string& conninfo, const std::string& sql) {
   return p.out;
 }
 
-/// A normalized dump (testing::DumpSchema) with each table's column lines sorted. PostgreSQL
-/// appends an added column at the end of its table, so neither a forward plan that adds a column
-/// in the middle nor a rollback that re-adds a dropped one can reproduce the column order of a
-/// database built from files; everything else must match exactly.
-inline std::string WithoutColumnOrder(const std::string& dump) {
-  std::istringstream in(dump);
-  std::string line, out;
-  std::vector<std::string> columns;
-  bool in_table = false;
-  while (std::getline(in, line)) {
-    if (!in_table && line.rfind("CREATE ", 0) == 0 && line.find(" TABLE ") != std::string::npos &&
-        !line.empty() && line.back() == '(') {
-      in_table = true;
-      out += line + "\n";
-      columns.clear();
-      continue;
-    }
-    if (in_table && line.rfind(")", 0) == 0) {
-      std::sort(columns.begin(), columns.end());
-      for (const std::string& c : columns) out += c + "\n";
-      in_table = false;
-      out += line + "\n";
-      continue;
-    }
-    if (in_table) {
-      if (!line.empty() && line.back() == ',') line.pop_back();
-      columns.push_back(line);
-      continue;
-    }
-    out += line + "\n";
-  }
-  return out;
-}
-
 /// `pg_dump --schema-only` of a database, as a user would take it (the raw dump, not normalized).
 inline std::string PgDumpSchemaOnly(const std::string& conninfo) {
   catalog::ProcessResult p = catalog::RunProcess(
