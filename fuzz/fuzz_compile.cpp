@@ -1,7 +1,5 @@
 // libFuzzer target for the SQL front end: any input must compile to an IR plus diagnostics,
-// never crash. Build by hand, e.g.:
-//   clang++ -std=c++20 -g -fsanitize=fuzzer,address,undefined -I. fuzz/fuzz_compile.cpp
-//     compiler/sql/*.cpp compiler/ir/*.cpp -lpg_query -lfmt
+// never crash. How to build and run it: fuzz/CMakeLists.txt.
 #include <cstddef>
 #include <cstdint>
 #include <string>
