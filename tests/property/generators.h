@@ -32,6 +32,10 @@ struct Features {
   bool partial_indexes = true;
   bool comments = true;
   bool defaults = true;
+  /// Expressions also as a user writes them (DEFAULT 'x' on varchar, CHECK (n > 0) on numeric,
+  /// lower(varchar_col)), which PostgreSQL stores with added casts. Only a database side can
+  /// decide these, so P3 (offline parity) turns this off.
+  bool written_forms = false;
 };
 
 /// The features the suite runs with by default.
