@@ -1,6 +1,9 @@
 #include "diff/change.h"
 
 #include <algorithm>
+#include <map>
+#include <set>
+#include <string>
 #include <utility>
 
 namespace schemac::diff {
@@ -176,6 +179,36 @@ bool IsWidening(const ir::TypeRef& from, const ir::TypeRef& to) {
   if (f == "varchar" && t == "text") return true;
   if (f == "text" && t == "varchar" && to.modifiers.empty()) return true;
   return false;
+}
+
+bool HasNoCast(const ir::TypeRef& from, const ir::TypeRef& to) {
+  if (from.schema != "pg_catalog" || to.schema != "pg_catalog") return false;
+  if (from.array != to.array || from.name == to.name) return false;
+  // The built-in types whose casts among each other are listed exactly below (pg_cast of
+  // PostgreSQL 15). Casts to and from string types always exist (I/O conversion), so those
+  // types are deliberately not in this list.
+  static const std::map<std::string, std::set<std::string>> kCastsTo = {
+      {"int2", {"int4", "int8", "numeric", "float4", "float8"}},
+      {"int4", {"int2", "int8", "numeric", "float4", "float8", "bool"}},
+      {"int8", {"int2", "int4", "numeric", "float4", "float8"}},
+      {"numeric", {"int2", "int4", "int8", "float4", "float8"}},
+      {"float4", {"int2", "int4", "int8", "numeric", "float8"}},
+      {"float8", {"int2", "int4", "int8", "numeric", "float4"}},
+      {"bool", {"int4"}},
+      {"date", {"timestamp", "timestamptz"}},
+      {"time", {"interval", "timetz"}},
+      {"timetz", {"time"}},
+      {"timestamp", {"date", "time", "timestamptz"}},
+      {"timestamptz", {"date", "time", "timetz", "timestamp"}},
+      {"interval", {"time"}},
+      {"uuid", {}},
+      {"bytea", {}},
+      {"json", {"jsonb"}},
+      {"jsonb", {"json", "bool", "numeric", "int2", "int4", "int8", "float4", "float8"}},
+  };
+  auto f = kCastsTo.find(from.name);
+  if (f == kCastsTo.end() || kCastsTo.count(to.name) == 0) return false;
+  return f->second.count(to.name) == 0;
 }
 
 std::optional<std::string> DataLossOf(const Change& c) {

@@ -133,4 +133,10 @@ std::optional<std::string> DataLossOf(const Change& c);
 /// varchar(20) -> varchar(40), numeric(10,2) -> numeric(12,2), varchar -> text, ...).
 bool IsWidening(const ir::TypeRef& from, const ir::TypeRef& to);
 
+/// True when PostgreSQL 15 is known to have no cast from `from` to `to` (pg_cast has no entry
+/// and neither side is a string type, for which PostgreSQL provides I/O conversion casts):
+/// bigint -> timestamp, date -> integer, boolean -> bigint, uuid -> integer, ... Only pairs of
+/// built-in types are decided; for any other pair this is false and a direct cast is used.
+bool HasNoCast(const ir::TypeRef& from, const ir::TypeRef& to);
+
 }  // namespace schemac::diff

@@ -20,6 +20,13 @@ ObjectId SubId(ObjectKind kind, const QualifiedName& table, const std::string& s
   return ObjectId{kind, table.schema, table.name, sub};
 }
 
+std::string TypeDisplay(const ir::TypeRef& t) {
+  std::string out = t.schema + "." + t.name;
+  if (!t.modifiers.empty()) out += "(" + t.modifiers + ")";
+  if (t.array) out += "[]";
+  return out;
+}
+
 bool SameColumnType(const ir::Column& b, const ir::Column& a) {
   return b.type == a.type && b.collation == a.collation;
 }
@@ -60,6 +67,20 @@ bool IndexUsesAny(const ir::Index& i, const std::set<std::string>& columns) {
     if (i.predicate && MentionsIdentifier(i.predicate->text, col)) return true;
   }
   return false;
+}
+
+// A name for the set of types PostgreSQL compares with each other through one btree operator
+// family (integer_ops, float_ops, text_ops, datetime_ops): a foreign key between two such types
+// stays valid while only one side has changed type.
+std::string ComparisonFamily(const ir::TypeRef& t) {
+  std::string base = t.schema + "." + t.name + (t.array ? "[]" : "");
+  if (t.schema != "pg_catalog") return base;
+  std::string suffix = t.array ? "[]" : "";
+  if (t.name == "int2" || t.name == "int4" || t.name == "int8") return "integer" + suffix;
+  if (t.name == "float4" || t.name == "float8") return "float" + suffix;
+  if (t.name == "text" || t.name == "varchar") return "text" + suffix;
+  if (t.name == "date" || t.name == "timestamp" || t.name == "timestamptz") return "datetime" + suffix;
+  return base;
 }
 
 class Differ {
@@ -308,8 +329,40 @@ class Differ {
     return false;
   }
 
+  // Columns of surviving tables whose type changes to one of another comparison family. A
+  // foreign key over such a column is dropped and added again around the type changes:
+  // PostgreSQL re-checks the key after each ALTER COLUMN TYPE, and between the change of the
+  // referenced column and that of the referencing one (or the other way round) the two types
+  // may have no equality operator at all (bigint against timestamp).
+  void CollectRetypedAcrossFamilies() {
+    for (const auto& [name, b] : from_.tables) {
+      auto target = m_.Table(name);
+      if (!target) continue;
+      const ir::Table& a = to_.tables.at(*target);
+      for (const ir::Column& cb : b.columns) {
+        auto ct = m_.Column(name, cb.name);
+        const ir::Column* ca = ct ? a.FindColumn(*ct) : nullptr;
+        if (ca != nullptr && ComparisonFamily(cb.type) != ComparisonFamily(ca->type)) {
+          retyped_across_families_.insert({name, cb.name});
+        }
+      }
+    }
+  }
+
+  bool ForeignKeyColumnRetyped(const QualifiedName& table, const ir::Constraint& fk) const {
+    if (fk.kind != ir::ConstraintKind::ForeignKey) return false;
+    for (const std::string& col : fk.columns) {
+      if (retyped_across_families_.count({table, col})) return true;
+    }
+    for (const std::string& col : fk.ref_columns) {
+      if (retyped_across_families_.count({fk.ref_table, col})) return true;
+    }
+    return false;
+  }
+
   void Tables() {
     CollectReplacedKeys();
+    CollectRetypedAcrossFamilies();
     for (const auto& [name, b] : from_.tables) {
       auto target = m_.Table(name);
       if (!target) {
@@ -490,6 +543,19 @@ class Differ {
     if (!SameColumnType(b, a)) {
       Change& c = simple(ChangeKind::AlterColumnType);
       c.rewrite_default = b.default_expr.has_value();
+      if (HasNoCast(b.type, a.type)) {
+        c.reason = "PostgreSQL has no cast between the types: the values are converted through text";
+        ir::Diagnostic d;
+        d.severity = ir::Severity::Warning;
+        d.id = std::string(ir::diag::kPlanUnsupported);
+        d.message = "column " + ir::DisplayName(id) + ": PostgreSQL has no cast from " + TypeDisplay(b.type) +
+                    " to " + TypeDisplay(a.type) +
+                    "; the values are converted through their text form, which fails for values that do not "
+                    "read as the new type (write the migration by hand to convert them otherwise)";
+        d.span = a.span;
+        d.object = ir::DisplayName(id);
+        diags_.Add(std::move(d));
+      }
       default_handled = default_handled || c.rewrite_default;
     }
     if (!default_handled && b.default_expr != a.default_expr) simple(ChangeKind::SetColumnDefault);
@@ -537,13 +603,16 @@ class Differ {
       const ir::Constraint& ca = it->second;
       bool uses_recreated = ConstraintUsesAny(cb, recreated);
       bool key_replaced = ReferencesReplacedKey(cb);
+      bool key_retyped = ForeignKeyColumnRetyped(b.name, cb);
       // PostgreSQL cannot mark a validated constraint NOT VALID again; the exact state needs a
       // drop and an ADD ... NOT VALID (which does not scan the table).
       bool unvalidate = cb.validated && !ca.validated;
-      if (WithoutMutableParts(cb) != WithoutMutableParts(ca) || uses_recreated || key_replaced || unvalidate) {
+      if (WithoutMutableParts(cb) != WithoutMutableParts(ca) || uses_recreated || key_replaced || key_retyped ||
+          unvalidate) {
         // PostgreSQL has no ALTER for a constraint's definition: drop it, then add it again.
         std::string why = uses_recreated ? "its column is dropped and re-added"
                           : key_replaced ? "the key it references is dropped and added again"
+                          : key_retyped  ? "its columns change to types PostgreSQL may not compare in between"
                           : unvalidate   ? "PostgreSQL cannot mark a validated constraint NOT VALID: add it again NOT VALID"
                                          : "PostgreSQL cannot alter a constraint's definition";
         drop(cb, why);
@@ -609,6 +678,7 @@ class Differ {
   // (to table, to column) whose default an enum swap re-sets.
   std::set<std::pair<QualifiedName, std::string>> swapped_columns_;
   std::map<QualifiedName, std::vector<std::vector<std::string>>> replaced_keys_;
+  std::set<std::pair<QualifiedName, std::string>> retyped_across_families_;
   std::map<QualifiedName, std::vector<const ir::Sequence*>> owned_by_dropped_table_;
   std::map<std::pair<QualifiedName, std::string>, std::vector<const ir::Sequence*>>
       owned_by_dropped_column_;

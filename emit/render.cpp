@@ -233,7 +233,12 @@ std::vector<std::string> AlterColumnTypeSql(const Change& c) {
   if (a.collation) sql += " COLLATE " + QQ(*a.collation);
   // Only a change of modifiers (varchar(20) -> varchar(40)) needs no conversion expression.
   bool same_base = b.type.schema == a.type.schema && b.type.name == a.type.name && b.type.array == a.type.array;
-  if (!same_base) sql += " USING " + Q(a.name) + "::" + RenderType(a.type);
+  // Where PostgreSQL has no cast between the types (bigint -> timestamp), the value goes through
+  // its text form: the conversion then succeeds exactly for values whose text reads as the new
+  // type, and PostgreSQL refuses the statement for any other (the differ warns about it).
+  if (!same_base) {
+    sql += " USING " + Q(a.name) + (diff::HasNoCast(b.type, a.type) ? "::text" : "") + "::" + RenderType(a.type);
+  }
   out.push_back(sql + ";");
   if (c.rewrite_default && a.default_expr) out.push_back(AlterColumn(t, a.name) + "SET DEFAULT " + a.default_expr->text + ";");
   return out;
@@ -242,8 +247,11 @@ std::vector<std::string> AlterColumnTypeSql(const Change& c) {
 // Because ALTER SEQUENCE refuses new bounds that exclude the sequence's current value (even
 // one never handed out: a new sequence's last_value is its start), a sequence whose current
 // value lies before the new start of its range is first moved up to it, unused (is_called =
-// false). Only in the sequence's own direction: moving it back could hand out values again, so
-// a current value beyond the new end is left for PostgreSQL to refuse.
+// false). Moving it back against its direction could hand out values again, so a current value
+// beyond the new end is left for PostgreSQL to refuse, with one exception: a sequence that has
+// handed out nothing since it (re)started (is_called = false, last_value = its start) is moved
+// to the new start, exactly where a newly created sequence would be. setval checks the old
+// bounds, so that move is only possible when the new start lies within them.
 std::vector<std::string> MoveIntoNewBounds(const ir::QualifiedName& seq, const ir::SequenceOptions& before,
                                            const ir::SequenceOptions& after) {
   std::vector<std::string> out;
@@ -255,6 +263,19 @@ std::vector<std::string> MoveIntoNewBounds(const ir::QualifiedName& seq, const i
   if (after.increment < 0 && after.max_value < before.max_value) {
     out.push_back(fmt::format("SELECT pg_catalog.setval({}, {}, false) FROM {} WHERE last_value > {};", lit,
                               after.max_value, QQ(seq), after.max_value));
+  }
+  bool start_fits_old = after.start >= before.min_value && after.start <= before.max_value;
+  // Only when the old start itself lies beyond the new end; otherwise no never-used sequence
+  // can be out of range.
+  if (start_fits_old && after.increment > 0 && before.start > after.max_value) {
+    out.push_back(fmt::format(
+        "SELECT pg_catalog.setval({}, {}, false) FROM {} WHERE NOT is_called AND last_value = {};", lit,
+        after.start, QQ(seq), before.start));
+  }
+  if (start_fits_old && after.increment < 0 && before.start < after.min_value) {
+    out.push_back(fmt::format(
+        "SELECT pg_catalog.setval({}, {}, false) FROM {} WHERE NOT is_called AND last_value = {};", lit,
+        after.start, QQ(seq), before.start));
   }
   return out;
 }

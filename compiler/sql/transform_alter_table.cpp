@@ -121,6 +121,14 @@ StmtResult TransformAlterTable(State& state, PgQuery__AlterTableStmt& stmt) {
   }
   ir::Table& t = *state.FindTable(stmt.relation);
   std::string subject = TableSubject(t.name);
+  // ADD ... USING INDEX needs its index, which a later statement or file may create: the whole
+  // statement waits (before any of its sub-commands is applied) until the index exists.
+  for (std::size_t i = 0; i < stmt.n_cmds && !state.ctx.final_pass; ++i) {
+    PgQuery__AlterTableCmd& cmd = *stmt.cmds[i]->alter_table_cmd;
+    if (cmd.subtype != PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint || !cmd.def->constraint) continue;
+    const char* index = cmd.def->constraint->indexname;
+    if (index && *index && !t.indexes.count(index)) return StmtResult::Defer;
+  }
 
   std::vector<ConstraintWork> work;
   for (std::size_t i = 0; i < stmt.n_cmds; ++i) {

@@ -242,13 +242,93 @@ void AddCheck(State& state, ir::Table& table, const ConstraintWork& w) {
   table.constraints[k.name] = k;
 }
 
+bool HasPrimaryKey(State& state, const ir::Table& table, const std::string& subject, ir::SourceSpan span) {
+  for (const auto& [n, other] : table.constraints) {
+    if (other.kind == ir::ConstraintKind::PrimaryKey) {
+      state.Error(ir::diag::kInvalid, subject + ": multiple primary keys are not allowed", span,
+                  {{"previous definition is here", other.span}});
+      return true;
+    }
+  }
+  return false;
+}
+
+// ALTER TABLE ... ADD [CONSTRAINT name] { PRIMARY KEY | UNIQUE } USING INDEX index: the existing
+// index becomes the constraint's index, renamed to the constraint's name (index_check_primary_key
+// and ATExecAddIndexConstraint). PostgreSQL accepts only a plain unique btree index on columns
+// with default sorting, and a primary key sets its columns NOT NULL.
+void AddKeyUsingIndex(State& state, ir::Table& table, const ConstraintWork& w) {
+  PgQuery__Constraint& c = *w.constraint;
+  ir::SourceSpan span = state.Span(c.location);
+  bool primary = c.contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY;
+  std::string subject = TableSubject(table.name);
+  std::string iname = c.indexname;
+  auto it = table.indexes.find(iname);
+  if (it == table.indexes.end()) {
+    auto [other, ix] = state.FindIndex(table.name.schema, iname);
+    state.Error(ir::diag::kUndefined,
+                ix != nullptr ? fmt::format("{}: index \"{}\" does not belong to this table", subject, iname)
+                              : fmt::format("{}: index \"{}\" does not exist", subject, iname),
+                span);
+    return;
+  }
+  const ir::Index& idx = it->second;
+  auto invalid = [&](const std::string& why) {
+    state.Error(ir::diag::kInvalid, fmt::format("{}: index \"{}\" {}", subject, iname, why), span,
+                {{"the index is defined here", idx.span}});
+  };
+  if (!idx.unique) return invalid("is not a unique index");
+  if (idx.predicate) return invalid("is a partial index");
+  if (idx.method != "btree") return invalid("is not a btree");
+  std::vector<std::string> columns;
+  for (const ir::IndexElement& e : idx.elements) {
+    if (!e.column) return invalid("contains expressions");
+    if (e.descending || e.nulls_first || e.opclass || e.collation) return invalid("does not have default sorting behavior");
+    columns.push_back(*e.column);
+  }
+  if (!idx.options.empty()) {
+    state.Unsupported(subject + ": USING INDEX of an index with storage parameters", span);
+    return;
+  }
+  if (idx.comment) {
+    state.Unsupported(subject + ": USING INDEX of an index with a comment", span);
+    return;
+  }
+  if (primary && HasPrimaryKey(state, table, subject, span)) return;
+  ir::Constraint k;
+  k.kind = primary ? ir::ConstraintKind::PrimaryKey : ir::ConstraintKind::Unique;
+  k.span = span;
+  k.columns = std::move(columns);
+  k.include = idx.include;
+  k.nulls_not_distinct = !primary && idx.nulls_not_distinct;
+  k.deferrable = c.deferrable;
+  k.initially_deferred = c.initdeferred;
+  k.name = c.conname && *c.conname ? std::string(c.conname) : iname;
+  // The index is renamed to the constraint's name: that name must be free among relations too.
+  ir::Index removed = idx;
+  table.indexes.erase(it);
+  if ((k.name != iname && state.CheckRelationFree({table.name.schema, k.name}, ir::ObjectKind::Index, span)) ||
+      !ConstraintNameFree(state, table, k.name, span)) {
+    table.indexes[iname] = std::move(removed);
+    return;
+  }
+  if (primary) {
+    for (ir::Column& col : table.columns) {
+      if (std::find(k.columns.begin(), k.columns.end(), col.name) != k.columns.end()) col.not_null = true;
+    }
+  }
+  state.NoteConstraint(table.name, k.name);
+  state.NoteRelation(table.name, k.name);
+  table.constraints[k.name] = k;
+}
+
 void AddKey(State& state, ir::Table& table, const ConstraintWork& w, std::vector<std::string>* batch) {
   PgQuery__Constraint& c = *w.constraint;
   ir::SourceSpan span = state.Span(c.location);
   bool primary = c.contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY;
   std::string subject = TableSubject(table.name);
   if (c.indexname && *c.indexname) {
-    state.Unsupported(subject + ": constraint USING INDEX", span);
+    AddKeyUsingIndex(state, table, w);
     return;
   }
   if (c.indexspace && *c.indexspace && std::string(c.indexspace) != "pg_default") {
@@ -269,15 +349,7 @@ void AddKey(State& state, ir::Table& table, const ConstraintWork& w, std::vector
   k.initially_deferred = c.initdeferred;
   if (!CheckColumns(state, table, k.columns, primary ? "a PRIMARY KEY" : "a UNIQUE constraint", span)) return;
   if (!CheckColumns(state, table, k.include, "INCLUDE", span)) return;
-  if (primary) {
-    for (const auto& [n, other] : table.constraints) {
-      if (other.kind == ir::ConstraintKind::PrimaryKey) {
-        state.Error(ir::diag::kInvalid, subject + ": multiple primary keys are not allowed", span,
-                    {{"previous definition is here", other.span}});
-        return;
-      }
-    }
-  }
+  if (primary && HasPrimaryKey(state, table, subject, span)) return;
   // transformIndexConstraints: a key identical to one declared earlier in the same statement
   // (same columns, INCLUDE, NULLS NOT DISTINCT and deferrability) is not created twice.
   for (const std::string& earlier : *batch) {

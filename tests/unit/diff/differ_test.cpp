@@ -229,6 +229,25 @@ TEST_CASE("widening type changes round-trip; others are data loss", "[diff][type
   CHECK_FALSE(IsWidening(Pg("int4"), Pg("int4", "", true)));
 }
 
+TEST_CASE("type pairs without a PostgreSQL cast are known", "[diff][types]") {
+  using diff::HasNoCast;
+  using testing::Pg;
+  CHECK(HasNoCast(Pg("int8"), Pg("timestamp")));
+  CHECK(HasNoCast(Pg("timestamp"), Pg("int8")));
+  CHECK(HasNoCast(Pg("bool"), Pg("int8")));
+  CHECK(HasNoCast(Pg("date"), Pg("time")));
+  CHECK(HasNoCast(Pg("uuid"), Pg("int4")));
+  CHECK_FALSE(HasNoCast(Pg("bool"), Pg("int4")));
+  CHECK_FALSE(HasNoCast(Pg("int4"), Pg("int8")));
+  CHECK_FALSE(HasNoCast(Pg("date"), Pg("timestamptz")));
+  CHECK_FALSE(HasNoCast(Pg("jsonb"), Pg("numeric")));
+  // String types convert to and from anything; unknown pairs are left to a direct cast.
+  CHECK_FALSE(HasNoCast(Pg("int8"), Pg("text")));
+  CHECK_FALSE(HasNoCast(Pg("varchar", "10"), Pg("timestamp")));
+  CHECK_FALSE(HasNoCast(Pg("int8"), Pg("money")));
+  CHECK_FALSE(HasNoCast(Pg("int8"), ir::TypeRef{"public", "mood", "", false}));
+}
+
 TEST_CASE("identifiers are mentioned as whole words only", "[diff]") {
   CHECK(diff::MentionsIdentifier("lower(note)", "note"));
   CHECK_FALSE(diff::MentionsIdentifier("lower(notes)", "note"));

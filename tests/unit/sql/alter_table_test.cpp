@@ -87,6 +87,24 @@ TEST_CASE("alter table: constraints added, validated and dropped", "[sql][alter]
         "  constraint t_pkey primary key (a) comment=-\n");
 }
 
+TEST_CASE("alter table: a key USING INDEX takes over the index, waiting for it if needed", "[sql][alter]") {
+  // The ALTER comes before the index it uses: it is retried once every statement was read.
+  auto c = Compile(R"(
+    CREATE TABLE t (a int, b int, c int);
+    ALTER TABLE t ADD CONSTRAINT t_key PRIMARY KEY USING INDEX t_a_uq, ALTER COLUMN c SET NOT NULL;
+    CREATE UNIQUE INDEX t_a_uq ON t (a);
+    CREATE UNIQUE INDEX t_b_uq ON t (b) INCLUDE (c);
+    ALTER TABLE t ADD UNIQUE USING INDEX t_b_uq;)");
+  REQUIRE(c.AllMessages() == "");
+  CHECK(PrintTable(c.db, "public", "t") ==
+        "table public.t comment=- owner=-\n"
+        "  column a pg_catalog.int4 not null comment=-\n"
+        "  column b pg_catalog.int4 comment=-\n"
+        "  column c pg_catalog.int4 not null comment=-\n"
+        "  constraint t_b_uq unique (b) include (c) comment=-\n"
+        "  constraint t_key primary key (a) comment=-\n");
+}
+
 TEST_CASE("alter table: errors name the table and column", "[sql][alter]") {
   auto c = Compile(R"(CREATE TABLE t (a int PRIMARY KEY, b int);
 ALTER TABLE t ALTER COLUMN zz SET NOT NULL;
