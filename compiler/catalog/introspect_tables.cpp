@@ -43,7 +43,7 @@ void ReadRelations(Context& ctx) {
   pqxx::result rows = ctx.Query(fmt::format(
       "SELECT c.oid::pg_catalog.int8 AS oid, n.nspname, c.relname, c.relkind, c.relpersistence, c.relispartition, "
       "  EXISTS (SELECT 1 FROM pg_catalog.pg_inherits h WHERE h.inhrelid = c.oid) AS inherits, "
-      "  c.reloftype <> 0 AS typed, c.relrowsecurity, c.relreplident, c.reltablespace <> 0 AS own_tablespace, "
+      "  c.reloftype <> 0 AS typed, c.relrowsecurity, c.relforcerowsecurity, c.relreplident, c.reltablespace <> 0 AS own_tablespace, "
       "  c.reloptions, "
       "  pg_catalog.pg_get_userbyid(c.relowner) AS owner, d.description, "
       "  pg_catalog.has_table_privilege(c.oid, 'SELECT') AS selectable "
@@ -81,6 +81,8 @@ void ReadRelations(Context& ctx) {
     // Settings the IR has no field for yet: reported rather than silently dropped, since a
     // plan would otherwise never reproduce them.
     if (Bool(row["relrowsecurity"])) ctx.Unsupported("row level security on table", display);
+    // FORCE is stored independently of ENABLE, so a table may force RLS without enabling it.
+    if (Bool(row["relforcerowsecurity"])) ctx.Unsupported("forced row level security on table", display);
     if (Text(row["relreplident"]) != "d") ctx.Unsupported("non-default replica identity of table", display);
     if (Bool(row["own_tablespace"])) ctx.Unsupported("tablespace of table", display);
     ir::Table table;

@@ -23,8 +23,11 @@ std::string Loose(const std::string& text) {
         const PgQuery__TypeName* tn = n->type_cast->type_name;
         std::string type = tn->n_names ? StrVal(tn->names[tn->n_names - 1]) : "";
         bool literal = arg->node_case == PG_QUERY__NODE__NODE_A_CONST;
-        bool column_text = arg->node_case == PG_QUERY__NODE__NODE_COLUMN_REF && type == "text";
-        if ((literal && type != "regclass") || column_text) {
+        // PostgreSQL casts a column (or an array of constants) to the type an operator or
+        // function takes: (quantity)::numeric * price, (ARRAY['a'::varchar])::text[].
+        bool column = arg->node_case == PG_QUERY__NODE__NODE_COLUMN_REF;
+        bool array = arg->node_case == PG_QUERY__NODE__NODE_A_ARRAY_EXPR;
+        if ((literal && type != "regclass") || column || array) {
           *n = *arg;
           continue;
         }
@@ -41,6 +44,61 @@ std::string Loose(const std::string& text) {
           n->a_const->val_case = PG_QUERY__A__CONST__VAL_IVAL;
           n->a_const->ival = arena.New(i);
         }
+      }
+      // PostgreSQL stores x BETWEEN a AND b as x >= a AND x <= b.
+      if (n->node_case == PG_QUERY__NODE__NODE_A_EXPR && n->a_expr->kind == PG_QUERY__A__EXPR__KIND__AEXPR_BETWEEN &&
+          n->a_expr->rexpr && n->a_expr->rexpr->node_case == PG_QUERY__NODE__NODE_LIST &&
+          n->a_expr->rexpr->list->n_items == 2) {
+        auto comparison = [&](const char* op, PgQuery__Node* right) {
+          PgQuery__String name = PG_QUERY__STRING__INIT;
+          name.sval = arena.Strdup(op);
+          PgQuery__Node name_node = PG_QUERY__NODE__INIT;
+          name_node.node_case = PG_QUERY__NODE__NODE_STRING;
+          name_node.string = arena.New(name);
+          PgQuery__AExpr e = PG_QUERY__A__EXPR__INIT;
+          e.kind = PG_QUERY__A__EXPR__KIND__AEXPR_OP;
+          e.n_name = 1;
+          e.name = arena.New<PgQuery__Node*>(arena.New(name_node));
+          e.lexpr = n->a_expr->lexpr;
+          e.rexpr = right;
+          e.location = -1;
+          PgQuery__Node node = PG_QUERY__NODE__INIT;
+          node.node_case = PG_QUERY__NODE__NODE_A_EXPR;
+          node.a_expr = arena.New(e);
+          return arena.New(node);
+        };
+        PgQuery__Node** args = static_cast<PgQuery__Node**>(arena.Allocate(2 * sizeof(PgQuery__Node*)));
+        args[0] = comparison(">=", n->a_expr->rexpr->list->items[0]);
+        args[1] = comparison("<=", n->a_expr->rexpr->list->items[1]);
+        PgQuery__BoolExpr both = PG_QUERY__BOOL_EXPR__INIT;
+        both.boolop = PG_QUERY__BOOL_EXPR_TYPE__AND_EXPR;
+        both.n_args = 2;
+        both.args = args;
+        both.location = -1;
+        n->node_case = PG_QUERY__NODE__NODE_BOOL_EXPR;
+        n->bool_expr = arena.New(both);
+      }
+      // PostgreSQL stores x IN (a, b) as x = ANY (ARRAY[a, b]) and x NOT IN (a, b) as
+      // x <> ALL (ARRAY[a, b]); a list of one as x = a (x <> a).
+      if (n->node_case == PG_QUERY__NODE__NODE_A_EXPR && n->a_expr->kind == PG_QUERY__A__EXPR__KIND__AEXPR_IN &&
+          n->a_expr->rexpr && n->a_expr->rexpr->node_case == PG_QUERY__NODE__NODE_LIST &&
+          n->a_expr->rexpr->list->n_items == 1) {
+        n->a_expr->rexpr = n->a_expr->rexpr->list->items[0];
+        n->a_expr->kind = PG_QUERY__A__EXPR__KIND__AEXPR_OP;
+      }
+      if (n->node_case == PG_QUERY__NODE__NODE_A_EXPR && n->a_expr->kind == PG_QUERY__A__EXPR__KIND__AEXPR_IN &&
+          n->a_expr->rexpr && n->a_expr->rexpr->node_case == PG_QUERY__NODE__NODE_LIST) {
+        std::vector<std::string> op = StrList(n->a_expr->name, n->a_expr->n_name);
+        PgQuery__AArrayExpr array = PG_QUERY__A__ARRAY_EXPR__INIT;
+        array.n_elements = n->a_expr->rexpr->list->n_items;
+        array.elements = n->a_expr->rexpr->list->items;
+        array.location = -1;
+        PgQuery__Node node = PG_QUERY__NODE__INIT;
+        node.node_case = PG_QUERY__NODE__NODE_A_ARRAY_EXPR;
+        node.a_array_expr = arena.New(array);
+        n->a_expr->rexpr = arena.New(node);
+        n->a_expr->kind = !op.empty() && op.back() == "<>" ? PG_QUERY__A__EXPR__KIND__AEXPR_OP_ALL
+                                                           : PG_QUERY__A__EXPR__KIND__AEXPR_OP_ANY;
       }
       if (n->node_case == PG_QUERY__NODE__NODE_FUNC_CALL && n->func_call->n_args == 0) {
         std::vector<std::string> fname = StrList(n->func_call->funcname, n->func_call->n_funcname);

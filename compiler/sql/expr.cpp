@@ -112,9 +112,13 @@ std::optional<ir::Expr> TransformExpr(State& state, PgQuery__Node* expr, const s
   WalkNodes(expr, [&](PgQuery__Node* n) {
     if (n->node_case != PG_QUERY__NODE__NODE_FUNC_CALL) return;
     QualifyNextval(state, n->func_call);
-    // pg_catalog is always searched, so PostgreSQL prints its functions unqualified.
+    // pg_catalog is always searched, so PostgreSQL prints its functions unqualified. Calls
+    // written in SQL syntax (POSITION(a IN b), EXTRACT, SUBSTRING ... FROM, TRIM, OVERLAY) keep
+    // the qualification the parser gave them: it is what makes the deparser print them in that
+    // syntax again, as PostgreSQL does, rather than as plain calls with reordered arguments.
     std::vector<std::string> fname = StrList(n->func_call->funcname, n->func_call->n_funcname);
-    if (fname.size() == 2 && fname[0] == "pg_catalog") {
+    if (fname.size() == 2 && fname[0] == "pg_catalog" &&
+        n->func_call->funcformat != PG_QUERY__COERCION_FORM__COERCE_SQL_SYNTAX) {
       n->func_call->funcname++;
       n->func_call->n_funcname--;
     }

@@ -304,6 +304,8 @@ CREATE SERVER srv FOREIGN DATA WRAPPER dummy;
 CREATE FOREIGN TABLE ft (id int) SERVER srv;
 CREATE TABLE secured (id int);
 ALTER TABLE secured ENABLE ROW LEVEL SECURITY;
+CREATE TABLE forced (id int);
+ALTER TABLE forced FORCE ROW LEVEL SECURITY;
 CREATE POLICY own ON secured USING (true);
 ALTER TABLE base ADD COLUMN doc text;
 ALTER TABLE base ALTER id SET STATISTICS 500, ALTER doc SET STORAGE EXTERNAL, ALTER doc SET COMPRESSION pglz,
@@ -318,6 +320,8 @@ ALTER TABLE base ALTER id SET STATISTICS 500, ALTER doc SET STORAGE EXTERNAL, AL
         "public.base: error: not yet supported: non-default replica identity of table public.base "
         "[catalog.unsupported]\n"
         "public.child: error: not yet supported: inheritance child table public.child [catalog.unsupported]\n"
+        "public.forced: error: not yet supported: forced row level security on table public.forced "
+        "[catalog.unsupported]\n"
         "public.ft: error: not yet supported: foreign table public.ft [catalog.unsupported]\n"
         "public.mv: error: not yet supported: materialized view public.mv [catalog.unsupported]\n"
         "public.parted: error: not yet supported: partitioned table public.parted [catalog.unsupported]\n"

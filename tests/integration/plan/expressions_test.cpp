@@ -181,13 +181,10 @@ TEST_CASE("plan: IN lists on varchar columns survive a plan and its rollback exa
   CHECK(Forward(cli::PlanStates(PlanOptions({live.Conninfo()}, {a}))) == "");
 }
 
-// Fails because of a bug in compiler/sql (not owned here): TransformExpr strips `pg_catalog.`
-// from function names, and libpg_query deparses SQL-syntax calls (COERCE_SQL_SYNTAX) in their
-// SQL form only when qualified, so `position('@' in email)` compiles to `"position"(email, '@')`.
-// A database built from the file holds `POSITION(('@'::text) IN (email)) > 1`; the desired text
-// stored by the scratch database is `"position"((email)::text, '@'::text) > 1`; they never
-// compare equal, so the constraint is dropped and re-added by every plan.
-TEST_CASE("plan: POSITION(a IN b) in a CHECK plans to nothing", "[plan][expressions][!mayfail]") {
+// SQL-syntax calls (COERCE_SQL_SYNTAX: POSITION(a IN b), EXTRACT, SUBSTRING ... FROM, TRIM, OVERLAY)
+// keep their pg_catalog qualification in the SQL front end, so they deparse in their SQL form as
+// PostgreSQL prints them; otherwise the CHECK would be dropped and re-added by every plan.
+TEST_CASE("plan: POSITION(a IN b) in a CHECK plans to nothing", "[plan][expressions]") {
   testing::ScratchDatabase db("plan_pos");
   TempDir dir("schemac-plan-pos");
   const std::string file = dir.File("pos.sql");

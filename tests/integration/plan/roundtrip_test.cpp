@@ -76,14 +76,9 @@ TEST_CASE("plan: a database built from files reads back as the same IR and plans
   }
 }
 
-// Fails because of a bug in compiler/sql (not owned here): TransformExpr strips `pg_catalog.`
-// from every function call, and libpg_query's deparser prints SQL-syntax calls
-// (COERCE_SQL_SYNTAX: POSITION(a IN b), EXTRACT, SUBSTRING ... FROM, TRIM, OVERLAY, ...) in their
-// SQL form only when qualified, so `position('@' in email)` compiles to `"position"(email, '@')`,
-// which PostgreSQL stores as a plain call `"position"((email)::text, '@'::text)`, while the
-// database built from the same file prints `POSITION('@'::text IN email)`: a CHECK of saas v2
-// (users_email_has_at) is planned as drop + add forever.
-TEST_CASE("plan: saas v2 reads back as the same IR and plans to nothing", "[plan][roundtrip][!mayfail]") {
+// saas v2 has a CHECK written in SQL-syntax call form (position('@' in email)): the SQL front end keeps
+// pg_catalog on such calls so that it deparses them as PostgreSQL prints them.
+TEST_CASE("plan: saas v2 reads back as the same IR and plans to nothing", "[plan][roundtrip]") {
   CheckRoundTrip("schemas/saas/v2");
 }
 
@@ -122,14 +117,11 @@ TEST_CASE("plan: pg_dump --schema-only output is accepted as input and plans to 
   CHECK(Forward(off) == "");
 }
 
-// Fails because offline canonicalization (compiler/sql/canonicalize.cpp, not owned here) neither
-// equates nor warns about rewrites PostgreSQL applies when it stores an expression, other than
-// casts of literals and column::text: `x IN ('a', 'b')` is stored (and dumped) as
-// `x = ANY (ARRAY['a', 'b'])`, `x BETWEEN 0 AND 90` as `x >= 0 AND x <= 90`, and
-// `quantity * unit_price_cents` (numeric * bigint) as `quantity * (unit_price_cents)::numeric`.
-// Each is planned as drop + re-add with no canon.undecided-expression warning.
+// Offline canonicalization cannot decide rewrites PostgreSQL applies when it stores an expression
+// (`x IN ('a', 'b')` as `x = ANY (ARRAY[...])`, `x BETWEEN 0 AND 90` as `x >= 0 AND x <= 90`, a cast added
+// on a column): each such difference must come with a canon.undecided-expression warning.
 TEST_CASE("plan: saas v1 files -> their pg_dump, offline: only undecided expressions change",
-          "[plan][pgdump][!mayfail]") {
+          "[plan][pgdump]") {
   DumpedV1 f;
   cli::DiffOptions o = PlanOptions({f.v1}, {f.dump});
   o.offline = true;
