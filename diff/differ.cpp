@@ -444,6 +444,8 @@ class Differ {
       c.after.table = &a;
     }
     if (b.options != a.options) {
+      // Any difference, order included: PostgreSQL keeps reloptions in the order they were set,
+      // and the emitter reproduces it exactly.
       Change& c = Add(ChangeKind::SetTableOptions, id);
       c.before.table = &b;
       c.after.table = &a;

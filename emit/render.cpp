@@ -312,15 +312,27 @@ std::vector<std::string> AlterIdentitySql(const Change& c) {
   return out;
 }
 
+// PostgreSQL keeps reloptions in the order they were set: RESET removes entries, SET removes the
+// entries it names and appends them. So the unchanged parameters keep their relative order in
+// front, and whatever is set goes to the end. When the target order is not of that shape, every
+// parameter is reset and the whole list set again, in the target's order.
 std::vector<std::string> SetTableOptionsSql(const ir::Table& b, const ir::Table& a) {
-  std::vector<ir::StorageParam> set;
+  std::vector<ir::StorageParam> kept;
   std::vector<std::string> reset;
-  for (const ir::StorageParam& p : a.options) {
-    if (std::find(b.options.begin(), b.options.end(), p) == b.options.end()) set.push_back(p);
-  }
   for (const ir::StorageParam& p : b.options) {
-    bool kept = std::any_of(a.options.begin(), a.options.end(), [&](const ir::StorageParam& x) { return x.name == p.name; });
-    if (!kept) reset.push_back(p.name);
+    bool same = std::find(a.options.begin(), a.options.end(), p) != a.options.end();
+    bool named = std::any_of(a.options.begin(), a.options.end(), [&](const ir::StorageParam& x) { return x.name == p.name; });
+    if (same) kept.push_back(p);
+    if (!named) reset.push_back(p.name);
+  }
+  std::vector<ir::StorageParam> set;
+  if (std::equal(kept.begin(), kept.end(), a.options.begin(), a.options.begin() + std::min(kept.size(), a.options.size())) &&
+      kept.size() <= a.options.size()) {
+    set.assign(a.options.begin() + static_cast<std::ptrdiff_t>(kept.size()), a.options.end());
+  } else {
+    reset.clear();
+    for (const ir::StorageParam& p : b.options) reset.push_back(p.name);
+    set = a.options;
   }
   std::vector<std::string> out;
   if (!reset.empty()) out.push_back(AlterTable(a.name) + "RESET (" + Join(reset, ", ") + ");");

@@ -69,7 +69,6 @@ std::vector<ir::StorageParam> StorageParams(const pqxx::field& f) {
       out.push_back({opt.substr(0, eq), opt.substr(eq + 1)});
     }
   }
-  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
   return out;
 }
 

@@ -167,7 +167,7 @@ struct Index {
   std::vector<IndexElement> elements;
   std::vector<std::string> include;
   std::optional<Expr> predicate;
-  std::vector<StorageParam> options;  // sorted by name
+  std::vector<StorageParam> options;  // in PostgreSQL's stored order (reloptions)
   std::optional<std::string> comment;
   SourceSpan span;
   friend bool operator==(const Index&, const Index&) = default;
@@ -181,7 +181,9 @@ struct Table {
   std::map<std::string, Constraint> constraints;
   std::map<std::string, Index> indexes;
   bool unlogged = false;
-  std::vector<StorageParam> options;  // reloptions, sorted by name
+  /// reloptions in PostgreSQL's stored order (it shows in pg_dump); the differ compares them as
+  /// a set and the emitter reproduces the order.
+  std::vector<StorageParam> options;
   std::optional<std::string> comment;
   std::optional<std::string> owner;   // recorded; compared and applied only with --owners
   SourceSpan span;

@@ -57,7 +57,6 @@ bool StorageParams(State& state, PgQuery__Node** options, std::size_t n, const s
     }
     out->push_back(p);
   }
-  std::sort(out->begin(), out->end(), [](const auto& a, const auto& b) { return a.name < b.name; });
   return ok;
 }
 

@@ -312,11 +312,12 @@ StmtResult TransformAlterTable(State& state, PgQuery__AlterTableStmt& stmt) {
       case PG_QUERY__ALTER_TABLE_TYPE__AT_SetRelOptions: {
         std::vector<ir::StorageParam> params;
         StorageParams(state, cmd.def->list->items, cmd.def->list->n_items, subject, &params);
+        // As PostgreSQL's transformRelOptions: a parameter set again leaves its old place and
+        // joins the new ones at the end.
         for (const ir::StorageParam& p : params) {
           std::erase_if(t.options, [&](const ir::StorageParam& o) { return o.name == p.name; });
           t.options.push_back(p);
         }
-        std::sort(t.options.begin(), t.options.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
         break;
       }
       case PG_QUERY__ALTER_TABLE_TYPE__AT_ResetRelOptions:

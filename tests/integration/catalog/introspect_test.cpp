@@ -108,8 +108,8 @@ table public.scratch unlogged comment=- owner="{user}"
   index scratch_b using hash (b asc nulls last) comment=-
   index scratch_to_tsvector_idx using gin ((to_tsvector('english'::regconfig, b)) asc nulls last) comment=-
 table shop.customers comment="people" owner="{user}"
-  with autovacuum_enabled=false
   with fillfactor=80
+  with autovacuum_enabled=false
   column id pg_catalog.int8 not null identity always seq customers_id_seq as pg_catalog.int8 increment 5 min 1 max 9223372036854775807 start 100 cache 1 comment=-
   column email pg_catalog.varchar(200) collate pg_catalog."C" not null comment="login"
   column name pg_catalog.text default 'anon'::text comment=-

@@ -223,3 +223,30 @@ TEST_CASE("names with line breaks cannot escape a comment line", "[emit][quote]"
   CHECK(sql.find("-- drop_table public.\"a\\nDROP TABLE victim; --\"\n") != std::string::npos);
   CHECK(sql.find("DROP TABLE public.\"a\nDROP TABLE victim; --\";\n") != std::string::npos);
 }
+
+TEST_CASE("storage parameters are set so that PostgreSQL stores them in the target's order", "[emit][options]") {
+  auto sql_for = [](std::vector<ir::StorageParam> before, std::vector<ir::StorageParam> after) {
+    testing::Scenario s{"options", testing::WithPublic(), testing::WithPublic()};
+    ir::Table t = testing::Table("public", "t", {testing::Col("id", testing::Pg("int4"))});
+    t.options = std::move(before);
+    testing::AddTable(s.from, t);
+    t.options = std::move(after);
+    testing::AddTable(s.to, t);
+    emit::PlanPair p = Plans(s);
+    const emit::Step* step = FindStep(p.forward, "set_table_options");
+    return step == nullptr ? std::vector<std::string>{} : step->sql;
+  };
+  ir::StorageParam ff{"fillfactor", "100"}, av{"autovacuum_enabled", "true"}, ff70{"fillfactor", "70"};
+  // Removing one keeps the others in place.
+  CHECK(sql_for({ff, av}, {av}) == std::vector<std::string>{"ALTER TABLE public.t RESET (fillfactor);"});
+  // Adding one appends it, as SET does.
+  CHECK(sql_for({av}, {av, ff}) == std::vector<std::string>{"ALTER TABLE public.t SET (fillfactor=100);"});
+  // A changed value moves to the end in PostgreSQL; when the target keeps it first, everything is set again.
+  CHECK(sql_for({ff, av}, {av, ff70}) == std::vector<std::string>{"ALTER TABLE public.t SET (fillfactor=70);"});
+  CHECK(sql_for({ff, av}, {ff70, av}) ==
+        std::vector<std::string>{"ALTER TABLE public.t RESET (fillfactor, autovacuum_enabled);",
+                                 "ALTER TABLE public.t SET (fillfactor=70, autovacuum_enabled=true);"});
+  // Only the order differs: still a change, since pg_dump shows the stored order.
+  CHECK(sql_for({ff, av}, {av, ff}).size() == 2);
+  CHECK(sql_for({ff, av}, {ff, av}).empty());
+}

@@ -88,8 +88,8 @@ TEST_CASE("create table: generated columns, collation, options, unlogged", "[sql
   REQUIRE(c.AllMessages() == "");
   CHECK(PrintTable(c.db, "public", "t") ==
         "table public.t unlogged comment=- owner=-\n"
+        "  with fillfactor=70\n"  // in the order written, as PostgreSQL stores them
         "  with autovacuum_enabled=false\n"
-        "  with fillfactor=70\n"
         "  with toast_tuple_target=true\n"
         "  column b pg_catalog.numeric generated (a * 2) stored comment=-\n"
         "  column a pg_catalog.numeric comment=-\n"
