@@ -291,6 +291,32 @@ class Differ {
   // dropped or dropped and added again. PostgreSQL ties a foreign key to the referenced key's
   // index and refuses to drop that index while the foreign key exists, so such foreign keys
   // are dropped and added again too.
+  //
+  // Because PostgreSQL also rebuilds a key's index when one of its INCLUDE columns changes type
+  // (and then refuses, as the foreign key depends on the index), a key whose INCLUDE column is
+  // retyped counts as replaced too: by a type change, or by the swap of its enum type.
+  bool SwappedEnum(const ir::TypeRef& type) const {
+    auto b = from_.enums.find({type.schema, type.name});
+    auto a = to_.enums.find({type.schema, type.name});
+    if (b == from_.enums.end() || a == to_.enums.end() || b->second.values == a->second.values) return false;
+    // Pure additions keep the old values in their order (ALTER TYPE ... ADD VALUE, no retype).
+    std::size_t k = 0;
+    for (const std::string& v : a->second.values) {
+      if (k < b->second.values.size() && b->second.values[k] == v) ++k;
+    }
+    return k != b->second.values.size();
+  }
+
+  bool Retyped(const ir::Table& b, const ir::Table& a, const std::vector<std::string>& columns) const {
+    for (const std::string& name : columns) {
+      const ir::Column* cb = b.FindColumn(name);
+      const ir::Column* ca = a.FindColumn(name);
+      if (cb == nullptr || ca == nullptr) continue;
+      if (cb->type != ca->type || SwappedEnum(cb->type)) return true;
+    }
+    return false;
+  }
+
   void CollectReplacedKeys() {
     for (const auto& [name, b] : from_.tables) {
       auto target = m_.Table(name);
@@ -299,14 +325,17 @@ class Differ {
       for (const auto& [cname, con] : b.constraints) {
         if (con.kind != ir::ConstraintKind::PrimaryKey && con.kind != ir::ConstraintKind::Unique) continue;
         auto it = a.constraints.find(cname);
-        if (it == a.constraints.end() || WithoutMutableParts(it->second) != WithoutMutableParts(con)) {
+        if (it == a.constraints.end() || WithoutMutableParts(it->second) != WithoutMutableParts(con) ||
+            Retyped(b, a, con.include)) {
           replaced_keys_[name].push_back(con.columns);
         }
       }
       for (const auto& [iname, idx] : b.indexes) {
         if (!idx.unique) continue;
         auto it = a.indexes.find(iname);
-        if (it != a.indexes.end() && WithoutComment(it->second) == WithoutComment(idx)) continue;
+        if (it != a.indexes.end() && WithoutComment(it->second) == WithoutComment(idx) && !Retyped(b, a, idx.include)) {
+          continue;
+        }
         std::vector<std::string> cols;
         for (const ir::IndexElement& e : idx.elements) {
           if (e.column) cols.push_back(*e.column);

@@ -6,8 +6,5 @@ build_dir=${1:-build}
 build_type=${2:-Release}
 shift $(( $# > 2 ? 2 : $# ))
 jobs=$(nproc 2>/dev/null || echo 2)
-# Paths below the checkout are hashed relative to it, so ccache hits across clones (CI builds in a
-# fresh clone each time).
-export CCACHE_BASEDIR="$PWD"
 cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE="$build_type" "$@" >/dev/null
 cmake --build "$build_dir" -j "$jobs"
