@@ -197,4 +197,10 @@ std::string WithoutColumnOrder(const std::string& dump) {
   return out;
 }
 
+std::string QueryValue(const std::string& conninfo, const std::string& sql) {
+  pqxx::connection conn(conninfo);
+  pqxx::nontransaction tx(conn);
+  return tx.exec(sql)[0][0].c_str();
+}
+
 }  // namespace schemac::testing

@@ -31,6 +31,9 @@ class ScratchDatabase {
   std::string conninfo_;
 };
 
+/// The first column of the first row of `sql`, run through libpqxx outside a transaction block.
+std::string QueryValue(const std::string& conninfo, const std::string& sql);
+
 /// Runs SQL (one or several statements, simple-query protocol) in autocommit mode through
 /// libpqxx. Throws with the server's message on error.
 void RunSql(const std::string& conninfo, const std::string& sql);

@@ -13,20 +13,11 @@
 #include <pqxx/pqxx>
 
 #include "compiler/catalog/conninfo.h"
+#include "tests/support/pg_fixture.h"
 #include "compiler/catalog/process.h"
 
 namespace fs = std::filesystem;
 using schemac::catalog::EmbeddedCluster;
-
-namespace {
-
-std::string QueryOne(const std::string& conninfo, const std::string& sql) {
-  pqxx::connection conn(conninfo);
-  pqxx::nontransaction tx(conn);
-  return tx.exec(sql)[0][0].c_str();
-}
-
-}  // namespace
 
 TEST_CASE("an embedded cluster starts, accepts connections, and is removed by Stop", "[cluster]") {
   EmbeddedCluster cluster;
@@ -41,16 +32,16 @@ TEST_CASE("an embedded cluster starts, accepts connections, and is removed by St
   WARN("embedded cluster start-up took " << cluster.StartMillis() << " ms");
   CHECK(cluster.StartMillis() < 5000);
 
-  CHECK(QueryOne(cluster.Conninfo(), "SELECT current_user") == cluster.User());
-  CHECK(QueryOne(cluster.Conninfo(), "SELECT current_setting('server_version_num')::int / 10000") == "15");
-  CHECK(QueryOne(cluster.Conninfo(), "SHOW listen_addresses").empty());
-  CHECK(QueryOne(cluster.Conninfo(), "SHOW fsync") == "off");
-  CHECK(QueryOne(cluster.Conninfo("template1"), "SELECT current_database()") == "template1");
+  CHECK(schemac::testing::QueryValue(cluster.Conninfo(), "SELECT current_user") == cluster.User());
+  CHECK(schemac::testing::QueryValue(cluster.Conninfo(), "SELECT current_setting('server_version_num')::int / 10000") == "15");
+  CHECK(schemac::testing::QueryValue(cluster.Conninfo(), "SHOW listen_addresses").empty());
+  CHECK(schemac::testing::QueryValue(cluster.Conninfo(), "SHOW fsync") == "off");
+  CHECK(schemac::testing::QueryValue(cluster.Conninfo("template1"), "SELECT current_database()") == "template1");
 
   cluster.Stop();
   CHECK_FALSE(cluster.Running());
   CHECK_FALSE(fs::exists(dir));
-  CHECK_THROWS_AS(QueryOne(cluster.Conninfo(), "SELECT 1"), pqxx::broken_connection);
+  CHECK_THROWS_AS(schemac::testing::QueryValue(cluster.Conninfo(), "SELECT 1"), pqxx::broken_connection);
   cluster.Stop();  // idempotent
 }
 
@@ -65,12 +56,12 @@ TEST_CASE("two embedded clusters run side by side", "[cluster]") {
     pqxx::nontransaction ta(ca);
     ta.exec("CREATE TABLE only_in_a (id int)");
   }
-  CHECK(QueryOne(a.Conninfo(), "SELECT count(*) FROM pg_class WHERE relname = 'only_in_a'") == "1");
-  CHECK(QueryOne(b.Conninfo(), "SELECT count(*) FROM pg_class WHERE relname = 'only_in_a'") == "0");
+  CHECK(schemac::testing::QueryValue(a.Conninfo(), "SELECT count(*) FROM pg_class WHERE relname = 'only_in_a'") == "1");
+  CHECK(schemac::testing::QueryValue(b.Conninfo(), "SELECT count(*) FROM pg_class WHERE relname = 'only_in_a'") == "0");
   std::string dir_a = a.Directory();
   a.Stop();
   CHECK_FALSE(fs::exists(dir_a));
-  CHECK(QueryOne(b.Conninfo(), "SELECT 1") == "1");
+  CHECK(schemac::testing::QueryValue(b.Conninfo(), "SELECT 1") == "1");
 }
 
 TEST_CASE("the destructor stops the server and removes its directory", "[cluster]") {
@@ -81,10 +72,10 @@ TEST_CASE("the destructor stops the server and removes its directory", "[cluster
     cluster.Start();
     dir = cluster.Directory();
     conninfo = cluster.Conninfo();
-    CHECK(QueryOne(conninfo, "SELECT 1") == "1");
+    CHECK(schemac::testing::QueryValue(conninfo, "SELECT 1") == "1");
   }
   CHECK_FALSE(fs::exists(dir));
-  CHECK_THROWS_AS(QueryOne(conninfo, "SELECT 1"), pqxx::broken_connection);
+  CHECK_THROWS_AS(schemac::testing::QueryValue(conninfo, "SELECT 1"), pqxx::broken_connection);
 }
 
 TEST_CASE("SIGTERM stops the server and removes the directory before the process dies", "[cluster]") {
@@ -122,7 +113,7 @@ TEST_CASE("SIGTERM stops the server and removes the directory before the process
   port.pop_back();
   std::string conninfo = schemac::catalog::MakeConninfo(
       {{"host", dir}, {"port", port}, {"user", schemac::catalog::CurrentUserName()}, {"dbname", "postgres"}});
-  CHECK(QueryOne(conninfo, "SELECT 1") == "1");
+  CHECK(schemac::testing::QueryValue(conninfo, "SELECT 1") == "1");
   std::string pid_line;
   {
     FILE* f = std::fopen((dir + "/data/postmaster.pid").c_str(), "r");
@@ -141,7 +132,7 @@ TEST_CASE("SIGTERM stops the server and removes the directory before the process
   CHECK(WTERMSIG(status) == SIGTERM);  // the signal was re-raised after clean-up
   CHECK_FALSE(fs::exists(dir));
   // The postmaster is gone (or at most an unreaped zombie of init; it no longer serves).
-  CHECK_THROWS_AS(QueryOne(conninfo, "SELECT 1"), pqxx::broken_connection);
+  CHECK_THROWS_AS(schemac::testing::QueryValue(conninfo, "SELECT 1"), pqxx::broken_connection);
   bool alive = kill(postmaster, 0) == 0;
   if (alive) {
     std::string stat;
@@ -155,7 +146,7 @@ TEST_CASE("SIGTERM stops the server and removes the directory before the process
     alive = paren != std::string::npos && paren + 2 < stat.size() && stat[paren + 2] != 'Z';
   }
   CHECK_FALSE(alive);
-  CHECK(QueryOne(parents.Conninfo(), "SELECT 1") == "1");
+  CHECK(schemac::testing::QueryValue(parents.Conninfo(), "SELECT 1") == "1");
   CHECK(fs::exists(parents.Directory()));
 }
 
@@ -215,7 +206,7 @@ TEST_CASE("a cluster also starts without the shared template (plain initdb)", "[
   }
   unsetenv("SCHEMAC_PG_NO_TEMPLATE");
   WARN("start-up with initdb took " << cluster.StartMillis() << " ms");
-  CHECK(QueryOne(cluster.Conninfo(), "SELECT current_user") == cluster.User());
+  CHECK(schemac::testing::QueryValue(cluster.Conninfo(), "SELECT current_user") == cluster.User());
 }
 
 TEST_CASE("clusters copied from the shared template are independent", "[cluster]") {
@@ -223,8 +214,8 @@ TEST_CASE("clusters copied from the shared template are independent", "[cluster]
   EmbeddedCluster b;
   a.Start();
   b.Start();
-  QueryOne(a.Conninfo(), "CREATE TABLE in_a (id int); SELECT 1");
-  CHECK(QueryOne(b.Conninfo(), "SELECT count(*) FROM pg_class WHERE relname = 'in_a'") == "0");
+  schemac::testing::QueryValue(a.Conninfo(), "CREATE TABLE in_a (id int); SELECT 1");
+  CHECK(schemac::testing::QueryValue(b.Conninfo(), "SELECT count(*) FROM pg_class WHERE relname = 'in_a'") == "0");
   // The template is complete, private to the server's account, and never a running cluster.
   bool found = false;
   for (const auto& entry : fs::directory_iterator("/tmp")) {
