@@ -1,8 +1,12 @@
 #include "cli/commands.h"
 
+#include <sys/resource.h>
+
+#include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <regex>
+#include <type_traits>
 
 #include <fmt/format.h>
 
@@ -13,6 +17,9 @@
 #include "compiler/ir/fingerprint.h"
 #include "compiler/sql/canonicalize.h"
 #include "compiler/sql/compile.h"
+#include "diff/differ.h"
+#include "diff/match.h"
+#include "diff/order.h"
 #include "emit/plan.h"
 
 namespace schemac::cli {
@@ -33,6 +40,23 @@ std::string JoinSpecs(const std::vector<std::string>& specs) {
   std::string out;
   for (const std::string& s : specs) out += (out.empty() ? "" : " ") + (IsDatabaseSpec(s) ? RedactDsn(s) : s);
   return out;
+}
+
+/// Runs `fn`, appending its wall time to `timings` as `phase`; returns what `fn` returns.
+template <typename Fn>
+decltype(auto) Timed(std::vector<PhaseTiming>& timings, const char* phase, Fn&& fn) {
+  auto start = std::chrono::steady_clock::now();
+  auto record = [&] {
+    timings.push_back({phase, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()});
+  };
+  if constexpr (std::is_void_v<std::invoke_result_t<Fn>>) {
+    fn();
+    record();
+  } else {
+    auto result = fn();
+    record();
+    return result;
+  }
 }
 
 bool IsDatabaseSide(const std::vector<std::string>& specs) {
@@ -62,7 +86,8 @@ void ApplyScope(ir::Database& db, const DiffOptions& options) {
   std::erase_if(db.tables, [&](const auto& kv) { return !InScope(kv.first.schema, options); });
 }
 
-Side LoadDatabase(const std::string& dsn, const DiffOptions& options, ir::Diagnostics& diags) {
+Side LoadDatabase(const std::string& dsn, const DiffOptions& options, ir::Diagnostics& diags,
+                  std::vector<PhaseTiming>& timings) {
   catalog::IntrospectStats stats;
   catalog::IntrospectOptions iopts;
   iopts.include_schemas = options.include_schemas;
@@ -71,18 +96,22 @@ Side LoadDatabase(const std::string& dsn, const DiffOptions& options, ir::Diagno
   iopts.stats = &stats;
   Side side;
   side.from_database = true;
-  side.db = catalog::Introspect(dsn, iopts, diags);
+  side.db = Timed(timings, "introspect", [&] { return catalog::Introspect(dsn, iopts, diags); });
   side.search_path = stats.search_path;
-  if (!diags.HasErrors()) canon::NormalizeCatalogExpressions(side.db, diags);
+  if (!diags.HasErrors()) {
+    Timed(timings, "normalize catalog expressions", [&] { canon::NormalizeCatalogExpressions(side.db, diags); });
+  }
   return side;
 }
 
 Side LoadFiles(const std::vector<std::string>& paths, const std::vector<std::string>& search_path,
-               const DiffOptions& options, ir::SourceManager& sources, ir::Diagnostics& diags) {
+               const DiffOptions& options, ir::SourceManager& sources, ir::Diagnostics& diags,
+               std::vector<PhaseTiming>& timings) {
   sql::CompileOptions copts;
   if (!search_path.empty()) copts.default_search_path = search_path;
   Side side;
-  side.db = sql::CompilePaths(paths, copts, sources, diags);
+  side.db = Timed(timings, "read and compile files",
+                  [&] { return sql::CompilePaths(paths, copts, sources, diags); });
   ApplyScope(side.db, options);
   return side;
 }
@@ -166,15 +195,15 @@ PlanOutcome PlanStates(const DiffOptions& options) {
 
   // Databases first: their search_path resolves unqualified names in the files of the other side.
   Side from, to;
-  if (from_db) from = LoadDatabase(options.from.front(), options, diags);
-  if (to_db) to = LoadDatabase(options.to.front(), options, diags);
+  if (from_db) from = LoadDatabase(options.from.front(), options, diags, out.timings);
+  if (to_db) to = LoadDatabase(options.to.front(), options, diags, out.timings);
   if (HasCatalogError(diags)) {
     out.exit_code = kExitEnvironment;
     return out;
   }
   std::vector<std::string> search_path = from_db ? from.search_path : to_db ? to.search_path : std::vector<std::string>{};
-  if (!from_db) from = LoadFiles(options.from, search_path, options, out.sources, diags);
-  if (!to_db) to = LoadFiles(options.to, search_path, options, out.sources, diags);
+  if (!from_db) from = LoadFiles(options.from, search_path, options, out.sources, diags, out.timings);
+  if (!to_db) to = LoadFiles(options.to, search_path, options, out.sources, diags, out.timings);
   if (diags.HasErrors()) {
     out.exit_code = kExitInvalid;
     return out;
@@ -182,29 +211,71 @@ PlanOutcome PlanStates(const DiffOptions& options) {
 
   // Fingerprints describe the states as loaded, before pairwise canonicalization, so that a
   // database's fingerprint can be recomputed later from the database alone.
-  out.source_fingerprint = ir::Fingerprint(from.db);
-  out.target_fingerprint = ir::Fingerprint(to.db);
+  Timed(out.timings, "fingerprint", [&] {
+    out.source_fingerprint = ir::Fingerprint(from.db);
+    out.target_fingerprint = ir::Fingerprint(to.db);
+  });
 
   if (from.from_database != to.from_database && !options.offline) {
     Side& database = from.from_database ? from : to;
     Side& files = from.from_database ? to : from;
     canon::ServerCanonOptions copts{.dev_db = options.dev_db, .lock_timeout = options.lock_timeout};
-    canon::CanonicalizeWithServer(database.db, files.db, copts, diags, &out.canon_stats);
+    Timed(out.timings, "canonicalize",
+          [&] { canon::CanonicalizeWithServer(database.db, files.db, copts, diags, &out.canon_stats); });
     if (diags.HasErrors()) {
       out.exit_code = HasCatalogError(diags) ? kExitEnvironment : kExitInvalid;
       return out;
     }
   } else if (!from.from_database || !to.from_database) {
-    sql::CanonicalizeOfflinePair(from.db, to.db, diags);
+    Timed(out.timings, "canonicalize", [&] { sql::CanonicalizeOfflinePair(from.db, to.db, diags); });
   }
 
-  out.plans = emit::BuildPlans(from.db, to.db, emit::PlanOptions{.owners = options.owners}, diags);
+  if (options.timings) {
+    // The planner interleaves diffing and rendering; to split its time, the differ and the
+    // ordering run here once more on their own, both ways, and their results are dropped.
+    Timed(out.timings, "diff", [&] {
+      diff::DiffOptions dopts{.owners = options.owners};
+      for (int way = 0; way < 2; ++way) {
+        const ir::Database& a = way == 0 ? from.db : to.db;
+        const ir::Database& b = way == 0 ? to.db : from.db;
+        ir::Diagnostics ignored;
+        std::vector<diff::Change> changes = diff::ComputeChanges(a, b, diff::MatchObjects(a, b), dopts, ignored);
+        diff::OrderChanges(changes, ignored);
+      }
+    });
+  }
+  out.plans = Timed(out.timings, "plan", [&] {
+    return emit::BuildPlans(from.db, to.db, emit::PlanOptions{.owners = options.owners}, diags);
+  });
   if (diags.HasErrors()) out.exit_code = kExitInvalid;
   return out;
 }
 
-int RunDiff(const DiffOptions& options) {
-  PlanOutcome outcome = PlanStates(options);
+namespace {
+
+/// `--timings`: one line per phase, then the total and the process's peak resident set size.
+void PrintTimings(const std::vector<PhaseTiming>& timings, double total, const canon::ServerCanonStats& canon) {
+  double diff = 0, plan = 0;
+  bool has_diff = false;
+  for (const PhaseTiming& t : timings) {
+    std::cerr << fmt::format("schemac: timing: {}: {:.3f} s\n", t.phase, t.seconds);
+    if (t.phase == "diff") diff = t.seconds, has_diff = true;
+    if (t.phase == "plan") plan = t.seconds;
+  }
+  if (has_diff) std::cerr << fmt::format("schemac: timing: emit (plan minus diff): {:.3f} s\n", plan - diff);
+  if (canon.round_trips > 0) {
+    std::cerr << fmt::format("schemac: timing: scratch database: {} expression(s), {} quer(ies), {} round trip(s)\n",
+                             canon.expressions, canon.queries, canon.round_trips);
+  }
+  std::cerr << fmt::format("schemac: timing: total: {:.3f} s\n", total);
+  rusage usage{};
+  if (getrusage(RUSAGE_SELF, &usage) == 0) {
+    // Linux reports ru_maxrss in KiB.
+    std::cerr << fmt::format("schemac: timing: peak RSS: {:.1f} MB\n", usage.ru_maxrss / 1024.0);
+  }
+}
+
+int WritePlan(const DiffOptions& options, PlanOutcome& outcome) {
   PrintDiagnostics(outcome.diags, outcome.sources);
   if (outcome.exit_code != kExitOk) return outcome.exit_code;
   const emit::PlanPair& plans = outcome.plans;
@@ -221,6 +292,19 @@ int RunDiff(const DiffOptions& options) {
   if (!WriteOutput(options.output, main_output)) return kExitEnvironment;
   if (options.exit_code && !plans.forward.empty()) return kExitNotClean;
   return kExitOk;
+}
+
+}  // namespace
+
+int RunDiff(const DiffOptions& options) {
+  auto start = std::chrono::steady_clock::now();
+  PlanOutcome outcome = PlanStates(options);
+  int code = Timed(outcome.timings, "output", [&] { return WritePlan(options, outcome); });
+  if (options.timings) {
+    PrintTimings(outcome.timings, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
+                 outcome.canon_stats);
+  }
+  return code;
 }
 
 }  // namespace schemac::cli

@@ -34,6 +34,13 @@ struct DiffOptions {
   std::vector<std::string> exclude_schemas;
   std::string lock_timeout = "2s";  // set before the first query of every session
   std::string command = "diff";     // shown in the plan header: "diff" or "plan"
+  bool timings = false;             // print each phase's wall time and the peak RSS to stderr
+};
+
+/// The wall time of one phase of a planning run (`--timings`).
+struct PhaseTiming {
+  std::string phase;
+  double seconds = 0;
 };
 
 /// True when a source argument names a database rather than a path: it starts with
@@ -49,6 +56,10 @@ struct PlanOutcome {
   std::string source_fingerprint;  // of each state as loaded, before pairwise canonicalization
   std::string target_fingerprint;
   canon::ServerCanonStats canon_stats;  // scratch-database round trips made
+  /// Wall time of each phase run, in order. With `timings`, also "diff": the differ and the
+  /// ordering alone, run both ways once more outside the planner, so that the planner's time
+  /// splits into diff and emit.
+  std::vector<PhaseTiming> timings;
 };
 
 /// Loads both sides (databases first, so that their search_path resolves names in the files of

@@ -23,6 +23,7 @@ void AddPlanningOptions(CLI::App* cmd, DiffOptions& o, std::string& format) {
   cmd->add_option("--include-schema", o.include_schemas, "manage only schemas matching PATTERN (repeatable)");
   cmd->add_option("--exclude-schema", o.exclude_schemas, "do not manage schemas matching PATTERN (repeatable)");
   cmd->add_option("--lock-timeout", o.lock_timeout, "lock_timeout of every database session (default 2s)");
+  cmd->add_flag("--timings", o.timings, "print each phase's wall time and the peak RSS to stderr");
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "emit/plan.h"
 
 #include <iterator>
+#include <map>
 
 #include "diff/change.h"
 #include "diff/differ.h"
@@ -82,17 +83,23 @@ std::string ObjectSql(const ir::ObjectId& id) {
 
 // The rollback steps that re-create what a forward step destroyed (the same object) are marked
 // too, so that whoever runs the rollback sees that the data does not come back.
+// The first destroying forward step of each object gives the reason (looked up by object, not
+// by scanning the rollback once per destroying step, which was quadratic in the plan's size).
 void MarkUnrestorable(const Plan& forward, Plan& rollback) {
+  std::map<ir::ObjectId, const Step*> destroyed;
   for (const Segment& fseg : forward.segments) {
     for (const Step& f : fseg.steps) {
-      if (!f.data_loss) continue;
-      for (Segment& rseg : rollback.segments) {
-        for (Step& r : rseg.steps) {
-          if (r.object != f.object || r.rollback_data_loss) continue;
-          r.rollback_data_loss = true;
-          r.rollback_data_loss_reason = "restores the structure only: the forward plan " + f.data_loss_reason;
-        }
-      }
+      if (f.data_loss) destroyed.emplace(f.object, &f);
+    }
+  }
+  if (destroyed.empty()) return;
+  for (Segment& rseg : rollback.segments) {
+    for (Step& r : rseg.steps) {
+      if (r.rollback_data_loss) continue;
+      auto f = destroyed.find(r.object);
+      if (f == destroyed.end()) continue;
+      r.rollback_data_loss = true;
+      r.rollback_data_loss_reason = "restores the structure only: the forward plan " + f->second->data_loss_reason;
     }
   }
 }

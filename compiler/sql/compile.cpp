@@ -1,9 +1,13 @@
 #include "compiler/sql/compile.h"
 
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <future>
+#include <optional>
 #include <sstream>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -76,6 +80,40 @@ bool SplitAtSemicolons(const std::string& text, std::vector<std::pair<uint32_t, 
   return ok;
 }
 
+/// One file's text with its meta-commands blanked, and the parse of it. Made without touching
+/// the compiler's state, so that several files can be parsed at once.
+struct ParsedFile {
+  int32_t file = -1;
+  std::string text;
+  ParsedText parsed;
+};
+
+ParsedFile ParseFile(const ir::SourceManager& sources, int32_t file) {
+  ParsedFile out;
+  out.file = file;
+  out.text = BlankMetaCommands(sources.Text(file));
+  out.parsed = Parse(out.text);
+  return out;
+}
+
+// Because libpg_query keeps all of its parser state in thread-local storage (thread-safe since
+// 9.5-1.4.0; every global of libpg_query.so is a TLS symbol) and each parse gets its own arena,
+// files parse on one thread per core. Only the parse runs there: the results are compiled one
+// file after the other, in order, so the IR and the diagnostics do not depend on the threads.
+std::vector<ParsedFile> ParseFiles(const ir::SourceManager& sources, const std::vector<int32_t>& files) {
+  std::vector<ParsedFile> out(files.size());
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    for (std::size_t i; (i = next.fetch_add(1)) < files.size();) out[i] = ParseFile(sources, files[i]);
+  };
+  std::size_t threads = std::min<std::size_t>(std::max(1u, std::thread::hardware_concurrency()), files.size());
+  std::vector<std::future<void>> helpers;
+  for (std::size_t t = 1; t < threads; ++t) helpers.push_back(std::async(std::launch::async, work));
+  work();
+  for (std::future<void>& h : helpers) h.get();  // rethrows a helper's exception
+  return out;
+}
+
 struct QueuedStatement {
   StmtContext ctx;
   PgQuery__Node* stmt = nullptr;
@@ -96,9 +134,12 @@ class Compiler {
     state_.implicit_schemas.insert("public");
   }
 
-  void AddFile(int32_t file) {
-    const std::string text = BlankMetaCommands(state_.sources.Text(file));
-    ParsedText parsed = Parse(text);
+  void AddFile(int32_t file) { AddParsed(ParseFile(state_.sources, file)); }
+
+  void AddParsed(const ParsedFile& parsed_file) {
+    const int32_t file = parsed_file.file;
+    const std::string& text = parsed_file.text;
+    const ParsedText& parsed = parsed_file.parsed;
     if (parsed.tree) {
       Queue(file, text, parsed, 0, static_cast<uint32_t>(text.size()));
       return;
@@ -343,6 +384,13 @@ ir::Database CompilePaths(const std::vector<std::string>& paths, const CompileOp
                           ir::SourceManager& sources, ir::Diagnostics& diags) {
   namespace fs = std::filesystem;
   Compiler compiler(sources, diags, options);
+  // Files are read in order, parsed in parallel (ParseFiles), then compiled in order; each item
+  // is a file to compile or a problem to report at that point of the sequence.
+  struct Item {
+    int32_t file = -1;
+    std::optional<ir::Diagnostic> problem;
+  };
+  std::vector<Item> items;
   for (const std::string& path : paths) {
     std::error_code ec;
     std::vector<std::string> files;
@@ -364,7 +412,7 @@ ir::Database CompilePaths(const std::vector<std::string>& paths, const CompileOp
                                 : ec                         ? ec.message()
                                                              : std::string("not a regular file"));
         d.object = path;
-        diags.Add(std::move(d));
+        items.push_back({-1, std::move(d)});
       }
       continue;
     }
@@ -375,10 +423,24 @@ ir::Database CompilePaths(const std::vector<std::string>& paths, const CompileOp
         d.id = std::string(ir::diag::kIo);
         d.message = fmt::format("cannot read \"{}\"", f);
         d.object = f;
-        diags.Add(std::move(d));
+        items.push_back({-1, std::move(d)});
         continue;
       }
-      compiler.AddFile(sources.Add(f, std::move(text)));
+      items.push_back({sources.Add(f, std::move(text)), std::nullopt});
+    }
+  }
+  std::vector<int32_t> files;
+  for (const Item& item : items) {
+    if (!item.problem) files.push_back(item.file);
+  }
+  std::vector<ParsedFile> parsed = ParseFiles(sources, files);
+  std::size_t next = 0;
+  for (Item& item : items) {
+    if (item.problem) {
+      diags.Add(std::move(*item.problem));
+    } else {
+      compiler.AddParsed(parsed[next]);
+      std::string().swap(parsed[next++].text);  // statements keep offsets into the text, not this copy
     }
   }
   return compiler.Finish();
