@@ -23,6 +23,12 @@ const char* ChangeKindName(ChangeKind kind) {
     case ChangeKind::CreateTable: return "create_table";
     case ChangeKind::DropTable: return "drop_table";
     case ChangeKind::SetTableLogged: return "set_table_logged";
+    case ChangeKind::SetReplicaIdentity: return "set_replica_identity";
+    case ChangeKind::CreateObject: return "create_object";
+    case ChangeKind::DropObject: return "drop_object";
+    case ChangeKind::ReplaceObject: return "replace_object";
+    case ChangeKind::AlterObject: return "alter_object";
+    case ChangeKind::SetRowSecurity: return "set_row_security";
     case ChangeKind::SetTableOptions: return "set_table_options";
     case ChangeKind::AddColumn: return "add_column";
     case ChangeKind::DropColumn: return "drop_column";
@@ -82,10 +88,16 @@ ChangeKind ReverseKind(const Change& c) {
     case ChangeKind::DropForeignKey: return ChangeKind::AddForeignKey;
     case ChangeKind::CreateIndex: return ChangeKind::DropIndex;
     case ChangeKind::DropIndex: return ChangeKind::CreateIndex;
+    case ChangeKind::CreateObject: return ChangeKind::DropObject;
+    case ChangeKind::DropObject: return ChangeKind::CreateObject;
+    case ChangeKind::ReplaceObject:
+    case ChangeKind::AlterObject:
     case ChangeKind::AlterSequenceOptions:
     case ChangeKind::SetSequenceOwnedBy:
     case ChangeKind::SetTableLogged:
     case ChangeKind::SetTableOptions:
+    case ChangeKind::SetReplicaIdentity:
+    case ChangeKind::SetRowSecurity:
     case ChangeKind::AlterColumnType:
     case ChangeKind::SetColumnDefault:
     case ChangeKind::SetColumnNotNull:

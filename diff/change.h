@@ -27,6 +27,8 @@ enum class ChangeKind {
   DropTable,
   SetTableLogged,
   SetTableOptions,
+  SetReplicaIdentity,
+  SetRowSecurity,  // ENABLE/DISABLE and FORCE/NO FORCE ROW LEVEL SECURITY
   AddColumn,
   DropColumn,
   AlterColumnType,
@@ -45,6 +47,12 @@ enum class ChangeKind {
   DropIndex,
   SetComment,
   SetOwner,
+  // Whole objects other than schemas, enums, sequences and tables (views, functions, triggers,
+  // domains, composite and range types, extensions, collations): see diff/objects.h.
+  CreateObject,
+  DropObject,
+  ReplaceObject,  // CREATE OR REPLACE, where PostgreSQL allows it
+  AlterObject,    // in-place ALTERs and COMMENTs of a kind (ALTER DOMAIN, ALTER EXTENSION UPDATE, ...)
 };
 
 /// Stable snake_case name, e.g. "create_table".
@@ -61,6 +69,15 @@ struct ElementRef {
   const ir::Column* column = nullptr;
   const ir::Constraint* constraint = nullptr;
   const ir::Index* index = nullptr;
+  // Objects of diff/objects.h (a trigger also sets `table`).
+  const ir::View* view = nullptr;
+  const ir::Function* function = nullptr;
+  const ir::Trigger* trigger = nullptr;
+  const ir::Domain* domain = nullptr;
+  const ir::CompositeType* composite_type = nullptr;
+  const ir::RangeType* range_type = nullptr;
+  const ir::Extension* extension = nullptr;
+  const ir::Collation* collation = nullptr;
 };
 
 /// A column whose type is an enum being swapped, seen in both states.
@@ -101,6 +118,10 @@ struct Change {
   // CreateTable made by Reverse(DropTable): recreate the table's own indexes, foreign keys,
   // NOT VALID checks and comments too, since the drop removed them all in one step.
   bool recreate_everything = false;
+
+  // DropObject / CreateObject: part of a rebuild (the object is dropped and created again
+  // because something it depends on changes); `reason` says what.
+  bool rebuild = false;
 
   std::string reason;  // why the change has this shape; may be empty
 };

@@ -6,6 +6,9 @@
 #include <set>
 #include <utility>
 
+#include "diff/objects.h"
+#include "diff/objects_kinds.h"
+
 namespace schemac::diff {
 
 namespace {
@@ -13,6 +16,9 @@ namespace {
 using ir::ObjectId;
 using ir::ObjectKind;
 using ir::QualifiedName;
+
+// A table with every setting at its default: the "before" of settings changes on a new table.
+const ir::Table kDefaultTable{};
 
 ObjectId SchemaId(const std::string& name) { return ObjectId{ObjectKind::Schema, "", name, ""}; }
 ObjectId RelId(ObjectKind kind, const QualifiedName& q) { return ObjectId{kind, q.schema, q.name, ""}; }
@@ -94,6 +100,9 @@ class Differ {
     Enums();
     Sequences();
     Tables();
+    ReplicaIdentityIndexesRebuilt();
+    DiffObjects(from_, to_, options_.owners, out_);
+    CheckFunctionDropsUnderTables(from_, to_, out_, diags_);
     return std::move(out_);
   }
 
@@ -168,19 +177,32 @@ class Differ {
 
   // ---- enums ----
   std::vector<EnumColumnUse> EnumUses(const QualifiedName& b_name, const QualifiedName& a_name) {
+    // The columns of `from_` by type, indexed once: scanning every column for each changed enum
+    // made the differ quadratic in the size of the schema. Table then column order is kept.
+    if (!from_columns_by_type_) {
+      from_columns_by_type_.emplace();
+      for (const auto& [tname, tb] : from_.tables) {
+        for (const ir::Column& cb : tb.columns) {
+          (*from_columns_by_type_)[QualifiedName{cb.type.schema, cb.type.name}].push_back({&tname, &tb, &cb});
+        }
+      }
+    }
     std::vector<EnumColumnUse> uses;
-    for (const auto& [tname, tb] : from_.tables) {
+    auto typed = from_columns_by_type_->find(b_name);
+    if (typed == from_columns_by_type_->end()) return uses;
+    for (const TypedColumn& use : typed->second) {
+      const QualifiedName& tname = *use.table_name;
+      const ir::Table& tb = *use.table;
+      const ir::Column& cb = *use.column;
       auto tt = m_.Table(tname);
       if (!tt) continue;
       const ir::Table& ta = to_.tables.at(*tt);
-      for (const ir::Column& cb : tb.columns) {
-        auto ct = m_.Column(tname, cb.name);
-        if (!ct) continue;
-        const ir::Column* ca = ta.FindColumn(*ct);
-        if (TypeIs(cb.type, b_name) && TypeIs(ca->type, a_name) && cb.type.array == ca->type.array &&
-            !cb.generated && !ca->generated) {
-          uses.push_back(EnumColumnUse{&tb, &cb, &ta, ca});
-        }
+      auto ct = m_.Column(tname, cb.name);
+      if (!ct) continue;
+      const ir::Column* ca = ta.FindColumn(*ct);
+      if (TypeIs(cb.type, b_name) && TypeIs(ca->type, a_name) && cb.type.array == ca->type.array &&
+          !cb.generated && !ca->generated) {
+        uses.push_back(EnumColumnUse{&tb, &cb, &ta, ca});
       }
     }
     return uses;
@@ -312,7 +334,7 @@ class Differ {
       const ir::Column* cb = b.FindColumn(name);
       const ir::Column* ca = a.FindColumn(name);
       if (cb == nullptr || ca == nullptr) continue;
-      if (cb->type != ca->type || SwappedEnum(cb->type)) return true;
+      if (!SameColumnType(*cb, *ca) || SwappedEnum(cb->type)) return true;
     }
     return false;
   }
@@ -439,6 +461,16 @@ class Differ {
     ObjectId id = RelId(ObjectKind::Table, a.name);
     Add(ChangeKind::CreateTable, id).after.table = &a;
     NewTableElements(a);
+    if (a.replica_identity != ir::ReplicaIdentity::Default) {
+      Change& c = Add(ChangeKind::SetReplicaIdentity, id);
+      c.before.table = &kDefaultTable;
+      c.after.table = &a;
+    }
+    if (a.row_security || a.force_row_security) {
+      Change& c = Add(ChangeKind::SetRowSecurity, id);
+      c.before.table = &kDefaultTable;
+      c.after.table = &a;
+    }
     Comment(id, {}, {.table = &a}, std::nullopt, a.comment);
     for (std::size_t i = 0; i < a.columns.size(); ++i) {
       const ir::Column& col = a.columns[i];
@@ -447,6 +479,31 @@ class Differ {
       if (c != nullptr) c->ordinal = static_cast<int>(i);
     }
     Owner(id, {}, {.table = &a}, std::nullopt, a.owner);
+  }
+
+  // A replica identity index that is dropped and created again comes back without
+  // indisreplident: the identity is set on it again.
+  void ReplicaIdentityIndexesRebuilt() {
+    std::vector<Change> added;
+    for (const Change& c : out_) {
+      if (c.kind != ChangeKind::DropIndex && c.kind != ChangeKind::DropConstraint) continue;
+      const ir::Table* b = c.before.table;
+      if (b == nullptr || b->replica_identity != ir::ReplicaIdentity::Index || b->replica_identity_index != c.object.sub) {
+        continue;
+      }
+      auto target = m_.Table(b->name);
+      if (!target) continue;
+      const ir::Table& a = to_.tables.at(*target);
+      if (a.replica_identity != b->replica_identity || a.replica_identity_index != b->replica_identity_index) continue;
+      Change r;
+      r.kind = ChangeKind::SetReplicaIdentity;
+      r.object = RelId(ObjectKind::Table, a.name);
+      r.before.table = b;
+      r.after.table = &a;
+      r.reason = "its index \"" + a.replica_identity_index + "\" is created again";
+      added.push_back(std::move(r));
+    }
+    out_.insert(out_.end(), added.begin(), added.end());
   }
 
   Change& DropColumn(const ir::Table& b, const ir::Column& col, int ordinal) {
@@ -476,6 +533,16 @@ class Differ {
       // Any difference, order included: PostgreSQL keeps reloptions in the order they were set,
       // and the emitter reproduces it exactly.
       Change& c = Add(ChangeKind::SetTableOptions, id);
+      c.before.table = &b;
+      c.after.table = &a;
+    }
+    if (b.replica_identity != a.replica_identity || b.replica_identity_index != a.replica_identity_index) {
+      Change& c = Add(ChangeKind::SetReplicaIdentity, id);
+      c.before.table = &b;
+      c.after.table = &a;
+    }
+    if (b.row_security != a.row_security || b.force_row_security != a.force_row_security) {
+      Change& c = Add(ChangeKind::SetRowSecurity, id);
       c.before.table = &b;
       c.after.table = &a;
     }
@@ -708,6 +775,13 @@ class Differ {
   std::vector<Change> out_;
   // (to table, to column) whose default an enum swap re-sets.
   std::set<std::pair<QualifiedName, std::string>> swapped_columns_;
+  /// A column of `from_` with the key of its table (see EnumUses).
+  struct TypedColumn {
+    const QualifiedName* table_name;
+    const ir::Table* table;
+    const ir::Column* column;
+  };
+  std::optional<std::map<QualifiedName, std::vector<TypedColumn>>> from_columns_by_type_;
   std::map<QualifiedName, std::vector<std::vector<std::string>>> replaced_keys_;
   std::set<std::pair<QualifiedName, std::string>> retyped_across_families_;
   std::map<QualifiedName, std::vector<const ir::Sequence*>> owned_by_dropped_table_;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "diff/differ.h"
+#include "diff/objects.h"
 
 namespace schemac::diff {
 
@@ -112,6 +113,9 @@ RuleKeys TypesKey(const ElementRef& side) {
   return out;
 }
 RuleKeys AfterTypesKey(const Change& c) { return TypesKey(c.after); }
+RuleKeys ProvidedKeysOf(const Change& c) { return ProvidedKeys(c); }
+RuleKeys AfterRequiredKeys(const Change& c) { return RequiredKeys(c, false); }
+RuleKeys BeforeRequiredKeys(const Change& c) { return RequiredKeys(c, true); }
 RuleKeys BeforeTypesKey(const Change& c) { return TypesKey(c.before); }
 RuleKeys NextvalKey(const ElementRef& side) {
   RuleKeys out;
@@ -152,11 +156,11 @@ const std::vector<Rule>& BuildRules() {
       // ---- schema ----
       {"schema", "a schema is created before the objects in it",
        {K::CreateSchema},
-       {K::CreateEnum, K::CreateSequence, K::CreateTable},
+       {K::CreateEnum, K::CreateSequence, K::CreateTable, K::CreateObject},
        [](const Change& b, const Change& a) { return SchemaOf(b) == SchemaOf(a); },
        SchemaKey, SchemaKey},
       {"schema", "the objects in a schema are dropped before the schema",
-       {K::DropEnum, K::DropSequence, K::DropTable},
+       {K::DropEnum, K::DropSequence, K::DropTable, K::DropObject},
        {K::DropSchema},
        [](const Change& b, const Change& a) { return SchemaOf(b) == SchemaOf(a); },
        SchemaKey, SchemaKey},
@@ -214,7 +218,7 @@ const std::vector<Rule>& BuildRules() {
       {"table", "a table is created before its elements are added or changed",
        {K::CreateTable},
        {K::AddConstraint, K::AddForeignKey, K::CreateIndex, K::SetComment, K::SetOwner, K::SetTableOptions,
-        K::SetTableLogged},
+        K::SetTableLogged, K::SetReplicaIdentity, K::SetRowSecurity},
        [](const Change& b, const Change& a) {
          return a.object.kind != ir::ObjectKind::Schema && a.object.kind != ir::ObjectKind::Enum &&
                 a.object.kind != ir::ObjectKind::Sequence && SameTable(b, a);
@@ -246,6 +250,23 @@ const std::vector<Rule>& BuildRules() {
          return false;
        },
        BeforeFkRefTablesKey, TableKey},
+      {"table", "a table's replica identity is set after the index or key it uses is created",
+       {K::CreateIndex, K::AddConstraint},
+       {K::SetReplicaIdentity},
+       [](const Change& b, const Change& a) {
+         return SameTable(b, a) && a.after.table->replica_identity == ir::ReplicaIdentity::Index &&
+                a.after.table->replica_identity_index == b.object.sub;
+       },
+       TableKey, TableKey},
+      {"table", "a table's replica identity leaves an index or key before it is dropped",
+       {K::SetReplicaIdentity},
+       {K::DropIndex, K::DropConstraint},
+       [](const Change& b, const Change& a) {
+         return SameTable(b, a) && b.before.table->replica_identity == ir::ReplicaIdentity::Index &&
+                b.before.table->replica_identity_index == a.object.sub &&
+                b.after.table->replica_identity_index != a.object.sub;
+       },
+       TableKey, TableKey},
       {"table", "a relation name is freed before it is reused",
        {K::DropTable, K::DropSequence, K::DropIndex, K::DropConstraint},
        {K::CreateTable, K::CreateSequence, K::CreateIndex, K::AddConstraint},
@@ -351,6 +372,34 @@ const std::vector<Rule>& BuildRules() {
        },
        TableKey, TableKey},
 
+      // ---- object (views, functions, triggers, types, ...: diff/objects.h) ----
+      // These join on reference keys: what a change provides (a table and its columns, a type,
+      // a function name, a view) and what an element uses (ir::Dependencies, a column's type,
+      // the functions its expressions call).
+      {"object", "an object is created, replaced or altered after what it uses is created or changed",
+       {K::CreateSchema, K::CreateEnum, K::AddEnumValues, K::SwapEnum, K::CreateSequence, K::CreateTable,
+        K::AddColumn, K::AlterColumnType, K::CreateObject, K::ReplaceObject, K::AlterObject},
+       {K::CreateObject, K::ReplaceObject, K::AlterObject},
+       [](const Change& b, const Change& a) { return &b != &a; },
+       ProvidedKeysOf, AfterRequiredKeys},
+      {"object", "an object is dropped before what it uses is dropped or changed",
+       {K::DropObject},
+       {K::DropSchema, K::DropEnum, K::SwapEnum, K::DropSequence, K::DropTable, K::DropColumn, K::AlterColumnType,
+        K::DropObject},
+       [](const Change& b, const Change& a) { return &b != &a; },
+       BeforeRequiredKeys, ProvidedKeysOf},
+      {"object", "a table element is created or changed after the objects it uses are created",
+       {K::CreateObject, K::ReplaceObject, K::AlterObject},
+       {K::CreateTable, K::AddColumn, K::AlterColumnType, K::SetColumnDefault, K::AddConstraint, K::CreateIndex},
+       [](const Change&, const Change&) { return true; },
+       ProvidedKeysOf, AfterRequiredKeys},
+      {"object", "a table element is dropped or changed before the objects it uses are dropped",
+       {K::DropTable, K::DropColumn, K::AlterColumnType, K::SetColumnDefault, K::DropConstraint, K::DropIndex,
+        K::DropColumnExpression},
+       {K::DropObject},
+       [](const Change&, const Change&) { return true; },
+       BeforeRequiredKeys, ProvidedKeysOf},
+
       // ---- comment and owner ----
       {"comment", "an object exists before its comment or owner is set",
        {K::CreateSchema, K::CreateEnum, K::SwapEnum, K::CreateSequence, K::CreateTable, K::AddColumn,
@@ -371,12 +420,14 @@ const std::vector<ChangeKind>& KindPriority() {
   // drops of whole objects last, as pg_dump's object-type priority does.
   static const std::vector<ChangeKind> order = {
       K::CreateSchema,        K::AddEnumValues,      K::CreateEnum,        K::CreateSequence,
-      K::AlterSequenceOptions, K::DropForeignKey,     K::DropConstraint,    K::DropIndex,
+      K::AlterSequenceOptions, K::DropObject,        K::DropForeignKey,     K::DropConstraint,    K::DropIndex,
       K::DropIdentity,        K::DropColumnExpression, K::DropColumn,      K::DropTable,
       K::SwapEnum,            K::CreateTable,        K::AddColumn,         K::AlterColumnType,
       K::SetColumnDefault,    K::SetColumnNotNull,   K::AddIdentity,       K::AlterIdentity,
       K::SetTableLogged,      K::SetTableOptions,    K::AddConstraint,     K::ValidateConstraint,
-      K::CreateIndex,         K::AddForeignKey,      K::SetSequenceOwnedBy, K::SetComment,
+      K::CreateIndex,         K::AddForeignKey,      K::SetReplicaIdentity, K::SetRowSecurity,
+      K::CreateObject,        K::ReplaceObject,      K::AlterObject,
+      K::SetSequenceOwnedBy,  K::SetComment,
       K::SetOwner,            K::DropSequence,       K::DropEnum,          K::DropSchema,
   };
   return order;

@@ -4,9 +4,11 @@
 
 #include <algorithm>
 #include <cassert>
+#include <stdexcept>
 
 #include "diff/differ.h"
 #include "emit/quote.h"
+#include "emit/render_objects.h"
 
 namespace schemac::emit {
 
@@ -161,8 +163,10 @@ std::string CommentTarget(const Change& c) {
     case ir::ObjectKind::Column: return "COLUMN " + QQ(rel) + "." + Q(id.sub);
     case ir::ObjectKind::Constraint: return "CONSTRAINT " + Q(id.sub) + " ON " + QQ(rel);
     case ir::ObjectKind::Index: return "INDEX " + QQ(ir::QualifiedName{id.schema, id.sub});
+    default: break;
   }
-  return {};
+  // Objects of diff/objects.h carry their comments in their own changes.
+  throw std::logic_error("no comment target for " + Describe(c));
 }
 
 std::string OwnerTarget(const Change& c) {
@@ -340,6 +344,27 @@ std::vector<std::string> SetTableOptionsSql(const ir::Table& b, const ir::Table&
   return out;
 }
 
+std::string ReplicaIdentitySql(const ir::Table& t) {
+  switch (t.replica_identity) {
+    case ir::ReplicaIdentity::Default: return AlterTable(t.name) + "REPLICA IDENTITY DEFAULT;";
+    case ir::ReplicaIdentity::Full: return AlterTable(t.name) + "REPLICA IDENTITY FULL;";
+    case ir::ReplicaIdentity::Nothing: return AlterTable(t.name) + "REPLICA IDENTITY NOTHING;";
+    case ir::ReplicaIdentity::Index: return AlterTable(t.name) + "REPLICA IDENTITY USING INDEX " + Q(t.replica_identity_index) + ";";
+  }
+  return {};
+}
+
+std::vector<std::string> RowSecuritySql(const ir::Table& b, const ir::Table& a) {
+  std::vector<std::string> out;
+  if (b.row_security != a.row_security) {
+    out.push_back(AlterTable(a.name) + (a.row_security ? "ENABLE" : "DISABLE") + " ROW LEVEL SECURITY;");
+  }
+  if (b.force_row_security != a.force_row_security) {
+    out.push_back(AlterTable(a.name) + (a.force_row_security ? "FORCE" : "NO FORCE") + " ROW LEVEL SECURITY;");
+  }
+  return out;
+}
+
 // Everything that recreates a dropped table as it was: the table, the sequences it owned, its
 // non-inline constraints, indexes and comments (the inverse of DROP TABLE).
 std::vector<std::string> RecreateTableSql(const Change& c) {
@@ -357,6 +382,8 @@ std::vector<std::string> RecreateTableSql(const Change& c) {
     out.push_back(sql + (con.validated ? ";" : " NOT VALID;"));
   }
   for (const auto& [name, idx] : t.indexes) out.push_back(CreateIndexSql(t, idx));
+  if (t.replica_identity != ir::ReplicaIdentity::Default) out.push_back(ReplicaIdentitySql(t));
+  for (std::string& s : RowSecuritySql(ir::Table{}, t)) out.push_back(std::move(s));
   auto comment = [&](const std::string& target, const std::optional<std::string>& text) {
     if (text) out.push_back("COMMENT ON " + target + " IS " + QuoteLiteral(*text) + ";");
   };
@@ -451,6 +478,8 @@ std::vector<std::string> RenderChange(const Change& c) {
     case ChangeKind::SetTableLogged:
       return {AlterTable(rel) + (c.after.table->unlogged ? "SET UNLOGGED;" : "SET LOGGED;")};
     case ChangeKind::SetTableOptions: return SetTableOptionsSql(*c.before.table, *c.after.table);
+    case ChangeKind::SetReplicaIdentity: return {ReplicaIdentitySql(*c.after.table)};
+    case ChangeKind::SetRowSecurity: return RowSecuritySql(*c.before.table, *c.after.table);
     case ChangeKind::AddColumn: {
       std::vector<std::string> out;
       for (const ir::Sequence* s : c.drops_owned_sequences) out.push_back(CreateSequenceSql(*s));
@@ -500,6 +529,10 @@ std::vector<std::string> RenderChange(const Change& c) {
     case ChangeKind::SetOwner:
       if (!c.text_after) return {};  // no recorded owner to go back to
       return {OwnerTarget(c) + " OWNER TO " + Q(*c.text_after) + ";"};
+    case ChangeKind::CreateObject:
+    case ChangeKind::DropObject:
+    case ChangeKind::ReplaceObject:
+    case ChangeKind::AlterObject: return RenderObjectChange(c);
   }
   return {};
 }

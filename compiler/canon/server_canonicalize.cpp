@@ -11,6 +11,7 @@
 #include "compiler/catalog/embedded_cluster.h"
 #include "compiler/catalog/introspect.h"
 #include "compiler/sql/normalize.h"
+#include "compiler/sql/view_query.h"
 #include "emit/plan.h"
 
 namespace schemac::canon {
@@ -169,6 +170,25 @@ void NormalizeCatalogExpressions(ir::Database& db, ir::Diagnostics& diags) {
       Normalize(ix.predicate, name.schema + "." + iname, diags);
     }
   }
+  for (auto& [key, f] : db.functions) {
+    for (ir::FunctionArg& a : f.args) Normalize(a.default_expr, key.schema + "." + key.name, diags);
+  }
+  // View queries: pg_get_viewdef text through the SQL front end's parse + deparse.
+  for (auto& [name, view] : db.views) {
+    std::string error;
+    std::string text = sql::NormalizeViewQuery(view.query, &error);
+    if (!error.empty()) {
+      diags.Report(ir::diag::kCatalog,
+                   fmt::format("cannot parse the query PostgreSQL stores for view {}: {}", ir::DisplayName(name), error),
+                   {}, ir::DisplayName(name));
+      continue;
+    }
+    view.query = std::move(text);
+    for (auto& [iname, ix] : view.indexes) {
+      for (ir::IndexElement& e : ix.elements) Normalize(e.expression, name.schema + "." + iname, diags);
+      Normalize(ix.predicate, name.schema + "." + iname, diags);
+    }
+  }
 }
 
 namespace {
@@ -179,6 +199,8 @@ using TableSub = std::pair<ir::QualifiedName, std::string>;
 struct Slots {
   std::set<TableSub> defaults, generated, checks, indexes;
   std::set<ir::QualifiedName> tables;
+  /// Views (and materialized views) whose query text or column list differs.
+  std::set<ir::QualifiedName> views;
   int count = 0;
 };
 
@@ -220,6 +242,24 @@ Slots FindSlots(const ir::Database& current, const ir::Database& desired) {
       }
     }
   }
+  for (const auto& [name, want] : desired.views) {
+    auto it = current.views.find(name);
+    if (it == current.views.end()) continue;
+    bool differs = it->second.query != want.query || it->second.column_names != want.column_names;
+    // Indexes of a materialized view with expressions PostgreSQL may store differently.
+    for (const auto& [iname, ix] : want.indexes) {
+      auto hi = it->second.indexes.find(iname);
+      if (hi == it->second.indexes.end() || !HasExpression(ix) || !HasExpression(hi->second)) continue;
+      ir::Index a = ix, b = hi->second;
+      a.comment = b.comment;
+      a.span = b.span;
+      differs |= !(a == b);
+    }
+    if (differs) {
+      s.views.insert(name);
+      ++s.count;
+    }
+  }
   return s;
 }
 
@@ -255,6 +295,38 @@ ir::Database Skeleton(const ir::Database& desired, const Slots& slots) {
       t.indexes[iname] = std::move(copy);
     }
     skel.tables[tname] = std::move(t);
+  }
+  if (!slots.views.empty()) {
+    // A view needs what its query reads: every table (columns and types only), every view
+    // (without comments, owners and indexes), and the functions and types they may call or
+    // name; the planner orders them by their dependencies.
+    for (const auto& [tname, want] : desired.tables) {
+      if (skel.tables.count(tname)) continue;
+      ir::Table t{.name = tname};
+      for (const ir::Column& c : want.columns) {
+        t.columns.push_back(ir::Column{.name = c.name, .type = c.type, .collation = c.collation});
+      }
+      skel.tables[tname] = std::move(t);
+    }
+    for (const auto& [vname, want] : desired.views) {
+      ir::View v = want;
+      v.comment.reset();
+      v.owner.reset();
+      v.column_comments.clear();
+      if (slots.views.count(vname)) {
+        for (auto& [iname, ix] : v.indexes) ix.comment.reset();
+      } else {
+        v.indexes.clear();
+      }
+      v.with_data = false;
+      skel.views[vname] = std::move(v);
+    }
+    skel.functions = desired.functions;
+    skel.domains = desired.domains;
+    skel.composite_types = desired.composite_types;
+    skel.range_types = desired.range_types;
+    skel.extensions = desired.extensions;
+    skel.collations = desired.collations;
   }
   return skel;
 }
@@ -347,6 +419,29 @@ void CanonicalizeWithServer(ir::Database& current, ir::Database& desired, const 
       auto hi = have.indexes.find(iname);
       if (!slots.indexes.count({tname, iname}) || si == got.indexes.end() || hi == have.indexes.end()) continue;
       // The scratch index carries no comment; compare and keep everything else as stored.
+      ir::Index stored_ix = si->second, current_ix = hi->second;
+      stored_ix.comment = current_ix.comment = ix.comment;
+      stored_ix.span = current_ix.span = ix.span;
+      if (stored_ix == current_ix) ix = stored_ix;
+    }
+  }
+  // Views: the desired query takes PostgreSQL's text (and its folded column names) where that
+  // equals the database's; the output columns PostgreSQL derived are recorded either way, so the
+  // differ can tell a compatible query change (CREATE OR REPLACE) from one that needs a rebuild.
+  for (const ir::QualifiedName& vname : slots.views) {
+    ir::View& want = desired.views.at(vname);
+    const ir::View& have = current.views.at(vname);
+    auto got = stored.views.find(vname);
+    if (got == stored.views.end()) continue;
+    want.output = got->second.output;
+    if (got->second.query == have.query) {
+      want.query = got->second.query;
+      want.column_names.clear();
+    }
+    for (auto& [iname, ix] : want.indexes) {
+      auto si = got->second.indexes.find(iname);
+      auto hi = have.indexes.find(iname);
+      if (si == got->second.indexes.end() || hi == have.indexes.end()) continue;
       ir::Index stored_ix = si->second, current_ix = hi->second;
       stored_ix.comment = current_ix.comment = ix.comment;
       stored_ix.span = current_ix.span = ix.span;

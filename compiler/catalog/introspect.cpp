@@ -230,6 +230,8 @@ void ReadAll(pqxx::transaction_base& tx, const IntrospectOptions& options, const
   internal::ReadIndexes(ctx);
   internal::ReadSequences(ctx);
   internal::ReadEnums(ctx);
+  internal::ReadViews(ctx);
+  internal::ReadFunctions(ctx);
   internal::ReadUnsupportedObjects(ctx);
   stats.queries = ctx.queries;
 }

@@ -78,6 +78,8 @@ void ReadConstraints(Context& ctx);
 void ReadIndexes(Context& ctx);
 void ReadSequences(Context& ctx);
 void ReadEnums(Context& ctx);
+void ReadViews(Context& ctx);  // views and materialized views
+void ReadFunctions(Context& ctx);  // functions and procedures (introspect_functions.cpp)
 void ReadUnsupportedObjects(Context& ctx);
 
 }  // namespace schemac::catalog::internal

@@ -43,7 +43,9 @@ void ReadRelations(Context& ctx) {
   pqxx::result rows = ctx.Query(fmt::format(
       "SELECT c.oid::pg_catalog.int8 AS oid, n.nspname, c.relname, c.relkind, c.relpersistence, c.relispartition, "
       "  EXISTS (SELECT 1 FROM pg_catalog.pg_inherits h WHERE h.inhrelid = c.oid) AS inherits, "
-      "  c.reloftype <> 0 AS typed, c.relrowsecurity, c.relforcerowsecurity, c.relreplident, c.reltablespace <> 0 AS own_tablespace, "
+      "  c.reloftype <> 0 AS typed, c.relrowsecurity, c.relforcerowsecurity, c.relreplident, "
+      "  (SELECT ri.relname FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ri ON ri.oid = i.indexrelid "
+      "   WHERE i.indrelid = c.oid AND i.indisreplident) AS replident_index, c.reltablespace <> 0 AS own_tablespace, "
       "  c.reloptions, "
       "  pg_catalog.pg_get_userbyid(c.relowner) AS owner, d.description, "
       "  pg_catalog.has_table_privilege(c.oid, 'SELECT') AS selectable "
@@ -61,8 +63,8 @@ void ReadRelations(Context& ctx) {
     std::string display = ir::DisplayName(name);
     switch (Text(row["relkind"])[0]) {
       case 'p': ctx.Unsupported("partitioned table", display); continue;
-      case 'v': ctx.Unsupported("view", display); continue;
-      case 'm': ctx.Unsupported("materialized view", display); continue;
+      case 'v':
+      case 'm': continue;  // read by ReadViews (introspect_views.cpp)
       case 'f': ctx.Unsupported("foreign table", display); continue;
       default: break;
     }
@@ -80,15 +82,27 @@ void ReadRelations(Context& ctx) {
     }
     // Settings the IR has no field for yet: reported rather than silently dropped, since a
     // plan would otherwise never reproduce them.
-    if (Bool(row["relrowsecurity"])) ctx.Unsupported("row level security on table", display);
-    // FORCE is stored independently of ENABLE, so a table may force RLS without enabling it.
-    if (Bool(row["relforcerowsecurity"])) ctx.Unsupported("forced row level security on table", display);
-    if (Text(row["relreplident"]) != "d") ctx.Unsupported("non-default replica identity of table", display);
     if (Bool(row["own_tablespace"])) ctx.Unsupported("tablespace of table", display);
     ir::Table table;
     table.name = name;
     table.unlogged = Text(row["relpersistence"]) == "u";
     table.options = StorageParams(row["reloptions"]);
+    // FORCE is stored independently of ENABLE, so a table may force RLS without enabling it.
+    table.row_security = Bool(row["relrowsecurity"]);
+    table.force_row_security = Bool(row["relforcerowsecurity"]);
+    switch (Text(row["relreplident"])[0]) {
+      case 'f': table.replica_identity = ir::ReplicaIdentity::Full; break;
+      case 'n': table.replica_identity = ir::ReplicaIdentity::Nothing; break;
+      case 'i':
+        // relreplident stays 'i' when its index is dropped; PostgreSQL (and pg_dump) then use no
+        // index at all, which the IR cannot tell from DEFAULT on a table without a primary key.
+        if (!row["replident_index"].is_null()) {
+          table.replica_identity = ir::ReplicaIdentity::Index;
+          table.replica_identity_index = Text(row["replident_index"]);
+        }
+        break;
+      default: break;
+    }
     table.owner = OptText(row["owner"]);
     table.comment = OptText(row["description"]);
     int64_t oid = Int(row["oid"]);

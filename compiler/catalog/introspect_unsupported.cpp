@@ -14,12 +14,11 @@ void ReadUnsupportedObjects(Context& ctx) {
   // element points back with typarray) and table row types (typrelid of a real relation) are
   // part of other objects and not listed.
   std::string sql = fmt::format(
-      "SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' WHEN 'w' THEN 'window function' "
-      "    ELSE 'function' END AS kind, n.nspname, "
+      "SELECT CASE p.prokind WHEN 'a' THEN 'aggregate' ELSE 'window function' END AS kind, n.nspname, "
       "  pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(p.proname) || '(' || "
       "    pg_catalog.pg_get_function_identity_arguments(p.oid) || ')' AS name, NULL AS object "
       "FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "
-      "WHERE {0} AND {1} "
+      "WHERE p.prokind IN ('a', 'w') AND {0} AND {1} "
       "UNION ALL "
       "SELECT CASE t.typtype WHEN 'd' THEN 'domain' WHEN 'r' THEN 'range type' WHEN 'c' THEN 'composite type' "
       "    ELSE 'base type' END, n.nspname, "

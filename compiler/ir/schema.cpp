@@ -20,6 +20,15 @@ const char* ObjectKindName(ObjectKind kind) {
     case ObjectKind::Column: return "column";
     case ObjectKind::Constraint: return "constraint";
     case ObjectKind::Index: return "index";
+    case ObjectKind::View: return "view";
+    case ObjectKind::MaterializedView: return "materialized view";
+    case ObjectKind::Function: return "function";
+    case ObjectKind::Trigger: return "trigger";
+    case ObjectKind::Domain: return "domain";
+    case ObjectKind::CompositeType: return "type";
+    case ObjectKind::RangeType: return "type";
+    case ObjectKind::Extension: return "extension";
+    case ObjectKind::Collation: return "collation";
   }
   return "object";
 }
@@ -52,9 +61,41 @@ std::string DisplayName(const QualifiedName& name) {
 std::string DisplayName(const ObjectId& id) {
   std::string out;
   if (!id.schema.empty()) out = MessageName(id.schema) + ".";
-  out += MessageName(id.name);
+  // A function's name is its signature "name(type, ...)": the name part is quoted alone (types
+  // never contain parentheses, so the last '(' starts the argument list).
+  std::size_t paren = id.kind == ObjectKind::Function ? id.name.rfind('(') : std::string::npos;
+  if (paren != std::string::npos) {
+    out += MessageName(id.name.substr(0, paren)) + id.name.substr(paren);
+  } else {
+    out += MessageName(id.name);
+  }
   if (!id.sub.empty()) out += "." + MessageName(id.sub);
   return out;
+}
+
+std::string RelKey(const QualifiedName& name) { return "rel:" + name.schema + "." + name.name; }
+std::string ColumnKey(const QualifiedName& table, const std::string& column) {
+  return "col:" + table.schema + "." + table.name + "." + column;
+}
+std::string TypeKey(const QualifiedName& name) { return "type:" + name.schema + "." + name.name; }
+std::string FuncKey(const QualifiedName& name) { return "func:" + name.schema + "." + name.name; }
+std::string SequenceKey(const QualifiedName& name) { return "seq:" + name.schema + "." + name.name; }
+std::string SchemaKey(const std::string& name) { return "schema:" + name; }
+
+std::string QualifiedTypeName(const TypeRef& type) {
+  std::string out = type.schema == "pg_catalog" ? type.name : type.schema + "." + type.name;
+  return type.array ? out + "[]" : out;
+}
+
+std::string Signature(const Function& f) {
+  std::string out = f.name.name + "(";
+  bool first = true;
+  for (const FunctionArg& a : f.args) {
+    if (a.mode == ArgMode::Out || a.mode == ArgMode::Table) continue;
+    out += (first ? "" : ", ") + QualifiedTypeName(a.type);
+    first = false;
+  }
+  return out + ")";
 }
 
 std::string TruncateIdentifier(std::string name) {
@@ -130,6 +171,14 @@ std::string DebugPrint(const Database& db) {
     out += fmt::format("table {}{} comment={} owner={}\n", DisplayName(name), t.unlogged ? " unlogged" : "",
                        Opt(t.comment), Opt(t.owner));
     for (const StorageParam& p : t.options) out += fmt::format("  with {}={}\n", p.name, p.value);
+    switch (t.replica_identity) {
+      case ReplicaIdentity::Default: break;
+      case ReplicaIdentity::Full: out += "  replica identity full\n"; break;
+      case ReplicaIdentity::Nothing: out += "  replica identity nothing\n"; break;
+      case ReplicaIdentity::Index: out += "  replica identity using index " + t.replica_identity_index + "\n"; break;
+    }
+    if (t.row_security) out += "  row level security\n";
+    if (t.force_row_security) out += "  force row level security\n";
     for (const Column& c : t.columns) {
       out += fmt::format("  column {} {}", c.name, Type(c.type));
       if (c.collation) out += " collate " + DisplayName(*c.collation);
@@ -177,6 +226,79 @@ std::string DebugPrint(const Database& db) {
       if (ix.predicate) out += " where " + ix.predicate->text;
       out += fmt::format(" comment={}\n", Opt(ix.comment));
     }
+    for (const auto& [gname, g] : t.triggers) {
+      out += fmt::format("  trigger {} {}{}{}{}{} {}", gname, g.timing == 'b' ? "before" : g.timing == 'i' ? "instead of" : "after",
+                         g.on_insert ? " insert" : "", g.on_update ? " update" : "", g.on_delete ? " delete" : "",
+                         g.on_truncate ? " truncate" : "", g.for_each_row ? "row" : "statement");
+      if (!g.update_columns.empty()) out += " of " + List(g.update_columns);
+      if (g.when) out += " when (" + g.when->text + ")";
+      out += " execute " + DisplayName(g.function) + List(g.function_args);
+      if (!g.old_table.empty()) out += " old table " + g.old_table;
+      if (!g.new_table.empty()) out += " new table " + g.new_table;
+      if (g.constraint) out += " constraint";
+      if (g.deferrable) out += g.initially_deferred ? " deferrable initially deferred" : " deferrable";
+      out += fmt::format(" enabled={} comment={}\n", g.enabled, Opt(g.comment));
+    }
+  }
+  for (const auto& [name, v] : db.views) {
+    out += fmt::format("{} {} comment={} owner={}\n", v.materialized ? "materialized view" : "view", DisplayName(name),
+                       Opt(v.comment), Opt(v.owner));
+    if (!v.column_names.empty()) out += "  columns " + List(v.column_names) + "\n";
+    for (const StorageParam& p : v.options) out += fmt::format("  with {}={}\n", p.name, p.value);
+    if (v.materialized && !v.with_data) out += "  with no data\n";
+    out += "  as " + v.query + "\n";
+    for (const auto& [c, text] : v.column_comments) out += fmt::format("  column {} comment={:?}\n", c, text);
+    for (const auto& [iname, ix] : v.indexes) out += fmt::format("  index {} using {}\n", iname, ix.method);
+  }
+  for (const auto& [key, f] : db.functions) {
+    static const char* kKinds[] = {"function", "procedure", "aggregate", "window function"};
+    out += fmt::format("{} {}.{}", kKinds[static_cast<int>(f.kind)], key.schema, key.name);
+    static const char* kModes[] = {"in", "out", "inout", "variadic", "table"};
+    for (const FunctionArg& a : f.args) {
+      out += fmt::format(" [{} {} {}{}]", kModes[static_cast<int>(a.mode)], a.name.empty() ? "-" : a.name, Type(a.type),
+                         a.default_expr ? " default " + a.default_expr->text : "");
+    }
+    if (f.return_type) out += fmt::format(" returns {}{}", f.returns_set ? "setof " : "", Type(*f.return_type));
+    out += fmt::format(" language {} volatility {} parallel {}{}{}{} cost {} rows {}", f.language, f.volatility,
+                       f.parallel, f.strict ? " strict" : "", f.security_definer ? " security definer" : "",
+                       f.leakproof ? " leakproof" : "", f.cost, f.rows);
+    for (const StorageParam& p : f.config) out += fmt::format(" set {}={}", p.name, p.value);
+    out += fmt::format(" comment={} owner={}\n", Opt(f.comment), Opt(f.owner));
+    out += f.sql_body ? "  sql body " + *f.sql_body + "\n" : fmt::format("  body {:?}\n", f.body);
+  }
+  for (const auto& [name, d] : db.domains) {
+    out += fmt::format("domain {} {}", DisplayName(name), Type(d.base_type));
+    if (d.collation) out += " collate " + DisplayName(*d.collation);
+    if (d.not_null) out += " not null";
+    if (d.default_expr) out += " default " + d.default_expr->text;
+    out += fmt::format(" comment={} owner={}\n", Opt(d.comment), Opt(d.owner));
+    for (const auto& [cname, k] : d.checks) {
+      out += fmt::format("  check {} ({}){} comment={}\n", cname, k.check ? k.check->text : "", k.validated ? "" : " not valid",
+                         Opt(k.comment));
+    }
+  }
+  for (const auto& [name, c] : db.composite_types) {
+    out += fmt::format("composite type {} comment={} owner={}\n", DisplayName(name), Opt(c.comment), Opt(c.owner));
+    for (const CompositeAttribute& a : c.attributes) {
+      out += fmt::format("  attribute {} {}{} comment={}\n", a.name, Type(a.type),
+                         a.collation ? " collate " + DisplayName(*a.collation) : "", Opt(a.comment));
+    }
+  }
+  for (const auto& [name, r] : db.range_types) {
+    out += fmt::format("range type {} subtype {}", DisplayName(name), Type(r.subtype));
+    if (r.subtype_opclass) out += " opclass " + DisplayName(*r.subtype_opclass);
+    if (r.collation) out += " collate " + DisplayName(*r.collation);
+    if (r.canonical) out += " canonical " + DisplayName(*r.canonical);
+    if (r.subtype_diff) out += " subtype_diff " + DisplayName(*r.subtype_diff);
+    out += fmt::format(" multirange {} comment={} owner={}\n", DisplayName(r.multirange), Opt(r.comment), Opt(r.owner));
+  }
+  for (const auto& [name, e] : db.extensions) {
+    out += fmt::format("extension {} schema {} version {} comment={}\n", name, e.schema, Opt(e.version), Opt(e.comment));
+  }
+  for (const auto& [name, c] : db.collations) {
+    out += fmt::format("collation {} provider {} collate {:?} ctype {:?}{} comment={} owner={}\n", DisplayName(name),
+                       c.provider, c.lc_collate, c.lc_ctype, c.deterministic ? "" : " nondeterministic", Opt(c.comment),
+                       Opt(c.owner));
   }
   return out;
 }

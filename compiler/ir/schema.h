@@ -173,6 +173,56 @@ struct Index {
   friend bool operator==(const Index&, const Index&) = default;
 };
 
+// ---- dependencies between objects, and triggers (a table's sub-object) ----
+
+/// What a definition refers to, as reference keys (see RefKey below): relations, columns,
+/// functions, types. Filled by both front ends (the SQL front end from parse trees, the catalog
+/// front end from pg_depend) and used only for ordering and rebuilds: the two front ends may
+/// see it at different granularity, so it never takes part in equality.
+struct Dependencies {
+  std::vector<std::string> keys;  // sorted, unique
+  friend bool operator==(const Dependencies&, const Dependencies&) { return true; }
+};
+
+/// Reference keys shared by Dependencies and the planner's ordering:
+///   "rel:<schema>.<name>"            a table, view or materialized view (any column of it)
+///   "col:<schema>.<table>.<column>"  one column
+///   "type:<schema>.<name>"           an enum, domain, composite or range type
+///   "func:<schema>.<name>"           every overload of a function or procedure
+///   "seq:<schema>.<name>"            a sequence
+///   "schema:<name>"                  a schema
+/// Names are raw (unquoted); the separator cannot be confused because keys are only compared
+/// whole.
+std::string RelKey(const QualifiedName& name);
+std::string ColumnKey(const QualifiedName& table, const std::string& column);
+std::string TypeKey(const QualifiedName& name);
+std::string FuncKey(const QualifiedName& name);
+std::string SequenceKey(const QualifiedName& name);
+std::string SchemaKey(const std::string& name);
+
+/// CREATE TRIGGER (and CREATE CONSTRAINT TRIGGER) on a table.
+struct Trigger {
+  std::string name;
+  char timing = 'a';                   // 'b' before, 'a' after, 'i' instead of
+  bool on_insert = false, on_update = false, on_delete = false, on_truncate = false;
+  std::vector<std::string> update_columns;  // UPDATE OF a, b
+  bool for_each_row = false;
+  std::optional<Expr> when;
+  QualifiedName function;              // schema-qualified function name (no arguments)
+  std::vector<std::string> function_args;  // the string arguments
+  std::string old_table, new_table;    // REFERENCING OLD/NEW TABLE AS
+  bool constraint = false;             // CREATE CONSTRAINT TRIGGER
+  bool deferrable = false, initially_deferred = false;
+  char enabled = 'O';                  // pg_trigger.tgenabled: 'O' origin, 'D' disabled, 'R' replica, 'A' always
+  std::optional<std::string> comment;
+  Dependencies deps;
+  SourceSpan span;
+  friend bool operator==(const Trigger&, const Trigger&) = default;
+};
+
+/// ALTER TABLE ... REPLICA IDENTITY (pg_class.relreplident).
+enum class ReplicaIdentity { Default, Full, Nothing, Index };
+
 /// An ordinary table. Constraints and indexes are keyed by name (unique per table here;
 /// index names are also unique per schema, which the front ends check).
 struct Table {
@@ -184,8 +234,15 @@ struct Table {
   /// reloptions in PostgreSQL's stored order (it shows in pg_dump); the differ compares them as
   /// a set and the emitter reproduces the order.
   std::vector<StorageParam> options;
+  ReplicaIdentity replica_identity = ReplicaIdentity::Default;
+  /// ReplicaIdentity::Index: the index used (a standalone unique index, or the index of a
+  /// PRIMARY KEY / UNIQUE constraint, which has the constraint's name).
+  std::string replica_identity_index;
+  bool row_security = false;        // ENABLE ROW LEVEL SECURITY (relrowsecurity)
+  bool force_row_security = false;  // FORCE ROW LEVEL SECURITY (relforcerowsecurity), independent of ENABLE
   std::optional<std::string> comment;
   std::optional<std::string> owner;   // recorded; compared and applied only with --owners
+  std::map<std::string, Trigger> triggers;
   SourceSpan span;
   friend bool operator==(const Table&, const Table&) = default;
 
@@ -220,6 +277,168 @@ struct EnumType {
   friend bool operator==(const EnumType&, const EnumType&) = default;
 };
 
+// ---- objects beyond tables (views, functions, types, extensions, collations) ----
+
+/// One output column of a view: derived from its query. The catalog front end and the scratch
+/// database know the types; the SQL front end alone does not (type left empty).
+struct ViewColumn {
+  std::string name;
+  std::optional<TypeRef> type;
+};
+
+/// Derived, never compared: what the view's query produces.
+struct ViewColumns {
+  std::vector<ViewColumn> columns;
+  friend bool operator==(const ViewColumns&, const ViewColumns&) { return true; }
+};
+
+/// CREATE VIEW / CREATE MATERIALIZED VIEW.
+struct View {
+  QualifiedName name;
+  bool materialized = false;
+  /// The query in canonical text: parsed and deparsed by libpg_query (see Expr). A view whose
+  /// column list was written (CREATE VIEW v (a, b) AS ...) stores it in `column_names`.
+  std::string query;
+  /// CREATE VIEW v (a, b): the written output names; empty when not written. PostgreSQL folds
+  /// them into the query's aliases, so the catalog front end leaves this empty and the
+  /// canonical comparison goes through the scratch database.
+  std::vector<std::string> column_names;
+  ViewColumns output;
+  /// WITH (...) options as stored in reloptions: check_option, security_barrier,
+  /// security_invoker for views; storage parameters for materialized views.
+  std::vector<StorageParam> options;
+  bool with_data = true;                    // materialized: WITH [NO] DATA (relispopulated)
+  std::map<std::string, Index> indexes;     // materialized views only
+  std::map<std::string, std::string> column_comments;
+  std::optional<std::string> comment;
+  std::optional<std::string> owner;
+  Dependencies deps;
+  SourceSpan span;
+  friend bool operator==(const View&, const View&) = default;
+};
+
+enum class ArgMode { In, Out, InOut, Variadic, Table };
+
+struct FunctionArg {
+  ArgMode mode = ArgMode::In;
+  std::string name;  // empty when unnamed
+  TypeRef type;
+  std::optional<Expr> default_expr;
+  friend bool operator==(const FunctionArg&, const FunctionArg&) = default;
+};
+
+enum class FunctionKind { Function, Procedure, Aggregate, Window };
+
+/// CREATE FUNCTION / CREATE PROCEDURE. Identity is schema + name + the types of the IN, INOUT
+/// and VARIADIC arguments (Signature()); overloads are distinct objects.
+struct Function {
+  QualifiedName name;  // schema and proname
+  FunctionKind kind = FunctionKind::Function;
+  std::vector<FunctionArg> args;        // every argument in order, TABLE columns as mode Table
+  std::optional<TypeRef> return_type;   // none for procedures
+  bool returns_set = false;
+  std::string language;                 // "sql", "plpgsql", ...
+  std::string body;                     // prosrc: the text between the dollar quotes, verbatim
+  std::optional<std::string> sql_body;  // SQL-standard body (BEGIN ATOMIC / RETURN), canonical text
+  char volatility = 'v';                // 'i' immutable, 's' stable, 'v' volatile
+  bool strict = false;
+  bool security_definer = false;
+  bool leakproof = false;
+  char parallel = 'u';                  // 's' safe, 'r' restricted, 'u' unsafe
+  double cost = 100;                    // PostgreSQL's default filled in (1 for C and internal)
+  double rows = 0;                      // 1000 for set-returning functions, else 0
+  std::vector<StorageParam> config;     // SET name = value, in stored order
+  std::optional<std::string> comment;
+  std::optional<std::string> owner;
+  Dependencies deps;
+  SourceSpan span;
+  friend bool operator==(const Function&, const Function&) = default;
+};
+
+/// "name(type, type)": the identity of a function within its schema, types in canonical
+/// spelling (QualifiedTypeName). The key of Database::functions is {schema, Signature()}.
+std::string Signature(const Function& f);
+/// A type as text for signatures and messages: built-ins by pg_type name ("int4", "text[]",
+/// "varchar"), others schema-qualified ("public.mood"); modifiers are not part of it.
+std::string QualifiedTypeName(const TypeRef& type);
+
+/// CREATE DOMAIN.
+struct Domain {
+  QualifiedName name;
+  TypeRef base_type;
+  std::optional<QualifiedName> collation;
+  std::optional<Expr> default_expr;
+  bool not_null = false;
+  std::map<std::string, Constraint> checks;  // CHECK constraints by name (kind Check)
+  std::optional<std::string> comment;
+  std::optional<std::string> owner;
+  Dependencies deps;
+  SourceSpan span;
+  friend bool operator==(const Domain&, const Domain&) = default;
+};
+
+struct CompositeAttribute {
+  std::string name;
+  TypeRef type;
+  std::optional<QualifiedName> collation;
+  std::optional<std::string> comment;
+  friend bool operator==(const CompositeAttribute&, const CompositeAttribute&) = default;
+};
+
+/// CREATE TYPE ... AS (...).
+struct CompositeType {
+  QualifiedName name;
+  std::vector<CompositeAttribute> attributes;
+  std::optional<std::string> comment;
+  std::optional<std::string> owner;
+  Dependencies deps;
+  SourceSpan span;
+  friend bool operator==(const CompositeType&, const CompositeType&) = default;
+};
+
+/// CREATE TYPE ... AS RANGE. Defaults PostgreSQL fills in are filled in (the subtype's default
+/// btree opclass is left empty; the multirange name is "<name>_multirange" style as PostgreSQL
+/// chooses it).
+struct RangeType {
+  QualifiedName name;
+  TypeRef subtype;
+  std::optional<QualifiedName> subtype_opclass;  // only when not the default
+  std::optional<QualifiedName> collation;
+  std::optional<QualifiedName> canonical;        // function names
+  std::optional<QualifiedName> subtype_diff;
+  QualifiedName multirange;
+  std::optional<std::string> comment;
+  std::optional<std::string> owner;
+  Dependencies deps;
+  SourceSpan span;
+  friend bool operator==(const RangeType&, const RangeType&) = default;
+};
+
+/// CREATE EXTENSION. Objects an extension owns are never part of any state.
+struct Extension {
+  std::string name;
+  std::string schema;
+  /// The installed version; from the SQL front end only when written (VERSION '...'), and then
+  /// compared; an unwritten version accepts whatever is installed.
+  std::optional<std::string> version;
+  std::optional<std::string> comment;
+  SourceSpan span;
+  friend bool operator==(const Extension&, const Extension&) = default;
+};
+
+/// CREATE COLLATION.
+struct Collation {
+  QualifiedName name;
+  char provider = 'c';             // 'c' libc, 'i' icu, 'd' default
+  std::string lc_collate;          // libc; for icu: the locale (colliculocale) in both fields
+  std::string lc_ctype;
+  bool deterministic = true;
+  std::optional<std::string> comment;
+  std::optional<std::string> owner;
+  SourceSpan span;
+  friend bool operator==(const Collation&, const Collation&) = default;
+};
+
 struct Schema {
   std::string name;
   std::optional<std::string> comment;
@@ -235,6 +454,13 @@ struct Database {
   std::map<QualifiedName, EnumType> enums;
   std::map<QualifiedName, Sequence> sequences;
   std::map<QualifiedName, Table> tables;
+  std::map<QualifiedName, View> views;
+  std::map<QualifiedName, Function> functions;  // key: {schema, Signature()}
+  std::map<QualifiedName, Domain> domains;
+  std::map<QualifiedName, CompositeType> composite_types;
+  std::map<QualifiedName, RangeType> range_types;
+  std::map<std::string, Extension> extensions;
+  std::map<QualifiedName, Collation> collations;
   friend bool operator==(const Database&, const Database&) = default;
 };
 
@@ -247,6 +473,15 @@ enum class ObjectKind {
   Column,
   Constraint,
   Index,
+  View,
+  MaterializedView,
+  Function,   // name: Signature(); procedures and aggregates too
+  Trigger,    // a table's sub-object
+  Domain,
+  CompositeType,
+  RangeType,
+  Extension,  // schema empty, name: the extension
+  Collation,
 };
 
 const char* ObjectKindName(ObjectKind kind);  // "schema", "table", "column", ...

@@ -5,6 +5,7 @@
 #include "compiler/sql/normalize.h"
 #include "compiler/sql/pg_tree.h"
 #include "compiler/sql/types.h"
+#include "compiler/sql/view_query.h"
 
 namespace schemac::sql {
 
@@ -182,6 +183,7 @@ void CanonicalizeOfflinePair(ir::Database& from, ir::Database& to, ir::Diagnosti
       }
     }
   }
+  CanonicalizeOfflineViews(from, to, diags);
 }
 
 }  // namespace schemac::sql

@@ -94,7 +94,20 @@ StmtResult TransformStatement(State& state, PgQuery__Node* stmt) {
     case PG_QUERY__NODE__NODE_CREATE_SCHEMA_STMT: return TransformCreateSchema(state, *stmt->create_schema_stmt);
     case PG_QUERY__NODE__NODE_CREATE_STMT: return TransformCreateTable(state, *stmt->create_stmt);
     case PG_QUERY__NODE__NODE_INDEX_STMT: return TransformCreateIndex(state, *stmt->index_stmt);
-    case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT: return TransformAlterTable(state, *stmt->alter_table_stmt);
+    case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT: {
+      PgQuery__AlterTableStmt& a = *stmt->alter_table_stmt;
+      bool on_view = a.objtype == PG_QUERY__OBJECT_TYPE__OBJECT_VIEW || a.objtype == PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW;
+      if (!on_view && a.objtype == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE && a.relation && !state.FindTable(a.relation)) {
+        std::string schema = a.relation->schemaname ? a.relation->schemaname : "";
+        for (const std::string& s : state.Candidates(schema)) on_view |= FindView(state, s, a.relation->relname) != nullptr;
+      }
+      if (on_view) return TransformAlterView(state, a);
+      return TransformAlterTable(state, a);
+    }
+    case PG_QUERY__NODE__NODE_VIEW_STMT: return TransformCreateView(state, *stmt->view_stmt);
+    case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT:
+      return TransformCreateMaterializedView(state, *stmt->create_table_as_stmt);
+    case PG_QUERY__NODE__NODE_CREATE_FUNCTION_STMT: return TransformCreateFunction(state, *stmt->create_function_stmt);
     case PG_QUERY__NODE__NODE_CREATE_SEQ_STMT: return TransformCreateSequence(state, *stmt->create_seq_stmt);
     case PG_QUERY__NODE__NODE_ALTER_SEQ_STMT: return TransformAlterSequence(state, *stmt->alter_seq_stmt);
     case PG_QUERY__NODE__NODE_CREATE_ENUM_STMT: return TransformCreateEnum(state, *stmt->create_enum_stmt);

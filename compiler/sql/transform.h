@@ -27,6 +27,19 @@ StmtResult TransformAlterOwner(State& state, PgQuery__AlterOwnerStmt& stmt);
 StmtResult TransformVariableSet(State& state, PgQuery__VariableSetStmt& stmt);
 StmtResult TransformSelect(State& state, PgQuery__SelectStmt& stmt);
 StmtResult TransformCreateExtension(State& state, PgQuery__CreateExtensionStmt& stmt);
+// Functions and procedures (transform_function.cpp).
+StmtResult TransformCreateFunction(State& state, PgQuery__CreateFunctionStmt& stmt);
+StmtResult TransformDropFunctions(State& state, PgQuery__DropStmt& stmt);
+StmtResult CommentOnFunction(State& state, PgQuery__CommentStmt& stmt);
+StmtResult AlterFunctionOwner(State& state, PgQuery__AlterOwnerStmt& stmt, const std::string& owner);
+/// Function keys ("func:s.f") of the schema-qualified calls in canonical expression text.
+std::vector<std::string> FunctionCallKeysOf(const std::string& canonical_text);
+StmtResult TransformCreateView(State& state, PgQuery__ViewStmt& stmt);
+StmtResult TransformCreateMaterializedView(State& state, PgQuery__CreateTableAsStmt& stmt);
+/// ALTER VIEW / MATERIALIZED VIEW (and ALTER TABLE on a view): OWNER TO only.
+StmtResult TransformAlterView(State& state, PgQuery__AlterTableStmt& stmt);
+/// The view or materialized view called schema.name, or null (transform_view.cpp).
+ir::View* FindView(State& state, const std::string& schema, const std::string& name);
 
 /// A PRIMARY KEY / UNIQUE / CHECK / FOREIGN KEY written on a column or the table, applied after
 /// the columns exist. `column` is set for column constraints (their implied key).

@@ -82,6 +82,50 @@ void AlterColumnType(State& state, ir::Table& t, ir::Column& col, PgQuery__Colum
   if (col.identity) ChangeSequenceType(col.identity->options, col.type);
 }
 
+// ALTER TABLE ... REPLICA IDENTITY, with the checks of PostgreSQL's ATExecReplicaIdentity on the
+// index: unique, immediate, not partial, no expressions, every key column NOT NULL.
+void SetReplicaIdentity(State& state, ir::Table& t, const PgQuery__ReplicaIdentityStmt& ri,
+                        const std::string& subject, const ir::SourceSpan& span) {
+  switch (ri.identity_type[0]) {
+    case 'd': t.replica_identity = ir::ReplicaIdentity::Default; t.replica_identity_index.clear(); return;
+    case 'f': t.replica_identity = ir::ReplicaIdentity::Full; t.replica_identity_index.clear(); return;
+    case 'n': t.replica_identity = ir::ReplicaIdentity::Nothing; t.replica_identity_index.clear(); return;
+    default: break;
+  }
+  std::string name = ri.name;
+  std::vector<std::string> columns;
+  std::string problem;
+  if (auto it = t.constraints.find(name);
+      it != t.constraints.end() &&
+      (it->second.kind == ir::ConstraintKind::PrimaryKey || it->second.kind == ir::ConstraintKind::Unique)) {
+    if (it->second.deferrable) problem = "cannot use non-immediate index";
+    columns = it->second.columns;
+  } else if (auto ix = t.indexes.find(name); ix != t.indexes.end()) {
+    if (!ix->second.unique) problem = "cannot use non-unique index";
+    if (ix->second.predicate) problem = "cannot use partial index";
+    for (const ir::IndexElement& e : ix->second.elements) {
+      if (e.column) columns.push_back(*e.column);
+      else problem = "cannot use expression index";
+    }
+  } else {
+    state.Error(ir::diag::kUndefined, fmt::format("{}: index \"{}\" for table does not exist", subject, name), span);
+    return;
+  }
+  for (const std::string& c : columns) {
+    const ir::Column* col = t.FindColumn(c);
+    if (problem.empty() && col && !col->not_null) {
+      problem = fmt::format("column \"{}\" is nullable", c);
+    }
+  }
+  if (!problem.empty()) {
+    state.Error(ir::diag::kInvalid,
+                fmt::format("{}: index \"{}\" cannot be used as replica identity: {}", subject, name, problem), span);
+    return;
+  }
+  t.replica_identity = ir::ReplicaIdentity::Index;
+  t.replica_identity_index = name;
+}
+
 }  // namespace
 
 StmtResult TransformAlterTable(State& state, PgQuery__AlterTableStmt& stmt) {
@@ -128,6 +172,15 @@ StmtResult TransformAlterTable(State& state, PgQuery__AlterTableStmt& stmt) {
     if (cmd.subtype != PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint || !cmd.def->constraint) continue;
     const char* index = cmd.def->constraint->indexname;
     if (index && *index && !t.indexes.count(index)) return StmtResult::Defer;
+  }
+  // REPLICA IDENTITY USING INDEX waits the same way for its index or key.
+  for (std::size_t i = 0; i < stmt.n_cmds && !state.ctx.final_pass; ++i) {
+    PgQuery__AlterTableCmd& cmd = *stmt.cmds[i]->alter_table_cmd;
+    if (cmd.subtype != PG_QUERY__ALTER_TABLE_TYPE__AT_ReplicaIdentity || !cmd.def->replica_identity_stmt) continue;
+    const PgQuery__ReplicaIdentityStmt& ri = *cmd.def->replica_identity_stmt;
+    if (std::string(ri.identity_type) == "i" && !t.indexes.count(ri.name) && !t.constraints.count(ri.name)) {
+      return StmtResult::Defer;
+    }
   }
 
   std::vector<ConstraintWork> work;
@@ -326,6 +379,13 @@ StmtResult TransformAlterTable(State& state, PgQuery__AlterTableStmt& stmt) {
           std::erase_if(t.options, [&](const ir::StorageParam& o) { return o.name == name; });
         }
         break;
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_ReplicaIdentity:
+        SetReplicaIdentity(state, t, *cmd.def->replica_identity_stmt, subject, span);
+        break;
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_EnableRowSecurity: t.row_security = true; break;
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_DisableRowSecurity: t.row_security = false; break;
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_ForceRowSecurity: t.force_row_security = true; break;
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_NoForceRowSecurity: t.force_row_security = false; break;
       case PG_QUERY__ALTER_TABLE_TYPE__AT_SetLogged: t.unlogged = false; break;
       case PG_QUERY__ALTER_TABLE_TYPE__AT_SetUnLogged: t.unlogged = true; break;
       default:

@@ -66,6 +66,13 @@ StmtResult TransformComment(State& state, PgQuery__CommentStmt& stmt) {
             ix->comment = comment;
             return StmtResult::Done;
           }
+          for (auto& [vname, v] : state.db.views) {
+            auto vi = vname.schema == s ? v.indexes.find(name) : v.indexes.end();
+            if (vi != v.indexes.end()) {
+              vi->second.comment = comment;
+              return StmtResult::Done;
+            }
+          }
           if (auto hit = state.FindRelation(s, name); hit && hit->kind == ir::ObjectKind::Index) {
             state.Unsupported(fmt::format("COMMENT ON INDEX \"{}\" of a constraint (comment the constraint instead)",
                                           ir::DisplayName(ir::QualifiedName{s, name})), span);
@@ -82,6 +89,22 @@ StmtResult TransformComment(State& state, PgQuery__CommentStmt& stmt) {
                                                                                   : "type";
       return state.Missing(fmt::format("{} \"{}\"", kind, Joined(names)), span);
     }
+    case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW: {
+      bool materialized = stmt.objtype == PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW;
+      std::string schema;
+      std::string name;
+      if (!state.SplitName(names, &schema, &name, span)) return StmtResult::Done;
+      for (const std::string& s : state.Candidates(schema)) {
+        if (ir::View* v = FindView(state, s, name); v && v->materialized == materialized) {
+          v->comment = comment;
+          return StmtResult::Done;
+        }
+      }
+      return state.Missing(fmt::format("{} \"{}\"", materialized ? "materialized view" : "view", Joined(names)), span);
+    }
+    case PG_QUERY__OBJECT_TYPE__OBJECT_FUNCTION:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_PROCEDURE: return CommentOnFunction(state, stmt);
     case PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN:
     case PG_QUERY__OBJECT_TYPE__OBJECT_TABCONSTRAINT: {
       if (names.size() < 2) {
@@ -96,6 +119,16 @@ StmtResult TransformComment(State& state, PgQuery__CommentStmt& stmt) {
       ir::Table* t = nullptr;
       for (const std::string& s : state.Candidates(schema)) {
         if ((t = state.FindTable(s, name))) break;
+      }
+      if (!t && stmt.objtype == PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN) {
+        // A column of a view: kept by name (the view's output is known only to PostgreSQL).
+        for (const std::string& s : state.Candidates(schema)) {
+          if (ir::View* v = FindView(state, s, name)) {
+            if (comment) v->column_comments[sub] = *comment;
+            else v->column_comments.erase(sub);
+            return StmtResult::Done;
+          }
+        }
       }
       if (!t) return state.Missing(fmt::format("table \"{}\"", Joined(names)), span);
       if (stmt.objtype == PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN) {

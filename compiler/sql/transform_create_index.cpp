@@ -35,6 +35,26 @@ std::vector<std::string> IndexColumnNames(const std::vector<std::string>& orig) 
 StmtResult TransformCreateIndex(State& state, PgQuery__IndexStmt& stmt) {
   ir::SourceSpan span = state.Span();
   ir::Table* table = state.FindTable(stmt.relation);
+  // An index on a materialized view: built against a stand-in table without columns (the
+  // view's output is known only to PostgreSQL, which checks the column names), then stored
+  // in the view.
+  ir::View* matview = nullptr;
+  ir::Table stand_in;
+  if (!table) {
+    for (const std::string& s : state.Candidates(stmt.relation->schemaname ? stmt.relation->schemaname : "")) {
+      if (ir::View* v = FindView(state, s, stmt.relation->relname)) {
+        if (!v->materialized) {
+          state.Error(ir::diag::kInvalid, fmt::format("cannot create an index on view \"{}\"", ir::DisplayName(v->name)),
+                      span);
+          return StmtResult::Done;
+        }
+        matview = v;
+        stand_in.name = v->name;
+        table = &stand_in;
+        break;
+      }
+    }
+  }
   if (!table) {
     std::string shown = stmt.relation->schemaname && *stmt.relation->schemaname ? std::string(stmt.relation->schemaname) + "." : "";
     return state.Missing(fmt::format("table \"{}{}\"", shown, stmt.relation->relname), span);
@@ -76,7 +96,7 @@ StmtResult TransformCreateIndex(State& state, PgQuery__IndexStmt& stmt) {
     const ir::Column* col = nullptr;
     if (el.column) {
       col = table->FindColumn(*el.column);
-      if (!col) {
+      if (!col && !matview) {
         state.Error(ir::diag::kUndefined,
                     fmt::format("{}: column \"{}\" named in an index does not exist", subject, *el.column), span);
         ok = false;
@@ -86,7 +106,7 @@ StmtResult TransformCreateIndex(State& state, PgQuery__IndexStmt& stmt) {
     } else {
       std::vector<std::string> refs = ExprColumns(expr);
       for (const std::string& r : refs) {
-        if (!table->FindColumn(r)) {
+        if (!matview && !table->FindColumn(r)) {
           state.Error(ir::diag::kUndefined,
                       fmt::format("{}: column \"{}\" named in an index expression does not exist", subject, r), span);
           ok = false;
@@ -141,7 +161,7 @@ StmtResult TransformCreateIndex(State& state, PgQuery__IndexStmt& stmt) {
       ok = false;
       continue;
     }
-    if (!table->FindColumn(e->name)) {
+    if (!matview && !table->FindColumn(e->name)) {
       state.Error(ir::diag::kUndefined,
                   fmt::format("{}: column \"{}\" named in INCLUDE does not exist", subject, e->name), span);
       ok = false;
@@ -152,7 +172,7 @@ StmtResult TransformCreateIndex(State& state, PgQuery__IndexStmt& stmt) {
   }
   if (stmt.where_clause) {
     for (const std::string& r : ExprColumns(stmt.where_clause)) {
-      if (!table->FindColumn(r)) {
+      if (!matview && !table->FindColumn(r)) {
         state.Error(ir::diag::kUndefined,
                     fmt::format("{}: column \"{}\" named in an index predicate does not exist", subject, r), span);
         ok = false;
@@ -171,6 +191,15 @@ StmtResult TransformCreateIndex(State& state, PgQuery__IndexStmt& stmt) {
     // ChooseIndexName: "<table>_<key and INCLUDE column names>_idx", even for UNIQUE indexes.
     ix.name = ChooseRelationName(state, table->name.schema, table->name.name, NameAddition(IndexColumnNames(colnames)),
                                  "idx", false);
+  }
+  if (matview) {
+    if (matview->indexes.count(ix.name)) {
+      if (stmt.if_not_exists) return StmtResult::Done;
+      state.Error(ir::diag::kDuplicate, fmt::format("index \"{}\" is defined more than once", ix.name), span);
+      return StmtResult::Done;
+    }
+    matview->indexes[ix.name] = ix;
+    return StmtResult::Done;
   }
   state.NoteRelation(table->name, ix.name);
   table->indexes[ix.name] = ix;

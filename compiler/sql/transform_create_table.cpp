@@ -322,7 +322,13 @@ void AddKeyUsingIndex(State& state, ir::Table& table, const ConstraintWork& w) {
   table.constraints[k.name] = k;
 }
 
-void AddKey(State& state, ir::Table& table, const ConstraintWork& w, std::vector<std::string>* batch) {
+// A key created by the current statement, and whether its name was chosen by default.
+struct BatchKey {
+  std::string name;
+  bool default_name = false;
+};
+
+void AddKey(State& state, ir::Table& table, const ConstraintWork& w, std::vector<BatchKey>* batch) {
   PgQuery__Constraint& c = *w.constraint;
   ir::SourceSpan span = state.Span(c.location);
   bool primary = c.contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY;
@@ -351,13 +357,27 @@ void AddKey(State& state, ir::Table& table, const ConstraintWork& w, std::vector
   if (!CheckColumns(state, table, k.include, "INCLUDE", span)) return;
   if (primary && HasPrimaryKey(state, table, subject, span)) return;
   // transformIndexConstraints: a key identical to one declared earlier in the same statement
-  // (same columns, INCLUDE, NULLS NOT DISTINCT and deferrability) is not created twice.
-  for (const std::string& earlier : *batch) {
-    auto it = table.constraints.find(earlier);
+  // (same columns, INCLUDE, NULLS NOT DISTINCT and deferrability) is not created twice; when the
+  // earlier one was unnamed and this one is named, the earlier one takes this name (so
+  // PRIMARY KEY (id) with CONSTRAINT u UNIQUE (id) is one primary key named u).
+  for (BatchKey& earlier : *batch) {
+    auto it = table.constraints.find(earlier.name);
     if (it == table.constraints.end()) continue;
     const ir::Constraint& o = it->second;
     if (o.columns == k.columns && o.include == k.include && o.nulls_not_distinct == k.nulls_not_distinct &&
         o.deferrable == k.deferrable && o.initially_deferred == k.initially_deferred) {
+      if (earlier.default_name && c.conname && *c.conname) {
+        std::string name = c.conname;
+        if (state.CheckRelationFree({table.name.schema, name}, ir::ObjectKind::Index, span)) return;
+        if (!ConstraintNameFree(state, table, name, span)) return;
+        ir::Constraint renamed = it->second;
+        table.constraints.erase(it);
+        renamed.name = name;
+        table.constraints[name] = renamed;
+        state.NoteConstraint(table.name, name);
+        state.NoteRelation(table.name, name);
+        earlier = BatchKey{name, false};
+      }
       return;
     }
   }
@@ -377,7 +397,7 @@ void AddKey(State& state, ir::Table& table, const ConstraintWork& w, std::vector
       if (std::find(k.columns.begin(), k.columns.end(), col.name) != k.columns.end()) col.not_null = true;
     }
   }
-  batch->push_back(k.name);
+  batch->push_back(BatchKey{k.name, !(c.conname && *c.conname)});
   state.NoteConstraint(table.name, k.name);
   state.NoteRelation(table.name, k.name);
   table.constraints[k.name] = k;
@@ -444,7 +464,7 @@ void AddForeignKey(State& state, ir::Table& table, const ConstraintWork& w) {
 }  // namespace
 
 void AddConstraints(State& state, ir::Table& table, std::vector<ConstraintWork>& work) {
-  std::vector<std::string> batch;
+  std::vector<BatchKey> batch;
   for (const ConstraintWork& w : work) {
     if (w.constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_CHECK) AddCheck(state, table, w);
   }

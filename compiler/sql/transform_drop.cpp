@@ -36,6 +36,10 @@ void DropTable(State& state, const ir::QualifiedName& name) {
 StmtResult TransformDrop(State& state, PgQuery__DropStmt& stmt) {
   ir::SourceSpan span = state.Span();
   bool cascade = stmt.behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE;
+  if (stmt.remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_FUNCTION ||
+      stmt.remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_PROCEDURE) {
+    return TransformDropFunctions(state, stmt);
+  }
   for (std::size_t i = 0; i < stmt.n_objects; ++i) {
     PgQuery__Node* obj = stmt.objects[i];
     std::vector<std::string> names;
@@ -53,6 +57,8 @@ StmtResult TransformDrop(State& state, PgQuery__DropStmt& stmt) {
       for (const auto& [qn, t] : state.db.tables) has_objects |= qn.schema == schema;
       for (const auto& [qn, q] : state.db.sequences) has_objects |= qn.schema == schema;
       for (const auto& [qn, e] : state.db.enums) has_objects |= qn.schema == schema;
+      for (const auto& [qn, f] : state.db.functions) has_objects |= qn.schema == schema;
+      for (const auto& [qn, v] : state.db.views) has_objects |= qn.schema == schema;
       if (has_objects && !cascade) {
         state.Error(ir::diag::kInvalid,
                     fmt::format("cannot drop schema \"{}\" because other objects depend on it (use CASCADE)", schema),
@@ -64,6 +70,8 @@ StmtResult TransformDrop(State& state, PgQuery__DropStmt& stmt) {
       for (const ir::QualifiedName& t : tables) DropTable(state, t);
       std::erase_if(state.db.sequences, [&](const auto& kv) { return kv.first.schema == schema; });
       std::erase_if(state.db.enums, [&](const auto& kv) { return kv.first.schema == schema; });
+      std::erase_if(state.db.functions, [&](const auto& kv) { return kv.first.schema == schema; });
+      std::erase_if(state.db.views, [&](const auto& kv) { return kv.first.schema == schema; });
       state.db.schemas.erase(schema);
       state.implicit_schemas.erase(schema);
       continue;
@@ -93,10 +101,21 @@ StmtResult TransformDrop(State& state, PgQuery__DropStmt& stmt) {
             t->indexes.erase(name);
             done = true;
           }
+          for (auto& [vname, v] : state.db.views) {
+            if (!done && vname.schema == s && v.indexes.erase(name)) done = true;
+          }
           break;
         case PG_QUERY__OBJECT_TYPE__OBJECT_TYPE:
           if (state.FindEnum(s, name)) {
             state.db.enums.erase({s, name});
+            done = true;
+          }
+          break;
+        case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW:
+        case PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW:
+          if (ir::View* v = FindView(state, s, name);
+              v && v->materialized == (stmt.remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW)) {
+            state.db.views.erase({s, name});
             done = true;
           }
           break;
@@ -110,6 +129,8 @@ StmtResult TransformDrop(State& state, PgQuery__DropStmt& stmt) {
       const char* kind = stmt.remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE      ? "table"
                          : stmt.remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_SEQUENCE ? "sequence"
                          : stmt.remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_INDEX    ? "index"
+                         : stmt.remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_VIEW     ? "view"
+                         : stmt.remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW  ? "materialized view"
                                                                                       : "type";
       std::string shown = schema.empty() ? name : schema + "." + name;
       state.Error(ir::diag::kUndefined, fmt::format("{} \"{}\" does not exist", kind, shown), span);

@@ -15,6 +15,10 @@ StmtResult TransformAlterOwner(State& state, PgQuery__AlterOwnerStmt& stmt) {
     state.db.schemas[name].owner = owner;
     return StmtResult::Done;
   }
+  if (stmt.object_type == PG_QUERY__OBJECT_TYPE__OBJECT_FUNCTION ||
+      stmt.object_type == PG_QUERY__OBJECT_TYPE__OBJECT_PROCEDURE) {
+    return AlterFunctionOwner(state, stmt, owner);
+  }
   if (stmt.object_type == PG_QUERY__OBJECT_TYPE__OBJECT_TYPE && stmt.object->node_case == PG_QUERY__NODE__NODE_LIST) {
     std::string schema;
     std::string name;

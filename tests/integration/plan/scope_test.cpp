@@ -83,9 +83,10 @@ TEST_CASE("plan: the schemac schema and extension members are never managed", "[
   }
 }
 
-TEST_CASE("plan: a database holding a view is reported, and nothing is planned", "[plan][scope]") {
+TEST_CASE("plan: a database holding an unsupported object is reported, and nothing is planned", "[plan][scope]") {
   testing::ScratchDatabase db("plan_view");
-  testing::RunSql(db.Conninfo(), "CREATE TABLE public.t (x int); CREATE VIEW public.v AS SELECT x FROM public.t;");
+  testing::RunSql(db.Conninfo(),
+                  "CREATE TABLE public.t (x int); CREATE RULE v AS ON INSERT TO public.t DO INSTEAD NOTHING;");
   TempDir dir("schemac-plan-view");
   const std::string desired = dir.File("desired.sql");
   WriteFile(desired, "CREATE TABLE public.t (x int);\n");
@@ -95,7 +96,7 @@ TEST_CASE("plan: a database holding a view is reported, and nothing is planned",
   bool named = false;
   for (const ir::Diagnostic& d : out.diags.items()) {
     named = named || (d.id == ir::diag::kCatalogUnsupported && d.severity == ir::Severity::Error &&
-                      (d.message + d.object).find("public.v") != std::string::npos);
+                      (d.message + d.object).find("public.t.v") != std::string::npos);
   }
   CHECK(named);
   CHECK(out.plans.forward.empty());
@@ -106,6 +107,6 @@ TEST_CASE("plan: a database holding a view is reported, and nothing is planned",
   RunResult r = RunSchemac({"plan", "--db", db.Conninfo(), desired, "--dev-db", testing::TestConninfo()});
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("[catalog.unsupported]") != std::string::npos);
-  CHECK(r.err.find("public.v") != std::string::npos);
+  CHECK(r.err.find("rule v on table public.t") != std::string::npos);
   CHECK(r.out == "");
 }

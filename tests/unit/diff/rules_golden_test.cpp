@@ -35,5 +35,5 @@ TEST_CASE("rule names are unique and every change kind has a priority", "[rules]
   std::set<int> kinds;
   for (auto k : priority) kinds.insert(static_cast<int>(k));
   CHECK(kinds.size() == priority.size());
-  CHECK(static_cast<int>(priority.size()) == static_cast<int>(schemac::diff::ChangeKind::SetOwner) + 1);
+  CHECK(static_cast<int>(priority.size()) == static_cast<int>(schemac::diff::ChangeKind::AlterObject) + 1);
 }

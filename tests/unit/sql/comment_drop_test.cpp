@@ -86,5 +86,5 @@ DROP VIEW v;)");
         "test.sql:1:1: error: table \"nope\" does not exist [compile.undefined]\n"
         "test.sql:4:1: error: cannot drop schema \"s\" because other objects depend on it (use CASCADE) "
         "[compile.invalid]\n"
-        "test.sql:5:1: error: not yet supported: DROP of this kind of object [compile.unsupported-statement]\n");
+        "test.sql:5:1: error: view \"v\" does not exist [compile.undefined]\n");
 }

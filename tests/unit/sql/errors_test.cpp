@@ -23,18 +23,18 @@ TEST_CASE("errors: every syntax error is reported and the rest still compiles", 
 }
 
 TEST_CASE("errors: unsupported statements name the statement", "[sql][errors]") {
-  auto c = Compile(R"(CREATE VIEW v AS SELECT 1;
-CREATE OR REPLACE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1';
-CREATE MATERIALIZED VIEW mv AS SELECT 1;
+  auto c = Compile(R"(CREATE AGGREGATE agg (int) (SFUNC = int4pl, STYPE = int);
+CREATE RULE r AS ON INSERT TO t DO NOTHING;
+CREATE PUBLICATION p FOR ALL TABLES;
 CREATE EXTENSION IF NOT EXISTS plpgsql;
 CREATE EXTENSION hstore;
 INSERT INTO t VALUES (1);
 SELECT pg_catalog.setval('s', 1, true);
 GRANT SELECT ON t TO bob;)");
   CHECK(c.AllMessages() ==
-        "test.sql:1:1: error: not yet supported: CREATE VIEW [compile.unsupported-statement]\n"
-        "test.sql:2:1: error: not yet supported: CREATE OR REPLACE FUNCTION [compile.unsupported-statement]\n"
-        "test.sql:3:1: error: not yet supported: CREATE MATERIALIZED VIEW [compile.unsupported-statement]\n"
+        "test.sql:1:1: error: not yet supported: CREATE AGGREGATE [compile.unsupported-statement]\n"
+        "test.sql:2:1: error: not yet supported: CREATE RULE [compile.unsupported-statement]\n"
+        "test.sql:3:1: error: not yet supported: CREATE PUBLICATION [compile.unsupported-statement]\n"
         "test.sql:5:1: error: not yet supported: CREATE EXTENSION hstore [compile.unsupported-statement]\n"
         "test.sql:6:1: warning: data statement ignored: only the schema is compiled [compile.ignored-data]\n"
         "test.sql:7:1: warning: SELECT statement ignored: only the schema is compiled [compile.ignored-data]\n"

@@ -1,0 +1,573 @@
+// CREATE [OR REPLACE] FUNCTION / PROCEDURE, and the function forms of COMMENT ON, DROP and
+// ALTER ... OWNER TO. The IR holds what pg_proc stores: argument types without modifiers,
+// PostgreSQL's defaults for cost, rows, volatility and parallel safety, the body verbatim.
+#include <algorithm>
+#include <cctype>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "compiler/sql/expr.h"
+#include "compiler/sql/transform.h"
+#include "compiler/sql/normalize.h"
+#include "compiler/sql/types.h"
+
+namespace schemac::sql {
+
+namespace {
+
+// pg_catalog pseudo-types a function may take or return (pg_type.typtype = 'p').
+const std::set<std::string>& PseudoTypes() {
+  static const std::set<std::string> kTypes = {
+      "void",          "trigger",       "event_trigger", "record",           "anyelement",
+      "anyarray",      "anynonarray",   "anyenum",       "anyrange",         "anymultirange",
+      "anycompatible", "anycompatiblearray",             "anycompatiblenonarray",
+      "anycompatiblerange",             "anycompatiblemultirange",           "cstring",
+      "internal",      "language_handler",               "fdw_handler",      "table_am_handler",
+      "index_am_handler",               "tsm_handler"};
+  return kTypes;
+}
+
+enum class TypeOutcome { Ok, Defer, Failed };
+
+// A function's argument or result type as pg_proc records it: no modifiers (PostgreSQL drops
+// them), user types resolved now (they must be defined, possibly by a later statement: then the
+// statement is retried). `deps` receives the type's reference key.
+TypeOutcome FunctionType(State& state, const PgQuery__TypeName* written, const std::string& subject,
+                         ir::TypeRef* out, std::vector<std::string>* deps) {
+  PgQuery__TypeName tn = *written;
+  tn.setof = false;
+  std::vector<std::string> names = StrList(tn.names, tn.n_names);
+  bool array = tn.n_array_bounds > 0;
+  if (!tn.pct_type && (names.size() == 1 || (names.size() == 2 && names[0] == "pg_catalog")) &&
+      PseudoTypes().count(names.back())) {
+    if (array || tn.n_typmods > 0) {
+      state.Error(ir::diag::kInvalid, fmt::format("{}: invalid use of type \"{}\"", subject, names.back()),
+                  state.Span(tn.location));
+      return TypeOutcome::Failed;
+    }
+    *out = {"pg_catalog", names.back(), "", false};
+    return TypeOutcome::Ok;
+  }
+  if (!tn.pct_type && names.size() == 1) {
+    static const std::set<std::string> kSerial = {"smallserial", "serial2", "serial", "serial4", "bigserial",
+                                                  "serial8"};
+    if (kSerial.count(names[0])) {
+      state.Error(ir::diag::kUndefined, fmt::format("{}: type \"{}\" does not exist", subject, names[0]),
+                  state.Span(tn.location));
+      return TypeOutcome::Failed;
+    }
+  }
+  ResolvedType r = ResolveType(state, &tn, subject);
+  if (!r.ok) return TypeOutcome::Failed;
+  if (!r.pending) {
+    *out = r.type;
+    out->modifiers.clear();
+    return TypeOutcome::Ok;
+  }
+  const PendingType& p = *r.pending;
+  for (const std::string& s : p.candidates) {
+    ir::QualifiedName q{s, p.name};
+    if (state.db.enums.count(q) || state.db.domains.count(q) || state.db.composite_types.count(q) ||
+        state.db.range_types.count(q)) {
+      *out = {s, p.name, "", array};
+      deps->push_back(ir::TypeKey(q));
+      return TypeOutcome::Ok;
+    }
+    if (state.db.tables.count(q) || state.db.views.count(q)) {  // a relation's row type
+      *out = {s, p.name, "", array};
+      deps->push_back(ir::RelKey(q));
+      return TypeOutcome::Ok;
+    }
+  }
+  return state.Missing(fmt::format("{}: type \"{}\"", subject, p.written), p.span) == StmtResult::Defer
+             ? TypeOutcome::Defer
+             : TypeOutcome::Failed;
+}
+
+// Numeric option values (COST, ROWS) are Integer or Float nodes.
+bool NumberOf(const PgQuery__Node* n, double* out) {
+  if (!n) return false;
+  if (n->node_case == PG_QUERY__NODE__NODE_INTEGER) {
+    *out = n->integer->ival;
+    return true;
+  }
+  if (n->node_case == PG_QUERY__NODE__NODE_FLOAT) {
+    *out = std::stod(n->float_->fval);
+    return true;
+  }
+  return false;
+}
+
+bool BoolOf(const PgQuery__Node* n) {
+  if (n && n->node_case == PG_QUERY__NODE__NODE_BOOLEAN) return n->boolean->boolval;
+  if (n && n->node_case == PG_QUERY__NODE__NODE_INTEGER) return n->integer->ival != 0;
+  return true;
+}
+
+// Settings whose value is a list of identifiers (GUC_LIST_QUOTE): flatten_set_variable_args
+// quotes each element with quote_identifier.
+bool IsListQuoteSetting(const std::string& name) {
+  return name == "search_path" || name == "temp_tablespaces" || name == "session_preload_libraries" ||
+         name == "shared_preload_libraries" || name == "local_preload_libraries";
+}
+
+// SET name = value as proconfig stores it ("name=value"; flatten_set_variable_args).
+bool ConfigItem(State& state, const PgQuery__VariableSetStmt& set, const std::string& subject, ir::StorageParam* out) {
+  ir::SourceSpan span = state.Span();
+  if (set.kind != PG_QUERY__VARIABLE_SET_KIND__VAR_SET_VALUE) {
+    state.Unsupported(fmt::format("{}: SET {} FROM CURRENT / TO DEFAULT", subject, set.name), span);
+    return false;
+  }
+  out->name = set.name;
+  bool list = IsListQuoteSetting(out->name);
+  std::string value;
+  for (std::size_t i = 0; i < set.n_args; ++i) {
+    const PgQuery__Node* a = set.args[i];
+    std::string item;
+    if (a->node_case != PG_QUERY__NODE__NODE_A_CONST) {
+      state.Unsupported(fmt::format("{}: SET {} value", subject, set.name), span);
+      return false;
+    }
+    const PgQuery__AConst* c = a->a_const;
+    switch (c->val_case) {
+      case PG_QUERY__A__CONST__VAL_SVAL: item = list ? QuoteIdent(c->sval->sval) : std::string(c->sval->sval); break;
+      case PG_QUERY__A__CONST__VAL_IVAL: item = std::to_string(c->ival->ival); break;
+      case PG_QUERY__A__CONST__VAL_FVAL: item = c->fval->fval; break;
+      case PG_QUERY__A__CONST__VAL_BOOLVAL: item = c->boolval->boolval ? "true" : "false"; break;
+      default: state.Unsupported(fmt::format("{}: SET {} value", subject, set.name), span); return false;
+    }
+    value += (value.empty() ? "" : ", ") + item;
+  }
+  out->value = value;
+  return true;
+}
+
+// The stored text of an argument default. PostgreSQL coerces the default to the argument type,
+// so an untyped literal is stored (and printed by pg_get_expr) as a constant of that type:
+// 'x' -> 'x'::text, NULL -> NULL::integer. Numbers and booleans print bare for their own types.
+std::optional<ir::Expr> ArgDefault(State& state, PgQuery__Node* expr, const ir::TypeRef& type,
+                                   const std::string& subject) {
+  if (expr->node_case == PG_QUERY__NODE__NODE_A_CONST) {
+    const PgQuery__AConst* c = expr->a_const;
+    bool bare_string = c->val_case == PG_QUERY__A__CONST__VAL_SVAL &&
+                       !(type.schema == "pg_catalog" && !type.array &&
+                         (type.name == "int4" || type.name == "bool" || type.name == "numeric"));
+    if (c->isnull || bare_string) {
+      std::optional<ir::Expr> lit = TransformExpr(state, expr, subject);
+      if (!lit) return std::nullopt;
+      ir::TypeRef t = type;
+      t.modifiers.clear();
+      std::string error;
+      std::string text = NormalizeExprText(lit->text + "::" + TypeDisplay(t), &error);
+      if (!error.empty()) {
+        state.Error(ir::diag::kInvalid, fmt::format("{}: cannot normalize default: {}", subject, error), state.Span());
+        return std::nullopt;
+      }
+      return ir::Expr{text};
+    }
+  }
+  return TransformExpr(state, expr, subject);
+}
+
+std::string KindWord(bool procedure) { return procedure ? "procedure" : "function"; }
+
+// The input argument types of ObjectWithArgs (DROP / COMMENT ON / ALTER ... OWNER TO), or
+// nullopt when they were not written (name alone: must be unique).
+TypeOutcome SignatureTypes(State& state, const PgQuery__ObjectWithArgs& o, const std::string& subject,
+                           std::vector<ir::TypeRef>* out) {
+  std::vector<std::string> ignored;
+  for (std::size_t i = 0; i < o.n_objfuncargs; ++i) {
+    const PgQuery__Node* n = o.objfuncargs[i];
+    if (n->node_case != PG_QUERY__NODE__NODE_FUNCTION_PARAMETER) continue;
+    const PgQuery__FunctionParameter* p = n->function_parameter;
+    if (p->mode == PG_QUERY__FUNCTION_PARAMETER_MODE__FUNC_PARAM_OUT ||
+        p->mode == PG_QUERY__FUNCTION_PARAMETER_MODE__FUNC_PARAM_TABLE) {
+      continue;
+    }
+    ir::TypeRef t;
+    TypeOutcome r = FunctionType(state, p->arg_type, subject, &t, &ignored);
+    if (r != TypeOutcome::Ok) return r;
+    out->push_back(t);
+  }
+  if (o.n_objfuncargs == 0) {
+    for (std::size_t i = 0; i < o.n_objargs; ++i) {
+      if (o.objargs[i]->node_case != PG_QUERY__NODE__NODE_TYPE_NAME) continue;
+      ir::TypeRef t;
+      TypeOutcome r = FunctionType(state, o.objargs[i]->type_name, subject, &t, &ignored);
+      if (r != TypeOutcome::Ok) return r;
+      out->push_back(t);
+    }
+  }
+  return TypeOutcome::Ok;
+}
+
+}  // namespace
+
+StmtResult TransformCreateFunction(State& state, PgQuery__CreateFunctionStmt& stmt) {
+  ir::SourceSpan span = state.Span();
+  bool procedure = stmt.is_procedure;
+  std::string schema;
+  std::string name;
+  if (!state.SplitName(StrList(stmt.funcname, stmt.n_funcname), &schema, &name, span)) return StmtResult::Done;
+  if (schema.empty()) schema = state.CreationSchema();
+  if (!state.EnsureSchema(schema)) return state.Missing(fmt::format("schema \"{}\"", schema), span);
+  ir::Function f;
+  f.name = {schema, name};
+  f.kind = procedure ? ir::FunctionKind::Procedure : ir::FunctionKind::Function;
+  f.span = span;
+  std::string subject = fmt::format("{} \"{}\"", KindWord(procedure), ir::DisplayName(f.name));
+  if (stmt.sql_body) {
+    state.Unsupported(subject + ": SQL-standard function body (BEGIN ATOMIC / RETURN)", span);
+    return StmtResult::Done;
+  }
+
+  // Arguments: types first (a user type may be defined later: retry), then defaults.
+  std::vector<std::string> deps;
+  std::vector<PgQuery__FunctionParameter*> params;
+  for (std::size_t i = 0; i < stmt.n_parameters; ++i) {
+    PgQuery__FunctionParameter* p = stmt.parameters[i]->function_parameter;
+    ir::FunctionArg a;
+    switch (p->mode) {
+      case PG_QUERY__FUNCTION_PARAMETER_MODE__FUNC_PARAM_OUT: a.mode = ir::ArgMode::Out; break;
+      case PG_QUERY__FUNCTION_PARAMETER_MODE__FUNC_PARAM_INOUT: a.mode = ir::ArgMode::InOut; break;
+      case PG_QUERY__FUNCTION_PARAMETER_MODE__FUNC_PARAM_VARIADIC: a.mode = ir::ArgMode::Variadic; break;
+      case PG_QUERY__FUNCTION_PARAMETER_MODE__FUNC_PARAM_TABLE: a.mode = ir::ArgMode::Table; break;
+      default: a.mode = ir::ArgMode::In; break;
+    }
+    a.name = p->name ? p->name : "";
+    std::string what = a.name.empty() ? fmt::format("{}: argument {}", subject, i + 1)
+                                      : fmt::format("{}: argument \"{}\"", subject, a.name);
+    TypeOutcome r = FunctionType(state, p->arg_type, what, &a.type, &deps);
+    if (r == TypeOutcome::Defer) return StmtResult::Defer;
+    if (r == TypeOutcome::Failed) return StmtResult::Done;
+    f.args.push_back(a);
+    params.push_back(p);
+  }
+  bool seen_default = false;
+  std::set<std::string> arg_names;
+  for (std::size_t i = 0; i < f.args.size(); ++i) {
+    ir::FunctionArg& a = f.args[i];
+    bool input = a.mode == ir::ArgMode::In || a.mode == ir::ArgMode::InOut || a.mode == ir::ArgMode::Variadic;
+    if (!a.name.empty() && !arg_names.insert(a.name).second) {
+      state.Error(ir::diag::kInvalid, fmt::format("{}: parameter name \"{}\" used more than once", subject, a.name),
+                  span);
+      return StmtResult::Done;
+    }
+    if (params[i]->defexpr) {
+      if (!input) {
+        state.Error(ir::diag::kInvalid, subject + ": only input parameters can have default values", span);
+        return StmtResult::Done;
+      }
+      a.default_expr = ArgDefault(state, params[i]->defexpr, a.type, subject);
+      if (!a.default_expr) return StmtResult::Done;
+      for (std::string& k : FunctionCallKeysOf(a.default_expr->text)) deps.push_back(std::move(k));
+      seen_default = true;
+    } else if (input && seen_default) {
+      state.Error(ir::diag::kInvalid,
+                  subject + ": input parameters after one with a default value must also have defaults", span);
+      return StmtResult::Done;
+    }
+  }
+
+  // The result: RETURNS, else what the OUT / TABLE arguments make it.
+  std::vector<const ir::FunctionArg*> outs;
+  bool has_table = false;
+  for (const ir::FunctionArg& a : f.args) {
+    if (a.mode == ir::ArgMode::Out || a.mode == ir::ArgMode::InOut || a.mode == ir::ArgMode::Table) outs.push_back(&a);
+    has_table |= a.mode == ir::ArgMode::Table;
+  }
+  if (!procedure) {
+    std::optional<ir::TypeRef> implied;
+    if (outs.size() == 1) implied = outs[0]->type;
+    if (outs.size() > 1) implied = ir::TypeRef{"pg_catalog", "record", "", false};
+    if (stmt.return_type) {
+      ir::TypeRef rt;
+      TypeOutcome r = FunctionType(state, stmt.return_type, subject + ": result", &rt, &deps);
+      if (r == TypeOutcome::Defer) return StmtResult::Defer;
+      if (r == TypeOutcome::Failed) return StmtResult::Done;
+      f.returns_set = stmt.return_type->setof || has_table;
+      if (has_table) rt = *implied;  // RETURNS TABLE (...) arrives as SETOF record plus TABLE args
+      if (implied && !(*implied == rt)) {
+        state.Error(ir::diag::kInvalid,
+                    fmt::format("{}: function result type must be {} because of OUT parameters", subject,
+                                TypeDisplay(*implied)),
+                    span);
+        return StmtResult::Done;
+      }
+      f.return_type = rt;
+    } else if (implied) {
+      f.return_type = implied;
+    } else {
+      state.Error(ir::diag::kInvalid, subject + ": function result type must be specified", span);
+      return StmtResult::Done;
+    }
+  }
+
+  // Options.
+  std::optional<double> cost, rows;
+  bool has_language = false;
+  bool has_body = false;
+  for (std::size_t i = 0; i < stmt.n_options; ++i) {
+    if (stmt.options[i]->node_case != PG_QUERY__NODE__NODE_DEF_ELEM) continue;
+    const PgQuery__DefElem* d = stmt.options[i]->def_elem;
+    std::string opt = d->defname;
+    if (opt == "as") {
+      std::vector<std::string> parts;
+      if (d->arg && d->arg->node_case == PG_QUERY__NODE__NODE_LIST) {
+        parts = StrList(d->arg->list->items, d->arg->list->n_items);
+      }
+      if (parts.size() != 1) {
+        state.Unsupported(subject + ": AS 'object file', 'link symbol'", span);
+        return StmtResult::Done;
+      }
+      f.body = parts[0];
+      has_body = true;
+    } else if (opt == "language") {
+      f.language = StrVal(d->arg);
+      has_language = true;
+    } else if (opt == "volatility") {
+      std::string v = StrVal(d->arg);
+      f.volatility = v == "immutable" ? 'i' : v == "stable" ? 's' : 'v';
+    } else if (opt == "strict") {
+      f.strict = BoolOf(d->arg);
+    } else if (opt == "security") {
+      f.security_definer = BoolOf(d->arg);
+    } else if (opt == "leakproof") {
+      f.leakproof = BoolOf(d->arg);
+    } else if (opt == "parallel") {
+      std::string v = StrVal(d->arg);
+      if (v != "safe" && v != "restricted" && v != "unsafe") {
+        state.Error(ir::diag::kInvalid, fmt::format("{}: parameter \"parallel\" must be SAFE, RESTRICTED, or UNSAFE",
+                                                    subject), span);
+        return StmtResult::Done;
+      }
+      f.parallel = v[0];
+    } else if (opt == "cost" || opt == "rows") {
+      double v = 0;
+      if (!NumberOf(d->arg, &v) || v <= 0) {
+        state.Error(ir::diag::kInvalid, fmt::format("{}: {} must be positive", subject, opt == "cost" ? "COST" : "ROWS"),
+                    span);
+        return StmtResult::Done;
+      }
+      (opt == "cost" ? cost : rows) = v;
+    } else if (opt == "set") {
+      if (!d->arg || d->arg->node_case != PG_QUERY__NODE__NODE_VARIABLE_SET_STMT) continue;
+      ir::StorageParam p;
+      if (!ConfigItem(state, *d->arg->variable_set_stmt, subject, &p)) return StmtResult::Done;
+      // A later SET of the same name replaces the earlier one in place (GUCArrayAdd).
+      bool replaced = false;
+      for (ir::StorageParam& q : f.config) {
+        if (q.name == p.name) {
+          q.value = p.value;
+          replaced = true;
+        }
+      }
+      if (!replaced) f.config.push_back(p);
+    } else if (opt == "window") {
+      state.Unsupported(subject + ": window function", span);
+      return StmtResult::Done;
+    } else {
+      state.Unsupported(fmt::format("{}: option {}", subject, opt), span);
+      return StmtResult::Done;
+    }
+  }
+  if (!has_language) {
+    state.Error(ir::diag::kInvalid, subject + ": no language specified", span);
+    return StmtResult::Done;
+  }
+  if (f.language != "sql" && f.language != "plpgsql") {
+    state.Unsupported(fmt::format("{}: LANGUAGE {}", subject, f.language), span);
+    return StmtResult::Done;
+  }
+  if (!has_body) {
+    state.Error(ir::diag::kInvalid, subject + ": no function body specified", span);
+    return StmtResult::Done;
+  }
+  if (procedure && (f.volatility != 'v' || f.strict || f.leakproof || f.parallel != 'u' || cost || rows)) {
+    state.Error(ir::diag::kInvalid, subject + ": invalid attribute in procedure definition", span);
+    return StmtResult::Done;
+  }
+  f.cost = cost.value_or(100);
+  if (rows && !f.returns_set) {
+    state.Error(ir::diag::kInvalid, subject + ": ROWS is not applicable when function does not return a set", span);
+    return StmtResult::Done;
+  }
+  f.rows = f.returns_set ? rows.value_or(1000) : 0;
+
+  std::sort(deps.begin(), deps.end());
+  deps.erase(std::unique(deps.begin(), deps.end()), deps.end());
+  f.deps.keys = deps;
+
+  ir::QualifiedName key{schema, ir::Signature(f)};
+  auto existing = state.db.functions.find(key);
+  if (existing != state.db.functions.end()) {
+    if (!stmt.replace) {
+      state.Error(ir::diag::kDuplicate,
+                  fmt::format("{} \"{}.{}\" already exists with same argument types", KindWord(procedure), schema,
+                              key.name),
+                  span, {{"defined here", existing->second.span}});
+      return StmtResult::Done;
+    }
+    if ((existing->second.kind == ir::FunctionKind::Procedure) != procedure) {
+      state.Error(ir::diag::kInvalid,
+                  fmt::format("cannot change routine kind of \"{}.{}\"", schema, key.name), span);
+      return StmtResult::Done;
+    }
+    // CREATE OR REPLACE keeps the comment and the owner.
+    f.comment = existing->second.comment;
+    f.owner = existing->second.owner;
+  }
+  state.db.functions[key] = std::move(f);
+  return StmtResult::Done;
+}
+
+std::vector<std::string> FunctionCallKeysOf(const std::string& canonical_text) {
+  // Schema-qualified calls "s.f(" outside string literals, as diff::FunctionCallKeys finds them
+  // (the SQL layer cannot use diff/): used for the function's own dependencies.
+  std::vector<std::string> out;
+  std::size_t i = 0;
+  const std::string& t = canonical_text;
+  auto ident_char = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$' || (static_cast<unsigned char>(c) & 0x80);
+  };
+  std::vector<std::string> parts;
+  while (i < t.size()) {
+    char c = t[i];
+    if (c == '\'') {
+      for (++i; i < t.size(); ++i) {
+        if (t[i] == '\'' && !(i + 1 < t.size() && t[i + 1] == '\'')) break;
+        if (t[i] == '\'') ++i;
+      }
+      ++i;
+      parts.clear();
+      continue;
+    }
+    std::string id;
+    if (c == '"') {
+      for (++i; i < t.size(); ++i) {
+        if (t[i] == '"' && !(i + 1 < t.size() && t[i + 1] == '"')) break;
+        if (t[i] == '"') ++i;
+        id += t[i];
+      }
+      ++i;
+    } else if (ident_char(c) && !std::isdigit(static_cast<unsigned char>(c))) {
+      while (i < t.size() && ident_char(t[i])) id += t[i++];
+    } else {
+      parts.clear();
+      ++i;
+      continue;
+    }
+    parts.push_back(id);
+    if (i < t.size() && t[i] == '.') {
+      ++i;
+      continue;
+    }
+    if (i < t.size() && t[i] == '(' && parts.size() == 2 && parts[0] != "pg_catalog") {
+      out.push_back(ir::FuncKey({parts[0], parts[1]}));
+    }
+    parts.clear();
+  }
+  return out;
+}
+
+namespace {
+
+StmtResult FindFunctionTarget(State& state, PgQuery__ObjectWithArgs& o, bool procedure, bool missing_ok,
+                              ir::QualifiedName* out) {
+  ir::SourceSpan span = state.Span();
+  std::string schema;
+  std::string name;
+  std::vector<std::string> names = StrList(o.objname, o.n_objname);
+  if (!state.SplitName(names, &schema, &name, span)) return StmtResult::Done;
+  std::string written = schema.empty() ? name : schema + "." + name;
+  std::string subject = fmt::format("{} \"{}\"", KindWord(procedure), written);
+  std::vector<ir::TypeRef> types;
+  if (!o.args_unspecified) {
+    TypeOutcome r = SignatureTypes(state, o, subject, &types);
+    if (r == TypeOutcome::Defer) return StmtResult::Defer;
+    if (r == TypeOutcome::Failed) return StmtResult::Done;
+  }
+  for (const std::string& s : state.Candidates(schema)) {
+    std::vector<ir::QualifiedName> hits;
+    for (const auto& [key, f] : state.db.functions) {
+      if (key.schema != s || f.name.name != name) continue;
+      if (!o.args_unspecified) {
+        std::vector<ir::TypeRef> in;
+        for (const ir::FunctionArg& a : f.args) {
+          if (a.mode != ir::ArgMode::Out && a.mode != ir::ArgMode::Table) in.push_back(a.type);
+        }
+        if (!(in == types)) continue;
+      }
+      hits.push_back(key);
+    }
+    if (hits.size() > 1) {
+      state.Error(ir::diag::kInvalid, fmt::format("{}: function name \"{}\" is not unique", subject, written), span);
+      return StmtResult::Done;
+    }
+    if (hits.size() == 1) {
+      const ir::Function& f = state.db.functions.at(hits[0]);
+      if ((f.kind == ir::FunctionKind::Procedure) != procedure) {
+        state.Error(ir::diag::kInvalid,
+                    fmt::format("\"{}.{}\" is not a {}", hits[0].schema, hits[0].name, KindWord(procedure)), span);
+        return StmtResult::Done;
+      }
+      *out = hits[0];
+      return StmtResult::Done;
+    }
+  }
+  if (missing_ok) return StmtResult::Done;
+  return state.Missing(subject, span);
+}
+
+}  // namespace
+
+StmtResult TransformDropFunctions(State& state, PgQuery__DropStmt& stmt) {
+  bool procedure = stmt.remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_PROCEDURE;
+  // Every target first: a target defined by a later statement defers the whole statement.
+  std::vector<ir::QualifiedName> targets;
+  for (std::size_t i = 0; i < stmt.n_objects; ++i) {
+    if (stmt.objects[i]->node_case != PG_QUERY__NODE__NODE_OBJECT_WITH_ARGS) continue;
+    ir::QualifiedName key;
+    std::size_t errors = state.diags.ErrorCount();
+    if (FindFunctionTarget(state, *stmt.objects[i]->object_with_args, procedure, stmt.missing_ok, &key) ==
+        StmtResult::Defer) {
+      return StmtResult::Defer;
+    }
+    if (state.diags.ErrorCount() != errors) return StmtResult::Done;
+    if (!key.name.empty()) targets.push_back(key);
+  }
+  for (const ir::QualifiedName& key : targets) state.db.functions.erase(key);
+  return StmtResult::Done;
+}
+
+StmtResult CommentOnFunction(State& state, PgQuery__CommentStmt& stmt) {
+  bool procedure = stmt.objtype == PG_QUERY__OBJECT_TYPE__OBJECT_PROCEDURE;
+  if (!stmt.object || stmt.object->node_case != PG_QUERY__NODE__NODE_OBJECT_WITH_ARGS) {
+    state.Error(ir::diag::kInvalid, "COMMENT ON FUNCTION needs a function name", state.Span());
+    return StmtResult::Done;
+  }
+  ir::QualifiedName key;
+  StmtResult r = FindFunctionTarget(state, *stmt.object->object_with_args, procedure, false, &key);
+  if (r == StmtResult::Defer || key.name.empty()) return r;
+  // CreateComments treats an empty comment like NULL: both remove the comment.
+  std::optional<std::string> comment;
+  if (stmt.comment && *stmt.comment) comment = std::string(stmt.comment);
+  state.db.functions.at(key).comment = comment;
+  return StmtResult::Done;
+}
+
+StmtResult AlterFunctionOwner(State& state, PgQuery__AlterOwnerStmt& stmt, const std::string& owner) {
+  bool procedure = stmt.object_type == PG_QUERY__OBJECT_TYPE__OBJECT_PROCEDURE;
+  if (!stmt.object || stmt.object->node_case != PG_QUERY__NODE__NODE_OBJECT_WITH_ARGS) {
+    state.Error(ir::diag::kInvalid, "ALTER FUNCTION ... OWNER TO needs a function name", state.Span());
+    return StmtResult::Done;
+  }
+  ir::QualifiedName key;
+  StmtResult r = FindFunctionTarget(state, *stmt.object->object_with_args, procedure, false, &key);
+  if (r == StmtResult::Defer || key.name.empty()) return r;
+  state.db.functions.at(key).owner = owner;
+  return StmtResult::Done;
+}
+
+}  // namespace schemac::sql

@@ -1,0 +1,391 @@
+#include "diff/objects.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "diff/objects_kinds.h"
+
+namespace schemac::diff {
+
+using ir::ObjectId;
+using ir::ObjectKind;
+using ir::QualifiedName;
+
+const std::vector<ObjectKindHandler>& ObjectKindHandlers() {
+  static const std::vector<ObjectKindHandler> handlers = [] {
+    std::vector<ObjectKindHandler> h;
+    // One line per kind (declared in objects_kinds.h); the ordering rules decide the order.
+    h.push_back(FunctionHandler());
+    h.push_back(ViewHandler());
+    return h;
+  }();
+  return handlers;
+}
+
+namespace {
+
+const ObjectKindHandler* HandlerFor(ObjectKind kind) {
+  for (const ObjectKindHandler& h : ObjectKindHandlers()) {
+    if (h.kind == kind) return &h;
+    // Views and materialized views share one handler.
+    if (h.kind == ObjectKind::View && kind == ObjectKind::MaterializedView) return &h;
+  }
+  return nullptr;
+}
+
+void SortUnique(std::vector<std::string>& keys) {
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+}
+
+std::vector<std::string> ColumnKeys(const ir::Table& t) {
+  std::vector<std::string> out{ir::RelKey(t.name)};
+  for (const ir::Column& c : t.columns) out.push_back(ir::ColumnKey(t.name, c.name));
+  return out;
+}
+
+// Keys a column uses: its type (a user type), the functions and sequences its default and
+// generation expression call.
+void ColumnRequires(const ir::Column& c, std::vector<std::string>& out) {
+  if (c.type.schema != "pg_catalog") out.push_back(ir::TypeKey({c.type.schema, c.type.name}));
+  for (const auto* e : {&c.default_expr, &c.generated}) {
+    if (*e) {
+      for (std::string& k : FunctionCallKeys((*e)->text)) out.push_back(std::move(k));
+    }
+  }
+}
+
+const ir::Table* TableOfSide(const ElementRef& side) { return side.table; }
+
+}  // namespace
+
+std::vector<std::string> FunctionCallKeys(const std::string& text) {
+  // Canonical text: identifiers are bare lower-case words or "quoted"; a qualified call reads
+  // schema.name( with no spaces. String literals are skipped.
+  std::vector<std::string> out;
+  std::vector<std::string> parts;  // identifiers of the current dotted chain
+  std::size_t i = 0;
+  auto ident = [&](std::string& into) -> bool {
+    if (i >= text.size()) return false;
+    char ch = text[i];
+    if (ch == '"') {
+      ++i;
+      while (i < text.size()) {
+        if (text[i] == '"') {
+          if (i + 1 < text.size() && text[i + 1] == '"') {
+            into += '"';
+            i += 2;
+            continue;
+          }
+          ++i;
+          return true;
+        }
+        into += text[i++];
+      }
+      return true;
+    }
+    if (std::isalpha(static_cast<unsigned char>(ch)) || ch == '_' || (static_cast<unsigned char>(ch) & 0x80)) {
+      while (i < text.size() && (std::isalnum(static_cast<unsigned char>(text[i])) || text[i] == '_' ||
+                                 text[i] == '$' || (static_cast<unsigned char>(text[i]) & 0x80))) {
+        into += text[i++];
+      }
+      return true;
+    }
+    return false;
+  };
+  while (i < text.size()) {
+    char ch = text[i];
+    if (ch == '\'') {  // string literal
+      ++i;
+      while (i < text.size()) {
+        if (text[i] == '\'') {
+          if (i + 1 < text.size() && text[i + 1] == '\'') {
+            i += 2;
+            continue;
+          }
+          ++i;
+          break;
+        }
+        ++i;
+      }
+      parts.clear();
+      continue;
+    }
+    std::string id;
+    std::size_t start = i;
+    if (ident(id)) {
+      parts.push_back(id);
+      if (i < text.size() && text[i] == '.') {
+        ++i;
+        continue;
+      }
+      if (i < text.size() && text[i] == '(' && parts.size() == 2 && parts[0] != "pg_catalog") {
+        out.push_back(ir::FuncKey({parts[0], parts[1]}));
+      }
+      parts.clear();
+      continue;
+    }
+    (void)start;
+    parts.clear();
+    ++i;
+  }
+  SortUnique(out);
+  return out;
+}
+
+std::vector<std::string> ProvidedKeys(const Change& c) {
+  std::vector<std::string> out;
+  const ElementRef& side = c.kind == ChangeKind::DropTable || c.kind == ChangeKind::DropColumn ||
+                                   c.kind == ChangeKind::DropObject || c.kind == ChangeKind::DropEnum ||
+                                   c.kind == ChangeKind::DropSequence || c.kind == ChangeKind::DropSchema
+                               ? c.before
+                               : c.after;
+  switch (c.kind) {
+    case ChangeKind::CreateSchema:
+    case ChangeKind::DropSchema: out.push_back(ir::SchemaKey(c.object.name)); break;
+    case ChangeKind::CreateEnum:
+    case ChangeKind::DropEnum:
+    case ChangeKind::SwapEnum:
+    case ChangeKind::AddEnumValues: out.push_back(ir::TypeKey({c.object.schema, c.object.name})); break;
+    case ChangeKind::CreateSequence:
+    case ChangeKind::DropSequence: out.push_back(ir::SequenceKey({c.object.schema, c.object.name})); break;
+    case ChangeKind::CreateTable:
+    case ChangeKind::DropTable:
+      if (const ir::Table* t = TableOfSide(side)) out = ColumnKeys(*t);
+      break;
+    case ChangeKind::AddColumn:
+    case ChangeKind::DropColumn:
+    case ChangeKind::AlterColumnType: {
+      QualifiedName t{c.object.schema, c.object.name};
+      out.push_back(ir::RelKey(t));
+      out.push_back(ir::ColumnKey(t, c.object.sub));
+      break;
+    }
+    case ChangeKind::CreateObject:
+    case ChangeKind::DropObject:
+    case ChangeKind::ReplaceObject:
+    case ChangeKind::AlterObject:
+      if (const ObjectKindHandler* h = HandlerFor(c.object.kind)) out = h->provides(side);
+      break;
+    default: break;
+  }
+  SortUnique(out);
+  return out;
+}
+
+std::vector<std::string> RequiredKeys(const Change& c, bool before_state) {
+  const ElementRef& side = before_state ? c.before : c.after;
+  std::vector<std::string> out;
+  switch (c.kind) {
+    case ChangeKind::CreateTable:
+    case ChangeKind::DropTable:
+      if (side.table) {
+        for (const ir::Column& col : side.table->columns) ColumnRequires(col, out);
+        for (const auto& [n, k] : side.table->constraints) {
+          if (k.check) {
+            for (std::string& key : FunctionCallKeys(k.check->text)) out.push_back(std::move(key));
+          }
+        }
+      }
+      break;
+    case ChangeKind::AddColumn:
+    case ChangeKind::DropColumn:
+    case ChangeKind::AlterColumnType:
+    case ChangeKind::SetColumnDefault:
+    case ChangeKind::DropColumnExpression:
+      if (side.column) ColumnRequires(*side.column, out);
+      break;
+    case ChangeKind::AddConstraint:
+    case ChangeKind::DropConstraint:
+      if (side.constraint && side.constraint->check) out = FunctionCallKeys(side.constraint->check->text);
+      break;
+    case ChangeKind::CreateIndex:
+    case ChangeKind::DropIndex:
+      if (side.index) {
+        for (const ir::IndexElement& e : side.index->elements) {
+          if (e.expression) {
+            for (std::string& k : FunctionCallKeys(e.expression->text)) out.push_back(std::move(k));
+          }
+        }
+        if (side.index->predicate) {
+          for (std::string& k : FunctionCallKeys(side.index->predicate->text)) out.push_back(std::move(k));
+        }
+      }
+      break;
+    case ChangeKind::CreateObject:
+    case ChangeKind::DropObject:
+    case ChangeKind::ReplaceObject:
+    case ChangeKind::AlterObject:
+      if (const ObjectKindHandler* h = HandlerFor(c.object.kind)) out = h->deps(side);
+      break;
+    default: break;
+  }
+  SortUnique(out);
+  return out;
+}
+
+namespace {
+
+// Keys whose objects the changes destroy or change in a way dependents cannot survive: what
+// PostgreSQL refuses to drop or retype while something depends on it.
+std::set<std::string> DestroyedKeys(const std::vector<Change>& changes) {
+  std::set<std::string> out;
+  for (const Change& c : changes) {
+    switch (c.kind) {
+      case ChangeKind::DropTable:
+      case ChangeKind::DropColumn:
+      case ChangeKind::AlterColumnType:
+      case ChangeKind::SwapEnum:
+      case ChangeKind::DropEnum:
+      case ChangeKind::DropSequence:
+      case ChangeKind::DropObject:
+        for (const std::string& k : ProvidedKeys(c)) out.insert(k);
+        break;
+      default: break;
+    }
+  }
+  // A column key destroyed also touches "rel:" dependents only through the column: a dependent
+  // recorded at relation granularity (a view reading t.*) is rebuilt by any column change.
+  return out;
+}
+
+bool Touches(const std::vector<std::string>& deps, const std::set<std::string>& destroyed) {
+  for (const std::string& k : deps) {
+    if (destroyed.count(k)) return true;
+  }
+  return false;
+}
+
+std::string FirstTouched(const std::vector<std::string>& deps, const std::set<std::string>& destroyed) {
+  for (const std::string& k : deps) {
+    if (destroyed.count(k)) return k;
+  }
+  return {};
+}
+
+std::string DescribeKey(const std::string& key) {
+  std::size_t colon = key.find(':');
+  std::string kind = key.substr(0, colon);
+  std::string rest = key.substr(colon + 1);
+  if (kind == "rel") return "relation " + rest;
+  if (kind == "col") return "column " + rest;
+  if (kind == "type") return "type " + rest;
+  if (kind == "func") return "function " + rest;
+  if (kind == "seq") return "sequence " + rest;
+  return "schema " + rest;
+}
+
+}  // namespace
+
+void DiffObjects(const ir::Database& from, const ir::Database& to, bool owners, std::vector<Change>& changes) {
+  // Per object id: the entry in each state.
+  std::map<ObjectId, const ObjectKindHandler*> handler_of;
+  std::map<ObjectId, ElementRef> before, after;
+  for (const ObjectKindHandler& h : ObjectKindHandlers()) {
+    std::vector<ObjectEntry> entries;
+    h.list(from, entries);
+    for (ObjectEntry& e : entries) {
+      handler_of[e.id] = &h;
+      before[e.id] = e.ref;
+    }
+    entries.clear();
+    h.list(to, entries);
+    for (ObjectEntry& e : entries) {
+      handler_of[e.id] = &h;
+      after[e.id] = e.ref;
+    }
+  }
+  auto make = [](ChangeKind kind, const ObjectId& id) {
+    Change c;
+    c.kind = kind;
+    c.object = id;
+    return c;
+  };
+  // First pass: each object on its own.
+  std::map<ObjectId, std::size_t> dropped;  // index into `changes` of the object's DropObject
+  std::set<ObjectId> created;
+  std::vector<Change> out;
+  for (const auto& [id, h] : handler_of) {
+    auto b = before.find(id);
+    auto a = after.find(id);
+    if (a == after.end()) {
+      Change c = make(ChangeKind::DropObject, id);
+      c.before = b->second;
+      out.push_back(std::move(c));
+      continue;
+    }
+    if (b == before.end()) {
+      Change c = make(ChangeKind::CreateObject, id);
+      c.after = a->second;
+      out.push_back(std::move(c));
+      continue;
+    }
+    Comparison cmp = h->compare(b->second, a->second, owners);
+    switch (cmp.verdict) {
+      case Verdict::Same: break;
+      case Verdict::Alter:
+      case Verdict::Replace: {
+        Change c = make(cmp.verdict == Verdict::Alter ? ChangeKind::AlterObject : ChangeKind::ReplaceObject, id);
+        c.before = b->second;
+        c.after = a->second;
+        c.reason = cmp.reason;
+        out.push_back(std::move(c));
+        break;
+      }
+      case Verdict::Rebuild: {
+        Change d = make(ChangeKind::DropObject, id);
+        d.before = b->second;
+        d.reason = cmp.reason;
+        Change c = make(ChangeKind::CreateObject, id);
+        c.after = a->second;
+        c.reason = cmp.reason;
+        out.push_back(std::move(d));
+        out.push_back(std::move(c));
+        break;
+      }
+    }
+  }
+  // Rebuilds: an object that survives but depends on something destroyed is dropped and created
+  // again; what it provides is then destroyed too, up to a fixpoint.
+  std::vector<Change> all = changes;
+  all.insert(all.end(), out.begin(), out.end());
+  std::set<std::string> destroyed = DestroyedKeys(all);
+  bool grew = true;
+  while (grew) {
+    grew = false;
+    for (const auto& [id, h] : handler_of) {
+      auto b = before.find(id);
+      if (b == before.end()) continue;
+      bool is_dropped = std::any_of(out.begin(), out.end(), [&](const Change& c) {
+        return c.kind == ChangeKind::DropObject && c.object == id;
+      });
+      if (is_dropped) continue;
+      const std::vector<std::string>& deps = h->deps(b->second);
+      if (!Touches(deps, destroyed)) continue;
+      std::string reason = "rebuilt: it depends on " + DescribeKey(FirstTouched(deps, destroyed)) + ", which changes";
+      // A replace or alter of the object is folded into the rebuild.
+      std::erase_if(out, [&](const Change& c) {
+        return c.object == id && (c.kind == ChangeKind::ReplaceObject || c.kind == ChangeKind::AlterObject);
+      });
+      Change d = make(ChangeKind::DropObject, id);
+      d.before = b->second;
+      d.rebuild = true;
+      d.reason = reason;
+      for (const std::string& k : h->provides(b->second)) grew = destroyed.insert(k).second || grew;
+      out.push_back(std::move(d));
+      auto a = after.find(id);
+      if (a != after.end()) {
+        Change c = make(ChangeKind::CreateObject, id);
+        c.after = a->second;
+        c.rebuild = true;
+        c.reason = reason;
+        out.push_back(std::move(c));
+      }
+      grew = true;
+    }
+  }
+  changes.insert(changes.end(), out.begin(), out.end());
+}
+
+}  // namespace schemac::diff

@@ -1,0 +1,19 @@
+// The registered object kinds of diff/objects.h: one handler per kind, each defined in its own
+// file. A new kind adds its declaration here and its line in ObjectKindHandlers()
+// (diff/objects.cpp).
+#pragma once
+
+#include "diff/objects.h"
+
+namespace schemac::diff {
+
+const ObjectKindHandler& ViewHandler();  // diff/objects_view.cpp (views, materialized views)
+
+const ObjectKindHandler& FunctionHandler();    // diff/objects_function.cpp (functions, procedures)
+/// Reports (plan.unsupported) every function the changes drop while a column default, generation
+/// expression, CHECK or index expression that stays in place calls it: PostgreSQL refuses such a
+/// drop (a changed signature or result type). Meant to run after DiffObjects.
+void CheckFunctionDropsUnderTables(const ir::Database& from, const ir::Database& to, const std::vector<Change>& changes,
+                                   ir::Diagnostics& diags);
+
+}  // namespace schemac::diff
