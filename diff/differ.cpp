@@ -103,6 +103,7 @@ class Differ {
     ReplicaIdentityIndexesRebuilt();
     DiffObjects(from_, to_, options_.owners, out_);
     CheckFunctionDropsUnderTables(from_, to_, out_, diags_);
+    CheckTypeChangesUnderTables(from_, to_, out_, diags_);
     return std::move(out_);
   }
 

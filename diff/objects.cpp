@@ -16,8 +16,12 @@ const std::vector<ObjectKindHandler>& ObjectKindHandlers() {
   static const std::vector<ObjectKindHandler> handlers = [] {
     std::vector<ObjectKindHandler> h;
     // One line per kind (declared in objects_kinds.h); the ordering rules decide the order.
+    h.push_back(ExtensionHandler());
     h.push_back(FunctionHandler());
     h.push_back(ViewHandler());
+    h.push_back(TriggerHandler());
+    h.push_back(DomainHandler());
+    h.push_back(CompositeTypeHandler());
     return h;
   }();
   return handlers;
@@ -177,6 +181,16 @@ std::vector<std::string> ProvidedKeys(const Change& c) {
 std::vector<std::string> RequiredKeys(const Change& c, bool before_state) {
   const ElementRef& side = before_state ? c.before : c.after;
   std::vector<std::string> out;
+  bool uses_extensions = c.object.kind != ObjectKind::Extension && c.object.kind != ObjectKind::Schema &&
+                         (c.kind == ChangeKind::CreateTable || c.kind == ChangeKind::DropTable ||
+                          c.kind == ChangeKind::AddColumn || c.kind == ChangeKind::DropColumn ||
+                          c.kind == ChangeKind::AlterColumnType || c.kind == ChangeKind::SetColumnDefault ||
+                          c.kind == ChangeKind::DropColumnExpression || c.kind == ChangeKind::AddConstraint ||
+                          c.kind == ChangeKind::DropConstraint || c.kind == ChangeKind::CreateIndex ||
+                          c.kind == ChangeKind::DropIndex || c.kind == ChangeKind::CreateObject ||
+                          c.kind == ChangeKind::DropObject || c.kind == ChangeKind::ReplaceObject ||
+                          c.kind == ChangeKind::AlterObject);
+  if (uses_extensions) out.push_back(kAnyExtensionKey);
   switch (c.kind) {
     case ChangeKind::CreateTable:
     case ChangeKind::DropTable:
@@ -198,7 +212,9 @@ std::vector<std::string> RequiredKeys(const Change& c, bool before_state) {
       break;
     case ChangeKind::AddConstraint:
     case ChangeKind::DropConstraint:
-      if (side.constraint && side.constraint->check) out = FunctionCallKeys(side.constraint->check->text);
+      if (side.constraint && side.constraint->check) {
+        for (std::string& k : FunctionCallKeys(side.constraint->check->text)) out.push_back(std::move(k));
+      }
       break;
     case ChangeKind::CreateIndex:
     case ChangeKind::DropIndex:
@@ -217,7 +233,9 @@ std::vector<std::string> RequiredKeys(const Change& c, bool before_state) {
     case ChangeKind::DropObject:
     case ChangeKind::ReplaceObject:
     case ChangeKind::AlterObject:
-      if (const ObjectKindHandler* h = HandlerFor(c.object.kind)) out = h->deps(side);
+      if (const ObjectKindHandler* h = HandlerFor(c.object.kind)) {
+        for (const std::string& k : h->deps(side)) out.push_back(k);
+      }
       break;
     default: break;
   }

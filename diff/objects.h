@@ -47,6 +47,11 @@ struct ObjectKindHandler {
   std::vector<std::string> (*provides)(const ElementRef& object);
 };
 
+/// The key every extension provides and every table element and other object requires: the
+/// types, operator classes and functions an extension brings are not modelled, so anything may
+/// use any extension; extensions are created first and dropped last.
+inline constexpr const char* kAnyExtensionKey = "ext:*";
+
 /// Every registered kind, in the order their changes are listed.
 const std::vector<ObjectKindHandler>& ObjectKindHandlers();
 

@@ -16,4 +16,19 @@ const ObjectKindHandler& FunctionHandler();    // diff/objects_function.cpp (fun
 void CheckFunctionDropsUnderTables(const ir::Database& from, const ir::Database& to, const std::vector<Change>& changes,
                                    ir::Diagnostics& diags);
 
+const ObjectKindHandler& DomainHandler();         // diff/objects_domain.cpp
+const ObjectKindHandler& CompositeTypeHandler();  // diff/objects_domain.cpp
+/// True when ALTER TYPE ... ADD / DROP / ALTER ATTRIBUTE can turn `before` into `after`: the
+/// attributes kept keep their order and new ones come after them.
+bool CompositeAttributesAlterable(const ir::CompositeType& before, const ir::CompositeType& after);
+/// Reports (plan.unsupported) every domain or composite type the changes drop (a rebuild) and
+/// every composite attribute they retype while a column of a table that stays uses the type:
+/// PostgreSQL refuses both. Meant to run after DiffObjects.
+void CheckTypeChangesUnderTables(const ir::Database& from, const ir::Database& to, const std::vector<Change>& changes,
+                                 ir::Diagnostics& diags);
+
+const ObjectKindHandler& ExtensionHandler();  // diff/objects_extension.cpp
+
+const ObjectKindHandler& TriggerHandler();  // diff/objects_trigger.cpp (triggers of tables)
+
 }  // namespace schemac::diff

@@ -11,4 +11,11 @@ const ObjectRenderer& ViewRenderer();  // emit/render_view.cpp
 
 const ObjectRenderer& FunctionRenderer();  // emit/render_function.cpp
 
+const ObjectRenderer& ExtensionRenderer();  // emit/render_extension.cpp
+
+const ObjectRenderer& TriggerRenderer();  // emit/render_trigger.cpp
+
+const ObjectRenderer& DomainRenderer();         // emit/render_domain.cpp
+const ObjectRenderer& CompositeTypeRenderer();  // emit/render_domain.cpp
+
 }  // namespace schemac::emit

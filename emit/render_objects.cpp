@@ -12,8 +12,12 @@ const std::vector<const ObjectRenderer*>& Renderers() {
   static const std::vector<const ObjectRenderer*> renderers = [] {
     std::vector<const ObjectRenderer*> r;
     // One line per kind (declared in render_kinds.h).
+    r.push_back(&ExtensionRenderer());
     r.push_back(&FunctionRenderer());
     r.push_back(&ViewRenderer());
+    r.push_back(&DomainRenderer());
+    r.push_back(&CompositeTypeRenderer());
+    r.push_back(&TriggerRenderer());
     return r;
   }();
   return renderers;

@@ -169,9 +169,15 @@ void NormalizeCatalogExpressions(ir::Database& db, ir::Diagnostics& diags) {
       for (ir::IndexElement& e : ix.elements) Normalize(e.expression, name.schema + "." + iname, diags);
       Normalize(ix.predicate, name.schema + "." + iname, diags);
     }
+    for (auto& [gname, g] : table.triggers) Normalize(g.when, where + "." + gname, diags);
   }
   for (auto& [key, f] : db.functions) {
     for (ir::FunctionArg& a : f.args) Normalize(a.default_expr, key.schema + "." + key.name, diags);
+  }
+  for (auto& [name, d] : db.domains) {
+    std::string where = ir::DisplayName(name);
+    Normalize(d.default_expr, where, diags);
+    for (auto& [cname, k] : d.checks) Normalize(k.check, where + "." + cname, diags);
   }
   // View queries: pg_get_viewdef text through the SQL front end's parse + deparse.
   for (auto& [name, view] : db.views) {

@@ -232,6 +232,9 @@ void ReadAll(pqxx::transaction_base& tx, const IntrospectOptions& options, const
   internal::ReadEnums(ctx);
   internal::ReadViews(ctx);
   internal::ReadFunctions(ctx);
+  internal::ReadTriggers(ctx);
+  internal::ReadExtensions(ctx);
+  internal::ReadTypes(ctx);
   internal::ReadUnsupportedObjects(ctx);
   stats.queries = ctx.queries;
 }

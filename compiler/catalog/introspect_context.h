@@ -79,7 +79,10 @@ void ReadIndexes(Context& ctx);
 void ReadSequences(Context& ctx);
 void ReadEnums(Context& ctx);
 void ReadViews(Context& ctx);  // views and materialized views
-void ReadFunctions(Context& ctx);  // functions and procedures (introspect_functions.cpp)
+void ReadFunctions(Context& ctx);
+void ReadExtensions(Context& ctx);  // introspect_extensions.cpp  // functions and procedures (introspect_functions.cpp)
+void ReadTriggers(Context& ctx);  // triggers of tables (introspect_triggers.cpp)
+void ReadTypes(Context& ctx);  // domains and composite types (introspect_types.cpp)
 void ReadUnsupportedObjects(Context& ctx);
 
 }  // namespace schemac::catalog::internal

@@ -417,7 +417,7 @@ struct RangeType {
 /// CREATE EXTENSION. Objects an extension owns are never part of any state.
 struct Extension {
   std::string name;
-  std::string schema;
+  std::string schema;  // from the SQL front end: as written, else the creation schema
   /// The installed version; from the SQL front end only when written (VERSION '...'), and then
   /// compared; an unwritten version accepts whatever is installed.
   std::optional<std::string> version;

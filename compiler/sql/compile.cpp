@@ -235,8 +235,21 @@ class Compiler {
       if (!col) continue;
       std::string subject = fmt::format("{}: column \"{}\"", TableSubject(t->name), col->name);
       const ir::EnumType* found = nullptr;
+      std::optional<ir::QualifiedName> other;  // a domain or composite type
       for (const std::string& s : p.candidates) {
         if ((found = state_.FindEnum(s, p.name))) break;
+        if (state_.db.domains.count({s, p.name}) || state_.db.composite_types.count({s, p.name})) {
+          other = ir::QualifiedName{s, p.name};
+          break;
+        }
+      }
+      if (other) {
+        if (p.has_typmods) {
+          state_.Error(ir::diag::kInvalid,
+                       fmt::format("{}: type modifier is not allowed for type \"{}\"", subject, p.written), p.span);
+        }
+        col->type = {other->schema, other->name, "", col->type.array};
+        continue;
       }
       if (!found) {
         state_.Error(ir::diag::kUndefined, fmt::format("{}: type \"{}\" does not exist", subject, p.written),

@@ -120,6 +120,10 @@ std::optional<RelationHit> State::FindRelation(const std::string& schema, const 
   if (auto it = db.sequences.find({schema, name}); it != db.sequences.end()) {
     return RelationHit{ir::ObjectKind::Sequence, it->second.span};
   }
+  if (auto it = db.views.find({schema, name}); it != db.views.end()) {
+    return RelationHit{it->second.materialized ? ir::ObjectKind::MaterializedView : ir::ObjectKind::View,
+                       it->second.span};
+  }
   auto [lo, hi] = relation_names_.equal_range({schema, name});
   for (auto rit = lo; rit != hi; ++rit) {
     auto tit = db.tables.find(rit->second);

@@ -108,8 +108,13 @@ StmtResult TransformStatement(State& state, PgQuery__Node* stmt) {
     case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT:
       return TransformCreateMaterializedView(state, *stmt->create_table_as_stmt);
     case PG_QUERY__NODE__NODE_CREATE_FUNCTION_STMT: return TransformCreateFunction(state, *stmt->create_function_stmt);
+    case PG_QUERY__NODE__NODE_CREATE_TRIG_STMT: return TransformCreateTrigger(state, *stmt->create_trig_stmt);
     case PG_QUERY__NODE__NODE_CREATE_SEQ_STMT: return TransformCreateSequence(state, *stmt->create_seq_stmt);
     case PG_QUERY__NODE__NODE_ALTER_SEQ_STMT: return TransformAlterSequence(state, *stmt->alter_seq_stmt);
+    case PG_QUERY__NODE__NODE_CREATE_DOMAIN_STMT: return TransformCreateDomain(state, *stmt->create_domain_stmt);
+    case PG_QUERY__NODE__NODE_ALTER_DOMAIN_STMT: return TransformAlterDomain(state, *stmt->alter_domain_stmt);
+    case PG_QUERY__NODE__NODE_COMPOSITE_TYPE_STMT:
+      return TransformCreateCompositeType(state, *stmt->composite_type_stmt);
     case PG_QUERY__NODE__NODE_CREATE_ENUM_STMT: return TransformCreateEnum(state, *stmt->create_enum_stmt);
     case PG_QUERY__NODE__NODE_ALTER_ENUM_STMT: return TransformAlterEnum(state, *stmt->alter_enum_stmt);
     case PG_QUERY__NODE__NODE_COMMENT_STMT: return TransformComment(state, *stmt->comment_stmt);

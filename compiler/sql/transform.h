@@ -34,6 +34,22 @@ StmtResult CommentOnFunction(State& state, PgQuery__CommentStmt& stmt);
 StmtResult AlterFunctionOwner(State& state, PgQuery__AlterOwnerStmt& stmt, const std::string& owner);
 /// Function keys ("func:s.f") of the schema-qualified calls in canonical expression text.
 std::vector<std::string> FunctionCallKeysOf(const std::string& canonical_text);
+// Triggers (transform_trigger.cpp).
+StmtResult TransformCreateTrigger(State& state, PgQuery__CreateTrigStmt& stmt);
+StmtResult TransformDropTriggers(State& state, PgQuery__DropStmt& stmt);
+StmtResult CommentOnTrigger(State& state, PgQuery__CommentStmt& stmt);
+/// True when `cmd` is ENABLE / DISABLE TRIGGER name and the table has no such trigger (yet).
+bool WaitsForTrigger(const ir::Table& table, const PgQuery__AlterTableCmd& cmd);
+/// ALTER TABLE ... ENABLE [REPLICA | ALWAYS] / DISABLE TRIGGER name | USER.
+void SetTriggerEnabled(State& state, ir::Table& table, const PgQuery__AlterTableCmd& cmd, ir::SourceSpan span);
+// Domains and composite types (transform_domain.cpp).
+StmtResult TransformCreateDomain(State& state, PgQuery__CreateDomainStmt& stmt);
+StmtResult TransformAlterDomain(State& state, PgQuery__AlterDomainStmt& stmt);
+StmtResult TransformCreateCompositeType(State& state, PgQuery__CompositeTypeStmt& stmt);
+StmtResult CommentOnDomainConstraint(State& state, PgQuery__CommentStmt& stmt);
+/// The domain / composite type called [schema.]name through the search path, or null.
+ir::Domain* FindDomain(State& state, const std::string& schema, const std::string& name);
+ir::CompositeType* FindCompositeType(State& state, const std::string& schema, const std::string& name);
 StmtResult TransformCreateView(State& state, PgQuery__ViewStmt& stmt);
 StmtResult TransformCreateMaterializedView(State& state, PgQuery__CreateTableAsStmt& stmt);
 /// ALTER VIEW / MATERIALIZED VIEW (and ALTER TABLE on a view): OWNER TO only.

@@ -183,6 +183,11 @@ StmtResult TransformAlterTable(State& state, PgQuery__AlterTableStmt& stmt) {
     }
   }
 
+  // ENABLE / DISABLE TRIGGER waits the same way for its trigger.
+  for (std::size_t i = 0; i < stmt.n_cmds && !state.ctx.final_pass; ++i) {
+    if (WaitsForTrigger(t, *stmt.cmds[i]->alter_table_cmd)) return StmtResult::Defer;
+  }
+
   std::vector<ConstraintWork> work;
   for (std::size_t i = 0; i < stmt.n_cmds; ++i) {
     PgQuery__AlterTableCmd& cmd = *stmt.cmds[i]->alter_table_cmd;
@@ -388,6 +393,12 @@ StmtResult TransformAlterTable(State& state, PgQuery__AlterTableStmt& stmt) {
       case PG_QUERY__ALTER_TABLE_TYPE__AT_NoForceRowSecurity: t.force_row_security = false; break;
       case PG_QUERY__ALTER_TABLE_TYPE__AT_SetLogged: t.unlogged = false; break;
       case PG_QUERY__ALTER_TABLE_TYPE__AT_SetUnLogged: t.unlogged = true; break;
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_EnableTrig:
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_EnableAlwaysTrig:
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_EnableReplicaTrig:
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_DisableTrig:
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_EnableTrigUser:
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_DisableTrigUser: SetTriggerEnabled(state, t, cmd, span); break;
       default:
         state.Unsupported(fmt::format("{}: ALTER TABLE sub-command {}", subject, SubtypeName(cmd.subtype)), span);
         break;

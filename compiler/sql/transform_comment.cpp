@@ -33,10 +33,15 @@ StmtResult TransformComment(State& state, PgQuery__CommentStmt& stmt) {
   std::vector<std::string> names = ObjectNames(stmt.object);
   switch (stmt.objtype) {
     case PG_QUERY__OBJECT_TYPE__OBJECT_EXTENSION:
-      // Only plpgsql exists in every database; other extensions are rejected at CREATE EXTENSION.
+    {
+      // plpgsql exists in every database and is not managed.
       if (!names.empty() && names[0] == "plpgsql") return StmtResult::Done;
-      state.Unsupported("COMMENT ON EXTENSION " + Joined(names), span);
+      std::string name = names.empty() ? "" : names[0];
+      auto it = state.db.extensions.find(name);
+      if (it == state.db.extensions.end()) return state.Missing(fmt::format("extension \"{}\"", name), span);
+      it->second.comment = comment;
       return StmtResult::Done;
+    }
     case PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA: {
       std::string name = names.empty() ? "" : names[0];
       if (!state.EnsureSchema(name)) return state.Missing(fmt::format("schema \"{}\"", name), span);
@@ -81,6 +86,12 @@ StmtResult TransformComment(State& state, PgQuery__CommentStmt& stmt) {
         } else if (ir::EnumType* e = state.FindEnum(s, name)) {
           e->comment = comment;
           return StmtResult::Done;
+        } else if (auto d = state.db.domains.find({s, name}); d != state.db.domains.end()) {
+          d->second.comment = comment;  // COMMENT ON TYPE works on a domain too
+          return StmtResult::Done;
+        } else if (auto ct = state.db.composite_types.find({s, name}); ct != state.db.composite_types.end()) {
+          ct->second.comment = comment;
+          return StmtResult::Done;
         }
       }
       const char* kind = stmt.objtype == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE      ? "table"
@@ -105,6 +116,18 @@ StmtResult TransformComment(State& state, PgQuery__CommentStmt& stmt) {
     }
     case PG_QUERY__OBJECT_TYPE__OBJECT_FUNCTION:
     case PG_QUERY__OBJECT_TYPE__OBJECT_PROCEDURE: return CommentOnFunction(state, stmt);
+    case PG_QUERY__OBJECT_TYPE__OBJECT_DOMAIN: {
+      std::string schema;
+      std::string name;
+      if (!state.SplitName(names, &schema, &name, span)) return StmtResult::Done;
+      if (ir::Domain* d = FindDomain(state, schema, name)) {
+        d->comment = comment;
+        return StmtResult::Done;
+      }
+      return state.Missing(fmt::format("domain \"{}\"", Joined(names)), span);
+    }
+    case PG_QUERY__OBJECT_TYPE__OBJECT_DOMCONSTRAINT: return CommentOnDomainConstraint(state, stmt);
+    case PG_QUERY__OBJECT_TYPE__OBJECT_TRIGGER: return CommentOnTrigger(state, stmt);
     case PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN:
     case PG_QUERY__OBJECT_TYPE__OBJECT_TABCONSTRAINT: {
       if (names.size() < 2) {
@@ -121,6 +144,16 @@ StmtResult TransformComment(State& state, PgQuery__CommentStmt& stmt) {
         if ((t = state.FindTable(s, name))) break;
       }
       if (!t && stmt.objtype == PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN) {
+        // An attribute of a composite type.
+        if (ir::CompositeType* ct = FindCompositeType(state, schema, name)) {
+          for (ir::CompositeAttribute& a : ct->attributes) {
+            if (a.name == sub) {
+              a.comment = comment;
+              return StmtResult::Done;
+            }
+          }
+          return state.Missing(fmt::format("type \"{}\": attribute \"{}\"", ir::DisplayName(ct->name), sub), span);
+        }
         // A column of a view: kept by name (the view's output is known only to PostgreSQL).
         for (const std::string& s : state.Candidates(schema)) {
           if (ir::View* v = FindView(state, s, name)) {

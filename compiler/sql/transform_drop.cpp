@@ -40,6 +40,7 @@ StmtResult TransformDrop(State& state, PgQuery__DropStmt& stmt) {
       stmt.remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_PROCEDURE) {
     return TransformDropFunctions(state, stmt);
   }
+  if (stmt.remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_TRIGGER) return TransformDropTriggers(state, stmt);
   for (std::size_t i = 0; i < stmt.n_objects; ++i) {
     PgQuery__Node* obj = stmt.objects[i];
     std::vector<std::string> names;
@@ -47,6 +48,14 @@ StmtResult TransformDrop(State& state, PgQuery__DropStmt& stmt) {
     else if (obj->node_case == PG_QUERY__NODE__NODE_STRING) names = {StrVal(obj)};
     else if (obj->node_case == PG_QUERY__NODE__NODE_TYPE_NAME) names = StrList(obj->type_name->names, obj->type_name->n_names);
 
+    if (stmt.remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_EXTENSION) {
+      std::string name = names.empty() ? "" : names[0];
+      if (name == "plpgsql") continue;
+      if (!state.db.extensions.erase(name) && !stmt.missing_ok) {
+        state.Error(ir::diag::kUndefined, fmt::format("extension \"{}\" does not exist", name), span);
+      }
+      continue;
+    }
     if (stmt.remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA) {
       std::string schema = names.empty() ? "" : names[0];
       if (!state.db.schemas.count(schema)) {
@@ -59,6 +68,9 @@ StmtResult TransformDrop(State& state, PgQuery__DropStmt& stmt) {
       for (const auto& [qn, e] : state.db.enums) has_objects |= qn.schema == schema;
       for (const auto& [qn, f] : state.db.functions) has_objects |= qn.schema == schema;
       for (const auto& [qn, v] : state.db.views) has_objects |= qn.schema == schema;
+      for (const auto& [qn, d] : state.db.domains) has_objects |= qn.schema == schema;
+      for (const auto& [qn, c] : state.db.composite_types) has_objects |= qn.schema == schema;
+      for (const auto& [n, e] : state.db.extensions) has_objects |= e.schema == schema;
       if (has_objects && !cascade) {
         state.Error(ir::diag::kInvalid,
                     fmt::format("cannot drop schema \"{}\" because other objects depend on it (use CASCADE)", schema),
@@ -72,6 +84,9 @@ StmtResult TransformDrop(State& state, PgQuery__DropStmt& stmt) {
       std::erase_if(state.db.enums, [&](const auto& kv) { return kv.first.schema == schema; });
       std::erase_if(state.db.functions, [&](const auto& kv) { return kv.first.schema == schema; });
       std::erase_if(state.db.views, [&](const auto& kv) { return kv.first.schema == schema; });
+      std::erase_if(state.db.domains, [&](const auto& kv) { return kv.first.schema == schema; });
+      std::erase_if(state.db.composite_types, [&](const auto& kv) { return kv.first.schema == schema; });
+      std::erase_if(state.db.extensions, [&](const auto& kv) { return kv.second.schema == schema; });
       state.db.schemas.erase(schema);
       state.implicit_schemas.erase(schema);
       continue;
@@ -109,7 +124,12 @@ StmtResult TransformDrop(State& state, PgQuery__DropStmt& stmt) {
           if (state.FindEnum(s, name)) {
             state.db.enums.erase({s, name});
             done = true;
+          } else if (state.db.composite_types.erase({s, name}) || state.db.domains.erase({s, name})) {
+            done = true;  // DROP TYPE drops a domain too
           }
+          break;
+        case PG_QUERY__OBJECT_TYPE__OBJECT_DOMAIN:
+          if (state.db.domains.erase({s, name})) done = true;
           break;
         case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW:
         case PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW:
@@ -131,6 +151,7 @@ StmtResult TransformDrop(State& state, PgQuery__DropStmt& stmt) {
                          : stmt.remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_INDEX    ? "index"
                          : stmt.remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_VIEW     ? "view"
                          : stmt.remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW  ? "materialized view"
+                         : stmt.remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_DOMAIN   ? "domain"
                                                                                       : "type";
       std::string shown = schema.empty() ? name : schema + "." + name;
       state.Error(ir::diag::kUndefined, fmt::format("{} \"{}\" does not exist", kind, shown), span);

@@ -19,19 +19,31 @@ StmtResult TransformAlterOwner(State& state, PgQuery__AlterOwnerStmt& stmt) {
       stmt.object_type == PG_QUERY__OBJECT_TYPE__OBJECT_PROCEDURE) {
     return AlterFunctionOwner(state, stmt, owner);
   }
-  if (stmt.object_type == PG_QUERY__OBJECT_TYPE__OBJECT_TYPE && stmt.object->node_case == PG_QUERY__NODE__NODE_LIST) {
+  if ((stmt.object_type == PG_QUERY__OBJECT_TYPE__OBJECT_TYPE || stmt.object_type == PG_QUERY__OBJECT_TYPE__OBJECT_DOMAIN) &&
+      stmt.object->node_case == PG_QUERY__NODE__NODE_LIST) {
+    bool domain_only = stmt.object_type == PG_QUERY__OBJECT_TYPE__OBJECT_DOMAIN;
     std::string schema;
     std::string name;
     if (!state.SplitName(StrList(stmt.object->list->items, stmt.object->list->n_items), &schema, &name, span)) {
       return StmtResult::Done;
     }
     for (const std::string& s : state.Candidates(schema)) {
-      if (ir::EnumType* e = state.FindEnum(s, name)) {
+      if (ir::EnumType* e = state.FindEnum(s, name); e && !domain_only) {
         e->owner = owner;
         return StmtResult::Done;
       }
+      if (auto d = state.db.domains.find({s, name}); d != state.db.domains.end()) {
+        d->second.owner = owner;
+        return StmtResult::Done;
+      }
+      if (auto ct = state.db.composite_types.find({s, name}); ct != state.db.composite_types.end() && !domain_only) {
+        ct->second.owner = owner;
+        return StmtResult::Done;
+      }
     }
-    return state.Missing(fmt::format("type \"{}\"", schema.empty() ? name : schema + "." + name), span);
+    return state.Missing(fmt::format("{} \"{}\"", domain_only ? "domain" : "type",
+                                     schema.empty() ? name : schema + "." + name),
+                         span);
   }
   state.Error(ir::diag::kUnsupportedStatement, "not yet supported: ALTER ... OWNER TO for this kind of object", span);
   return StmtResult::Done;

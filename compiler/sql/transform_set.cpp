@@ -102,10 +102,41 @@ StmtResult TransformSelect(State& state, PgQuery__SelectStmt& stmt) {
 }
 
 StmtResult TransformCreateExtension(State& state, PgQuery__CreateExtensionStmt& stmt) {
+  std::string name = stmt.extname ? stmt.extname : "";
   // plpgsql is installed in every database, so pg_dump's CREATE EXTENSION plpgsql is a no-op.
-  if (stmt.extname && std::string(stmt.extname) == "plpgsql") return StmtResult::Done;
-  state.Error(ir::diag::kUnsupportedStatement,
-              fmt::format("not yet supported: CREATE EXTENSION {}", stmt.extname ? stmt.extname : ""), state.Span());
+  if (name == "plpgsql") return StmtResult::Done;
+  ir::SourceSpan span = state.Span();
+  std::string subject = fmt::format("extension \"{}\"", name);
+  ir::Extension e;
+  e.name = name;
+  e.span = span;
+  for (std::size_t i = 0; i < stmt.n_options; ++i) {
+    PgQuery__DefElem* d = stmt.options[i]->def_elem;
+    std::string option = d->defname;
+    if (option == "schema") {
+      e.schema = StrVal(d->arg);
+    } else if (option == "new_version") {
+      e.version = StrVal(d->arg);
+    } else if (option == "cascade") {
+      state.Unsupported(subject + ": CASCADE (write each required extension instead)", span);
+      return StmtResult::Done;
+    } else {
+      state.Unsupported(fmt::format("{}: option {}", subject, option), span);
+      return StmtResult::Done;
+    }
+  }
+  // Unwritten: the creation schema, where PostgreSQL puts a relocatable extension.
+  if (e.schema.empty()) e.schema = state.CreationSchema();
+  if (!state.EnsureSchema(e.schema)) return state.Missing(fmt::format("schema \"{}\"", e.schema), span);
+  auto it = state.db.extensions.find(name);
+  if (it != state.db.extensions.end()) {
+    if (stmt.if_not_exists) return StmtResult::Done;
+    std::vector<ir::DiagnosticNote> notes;
+    if (it->second.span.Known()) notes.push_back({"previous definition is here", it->second.span});
+    state.Error(ir::diag::kDuplicate, fmt::format("{} is defined more than once", subject), span, std::move(notes));
+    return StmtResult::Done;
+  }
+  state.db.extensions.emplace(name, std::move(e));
   return StmtResult::Done;
 }
 

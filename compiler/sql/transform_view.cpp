@@ -155,8 +155,6 @@ StmtResult DefineView(State& state, ir::View view, PgQuery__Node* query, bool re
       old = std::move(view);
       return StmtResult::Done;
     }
-    state.CheckRelationFree(view.name, view.materialized ? ir::ObjectKind::MaterializedView : ir::ObjectKind::View,
-                            span);
     std::vector<ir::DiagnosticNote> notes;
     if (existing->second.span.Known()) notes.push_back({"previous definition is here", existing->second.span});
     state.Error(ir::diag::kDuplicate, fmt::format("{} is defined more than once", subject), span, std::move(notes));

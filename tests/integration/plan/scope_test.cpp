@@ -66,7 +66,8 @@ TEST_CASE("plan: the schemac schema and extension members are never managed", "[
   const std::string desired = dir.File("desired.sql");
 
   SECTION("absent from the files: nothing is dropped") {
-    WriteFile(desired, "CREATE TABLE public.keep (id int);\n");
+    // The extensions are managed; the objects they install are not.
+    WriteFile(desired, "CREATE TABLE public.keep (id int);\nCREATE EXTENSION citext;\nCREATE EXTENSION pg_trgm;\n");
     cli::PlanOutcome out = cli::PlanStates(PlanOptions({db.Conninfo()}, {desired}));
     INFO(DiagText(out));
     REQUIRE(out.exit_code == cli::kExitOk);
@@ -75,7 +76,8 @@ TEST_CASE("plan: the schemac schema and extension members are never managed", "[
   }
   SECTION("present in the files: the schemac schema is not touched") {
     WriteFile(desired, "CREATE TABLE public.keep (id int);\nCREATE SCHEMA schemac;\n"
-                       "CREATE TABLE schemac.history (id bigint, other text);\n");
+                       "CREATE TABLE schemac.history (id bigint, other text);\n"
+                       "CREATE EXTENSION citext;\nCREATE EXTENSION pg_trgm;\n");
     cli::PlanOutcome out = cli::PlanStates(PlanOptions({db.Conninfo()}, {desired}));
     INFO(DiagText(out));
     REQUIRE(out.exit_code == cli::kExitOk);

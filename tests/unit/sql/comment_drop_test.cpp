@@ -39,10 +39,10 @@ COMMENT ON COLUMN t.b IS 'x';
 COMMENT ON CONSTRAINT c ON t IS 'x';
 COMMENT ON EXTENSION hstore IS 'x';)");
   CHECK(c.AllMessages() ==
-        "test.sql:5:1: error: not yet supported: COMMENT ON EXTENSION hstore [compile.unsupported]\n"
         "test.sql:2:1: error: table \"nope\" does not exist [compile.undefined]\n"
         "test.sql:3:1: error: table \"public.t\": column \"b\" does not exist [compile.undefined]\n"
-        "test.sql:4:1: error: table \"public.t\": constraint \"c\" does not exist [compile.undefined]\n");
+        "test.sql:4:1: error: table \"public.t\": constraint \"c\" does not exist [compile.undefined]\n"
+        "test.sql:5:1: error: extension \"hstore\" does not exist [compile.undefined]\n");
 }
 
 TEST_CASE("drop: removes what earlier statements defined", "[sql][drop]") {

@@ -27,7 +27,7 @@ TEST_CASE("errors: unsupported statements name the statement", "[sql][errors]") 
 CREATE RULE r AS ON INSERT TO t DO NOTHING;
 CREATE PUBLICATION p FOR ALL TABLES;
 CREATE EXTENSION IF NOT EXISTS plpgsql;
-CREATE EXTENSION hstore;
+CREATE EXTENSION hstore CASCADE;
 INSERT INTO t VALUES (1);
 SELECT pg_catalog.setval('s', 1, true);
 GRANT SELECT ON t TO bob;)");
@@ -35,7 +35,7 @@ GRANT SELECT ON t TO bob;)");
         "test.sql:1:1: error: not yet supported: CREATE AGGREGATE [compile.unsupported-statement]\n"
         "test.sql:2:1: error: not yet supported: CREATE RULE [compile.unsupported-statement]\n"
         "test.sql:3:1: error: not yet supported: CREATE PUBLICATION [compile.unsupported-statement]\n"
-        "test.sql:5:1: error: not yet supported: CREATE EXTENSION hstore [compile.unsupported-statement]\n"
+        "test.sql:5:1: error: not yet supported: extension \"hstore\": CASCADE (write each required extension instead) [compile.unsupported]\n"
         "test.sql:6:1: warning: data statement ignored: only the schema is compiled [compile.ignored-data]\n"
         "test.sql:7:1: warning: SELECT statement ignored: only the schema is compiled [compile.ignored-data]\n"
         "test.sql:8:1: error: not yet supported: GRANT SELECT [compile.unsupported-statement]\n");

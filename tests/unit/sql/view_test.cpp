@@ -125,3 +125,10 @@ TEST_CASE("view: indexes of a materialized view", "[sql][view]") {
   CHECK(ix.predicate->text == "total > 0");
   CHECK(ix.comment == "big ones");
 }
+
+TEST_CASE("views: a table named like an earlier view conflicts with it", "[sql][view]") {
+  auto c = Compile(R"(CREATE VIEW v AS SELECT 1 AS one;
+CREATE TABLE v (a int);)");
+  CHECK(c.AllMessages().find("test.sql:2:1: error: table \"public.v\" conflicts with view of the same name") !=
+        std::string::npos);
+}
