@@ -76,6 +76,9 @@ void LockTables(Context& ctx);
 void ReadColumns(Context& ctx);
 void ReadConstraints(Context& ctx);
 void ReadIndexes(Context& ctx);
+/// One key element of an index from a row of the index-elements query (attnum, attname, def,
+/// coll_schema, collname, opc_schema, opcname, option), shared by table and matview indexes.
+ir::IndexElement IndexElementOf(const pqxx::row& row);
 void ReadSequences(Context& ctx);
 void ReadEnums(Context& ctx);
 void ReadViews(Context& ctx);  // views and materialized views

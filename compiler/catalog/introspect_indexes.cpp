@@ -21,6 +21,21 @@ constexpr const char* kNotConstraintIndex =
 
 }  // namespace
 
+ir::IndexElement IndexElementOf(const pqxx::row& row) {
+  ir::IndexElement e;
+  if (Int(row["attnum"]) != 0) {
+    e.column = Text(row["attname"]);
+  } else {
+    e.expression = ir::Expr{Text(row["def"])};
+  }
+  if (!row["collname"].is_null()) e.collation = ir::QualifiedName{Text(row["coll_schema"]), Text(row["collname"])};
+  if (!row["opcname"].is_null()) e.opclass = ir::QualifiedName{Text(row["opc_schema"]), Text(row["opcname"])};
+  int64_t option = Int(row["option"]);
+  e.descending = (option & kIndOptionDesc) != 0;
+  e.nulls_first = (option & kIndOptionNullsFirst) != 0;
+  return e;
+}
+
 void ReadIndexes(Context& ctx) {
   const bool pg15 = ctx.server_version_num >= 150000;
   pqxx::result rows = ctx.Query(fmt::format(
@@ -102,18 +117,7 @@ void ReadIndexes(Context& ctx) {
       index.include.push_back(Text(row["attname"]));
       continue;
     }
-    ir::IndexElement e;
-    if (Int(row["attnum"]) != 0) {
-      e.column = Text(row["attname"]);
-    } else {
-      e.expression = ir::Expr{Text(row["def"])};
-    }
-    if (!row["collname"].is_null()) e.collation = ir::QualifiedName{Text(row["coll_schema"]), Text(row["collname"])};
-    if (!row["opcname"].is_null()) e.opclass = ir::QualifiedName{Text(row["opc_schema"]), Text(row["opcname"])};
-    int64_t option = Int(row["option"]);
-    e.descending = (option & kIndOptionDesc) != 0;
-    e.nulls_first = (option & kIndOptionNullsFirst) != 0;
-    index.elements.push_back(std::move(e));
+    index.elements.push_back(IndexElementOf(row));
   }
 }
 

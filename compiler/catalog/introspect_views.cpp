@@ -14,10 +14,6 @@ namespace schemac::catalog::internal {
 
 namespace {
 
-// pg_index.indoption bits (PostgreSQL's INDOPTION_DESC and INDOPTION_NULLS_FIRST).
-constexpr int64_t kIndOptionDesc = 0x0001;
-constexpr int64_t kIndOptionNullsFirst = 0x0002;
-
 // Indexes of materialized views: the same two queries as ReadIndexes (introspect_indexes.cpp)
 // for relkind 'm' (a materialized view has no constraints, so every index is listed).
 void ReadMatviewIndexes(Context& ctx, const std::map<int64_t, ir::View*>& views) {
@@ -91,18 +87,7 @@ void ReadMatviewIndexes(Context& ctx, const std::map<int64_t, ir::View*>& views)
       index.include.push_back(Text(row["attname"]));
       continue;
     }
-    ir::IndexElement e;
-    if (Int(row["attnum"]) != 0) {
-      e.column = Text(row["attname"]);
-    } else {
-      e.expression = ir::Expr{Text(row["def"])};
-    }
-    if (!row["collname"].is_null()) e.collation = ir::QualifiedName{Text(row["coll_schema"]), Text(row["collname"])};
-    if (!row["opcname"].is_null()) e.opclass = ir::QualifiedName{Text(row["opc_schema"]), Text(row["opcname"])};
-    int64_t option = Int(row["option"]);
-    e.descending = (option & kIndOptionDesc) != 0;
-    e.nulls_first = (option & kIndOptionNullsFirst) != 0;
-    index.elements.push_back(std::move(e));
+    index.elements.push_back(IndexElementOf(row));
   }
 }
 

@@ -76,6 +76,29 @@ std::string NodeKindName(const PgQuery__Node* node) {
   return md ? md->short_name : f->name;
 }
 
+std::string DeparseStatement(PgQuery__Node* stmt, const char* fallback_error, std::string* error) {
+  PgQuery__RawStmt raw = PG_QUERY__RAW_STMT__INIT;
+  raw.stmt = stmt;
+  PgQuery__RawStmt* raws[] = {&raw};
+  PgQuery__ParseResult result = PG_QUERY__PARSE_RESULT__INIT;
+  result.version = PG_VERSION_NUM;
+  result.n_stmts = 1;
+  result.stmts = raws;
+
+  std::string buf(pg_query__parse_result__get_packed_size(&result), '\0');
+  pg_query__parse_result__pack(&result, reinterpret_cast<uint8_t*>(buf.data()));
+  PgQueryProtobuf pb{buf.size(), buf.data()};
+  PgQueryDeparseResult d = pg_query_deparse_protobuf(pb);
+  std::string out;
+  if (d.error) {
+    if (error) *error = d.error->message ? d.error->message : fallback_error;
+  } else {
+    out = d.query;
+  }
+  pg_query_free_deparse_result(d);
+  return out;
+}
+
 std::string DeparseExpr(PgQuery__Node* expr, std::string* error) {
   PgQuery__ResTarget target = PG_QUERY__RES_TARGET__INIT;
   target.val = expr;
@@ -91,27 +114,9 @@ std::string DeparseExpr(PgQuery__Node* expr, std::string* error) {
   PgQuery__Node stmt_node = PG_QUERY__NODE__INIT;
   stmt_node.node_case = PG_QUERY__NODE__NODE_SELECT_STMT;
   stmt_node.select_stmt = &select;
-  PgQuery__RawStmt raw = PG_QUERY__RAW_STMT__INIT;
-  raw.stmt = &stmt_node;
-  PgQuery__RawStmt* raws[] = {&raw};
-  PgQuery__ParseResult result = PG_QUERY__PARSE_RESULT__INIT;
-  result.version = PG_VERSION_NUM;
-  result.n_stmts = 1;
-  result.stmts = raws;
-
-  std::string buf(pg_query__parse_result__get_packed_size(&result), '\0');
-  pg_query__parse_result__pack(&result, reinterpret_cast<uint8_t*>(buf.data()));
-  PgQueryProtobuf pb{buf.size(), buf.data()};
-  PgQueryDeparseResult d = pg_query_deparse_protobuf(pb);
-  std::string out;
-  if (d.error) {
-    if (error) *error = d.error->message ? d.error->message : "cannot deparse expression";
-  } else {
-    out = d.query;
-    constexpr std::string_view kPrefix = "SELECT ";
-    if (out.compare(0, kPrefix.size(), kPrefix) == 0) out.erase(0, kPrefix.size());
-  }
-  pg_query_free_deparse_result(d);
+  std::string out = DeparseStatement(&stmt_node, "cannot deparse expression", error);
+  constexpr std::string_view kPrefix = "SELECT ";
+  if (out.compare(0, kPrefix.size(), kPrefix) == 0) out.erase(0, kPrefix.size());
   return out;
 }
 

@@ -60,6 +60,10 @@ std::vector<std::string> StrList(PgQuery__Node* const* items, std::size_t n);
 /// The name of a node kind as in libpg_query's protobuf schema ("CreateStmt", "ViewStmt", ...).
 std::string NodeKindName(const PgQuery__Node* node);
 
+/// Deparses one statement node to SQL text via libpg_query. On failure sets `error` (to
+/// libpg_query's message, else `fallback_error`) and returns "".
+std::string DeparseStatement(PgQuery__Node* stmt, const char* fallback_error, std::string* error);
+
 /// Deparses one expression node to canonical text (parse tree -> SQL via libpg_query, with
 /// the `SELECT ` prefix of the carrier statement removed). Sets `error` on failure.
 std::string DeparseExpr(PgQuery__Node* expr, std::string* error);

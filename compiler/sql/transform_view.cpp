@@ -15,29 +15,6 @@ namespace schemac::sql {
 
 namespace {
 
-// Deparses one statement node (a SELECT) to SQL text.
-std::string DeparseStatement(PgQuery__Node* stmt_node, std::string* error) {
-  PgQuery__RawStmt raw = PG_QUERY__RAW_STMT__INIT;
-  raw.stmt = stmt_node;
-  PgQuery__RawStmt* raws[] = {&raw};
-  PgQuery__ParseResult result = PG_QUERY__PARSE_RESULT__INIT;
-  result.version = PG_VERSION_NUM;
-  result.n_stmts = 1;
-  result.stmts = raws;
-  std::string buf(pg_query__parse_result__get_packed_size(&result), '\0');
-  pg_query__parse_result__pack(&result, reinterpret_cast<uint8_t*>(buf.data()));
-  PgQueryProtobuf pb{buf.size(), buf.data()};
-  PgQueryDeparseResult d = pg_query_deparse_protobuf(pb);
-  std::string out;
-  if (d.error) {
-    if (error) *error = d.error->message ? d.error->message : "cannot deparse the query";
-  } else {
-    out = d.query;
-  }
-  pg_query_free_deparse_result(d);
-  return out;
-}
-
 std::string Shown(const PgQuery__RangeVar* rv) {
   std::string schema = rv->schemaname && *rv->schemaname ? std::string(rv->schemaname) + "." : "";
   return schema + (rv->relname ? rv->relname : "");
@@ -138,7 +115,7 @@ StmtResult DefineView(State& state, ir::View view, PgQuery__Node* query, bool re
     return state.Missing(fmt::format("schema \"{}\"", view.name.schema), span);
   }
   std::string error;
-  view.query = DeparseStatement(query, &error);
+  view.query = DeparseStatement(query, "cannot deparse the query", &error);
   if (!error.empty()) {
     state.Error(ir::diag::kInvalid, fmt::format("{}: cannot deparse the query: {}", subject, error), span);
     return StmtResult::Done;
@@ -182,7 +159,7 @@ std::string NormalizeViewQuery(const std::string& text, std::string* error) {
     return text;
   }
   std::string err;
-  std::string out = DeparseStatement(parsed.tree->stmts[0]->stmt, &err);
+  std::string out = DeparseStatement(parsed.tree->stmts[0]->stmt, "cannot deparse the query", &err);
   if (!err.empty()) {
     if (error) *error = err;
     return text;
