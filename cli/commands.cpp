@@ -151,10 +151,10 @@ std::string SqlOutput(const emit::PlanPair& plans, const DiffOptions& options) {
       fmt::format("-- schemac {}: {} -> {}\n", options.command, JoinSpecs(options.from), JoinSpecs(options.to));
   if (plans.forward.empty()) return out + "-- no changes\n";
   out += fmt::format("-- {} step(s) in {} segment(s)\n", StepCount(plans.forward), plans.forward.segments.size());
-  out += emit::RenderSql(plans.forward);
+  out += emit::RenderSql(plans.forward, options.explain);
   if (options.rollback_output.empty()) {
     out += "\n-- rollback (not run; pass --rollback-output FILE to write it as a script):\n";
-    out += CommentBlock(emit::RenderSql(plans.rollback));
+    out += CommentBlock(emit::RenderSql(plans.rollback, options.explain));
   }
   return out;
 }
@@ -245,7 +245,7 @@ PlanOutcome PlanStates(const DiffOptions& options) {
     });
   }
   out.plans = Timed(out.timings, "plan", [&] {
-    return emit::BuildPlans(from.db, to.db, emit::PlanOptions{.owners = options.owners}, diags);
+    return emit::BuildPlans(from.db, to.db, emit::PlanOptions{.owners = options.owners, .explain = options.explain}, diags);
   });
   if (diags.HasErrors()) out.exit_code = kExitInvalid;
   return out;
@@ -282,11 +282,11 @@ int WritePlan(const DiffOptions& options, PlanOutcome& outcome) {
 
   PlanSide source{JoinSpecs(options.from), outcome.source_fingerprint};
   PlanSide target{JoinSpecs(options.to), outcome.target_fingerprint};
-  std::string main_output = options.format == OutputFormat::Json ? RenderPlanJson(plans, source, target)
+  std::string main_output = options.format == OutputFormat::Json ? RenderPlanJson(plans, source, target, options.explain)
                                                                  : SqlOutput(plans, options);
   // The rollback file first: if it cannot be written, nothing else is.
   if (!options.rollback_output.empty()) {
-    std::string rollback = plans.rollback.empty() ? std::string() : emit::RenderSql(plans.rollback);
+    std::string rollback = plans.rollback.empty() ? std::string() : emit::RenderSql(plans.rollback, options.explain);
     if (!WriteOutput(options.rollback_output, rollback)) return kExitEnvironment;
   }
   if (!WriteOutput(options.output, main_output)) return kExitEnvironment;

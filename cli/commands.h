@@ -35,6 +35,7 @@ struct DiffOptions {
   std::string lock_timeout = "2s";  // set before the first query of every session
   std::string command = "diff";     // shown in the plan header: "diff" or "plan"
   bool timings = false;             // print each phase's wall time and the peak RSS to stderr
+  bool explain = false;             // print each step's ordering edges (rule, dependency)
 };
 
 /// The wall time of one phase of a planning run (`--timings`).

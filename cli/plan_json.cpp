@@ -8,7 +8,7 @@ namespace {
 
 using nlohmann::ordered_json;
 
-ordered_json StepJson(const emit::Step& step) {
+ordered_json StepJson(const emit::Step& step, bool explain) {
   ordered_json j;
   j["object"] = {{"kind", ir::ObjectKindName(step.object.kind)},
                  {"schema", step.object.schema},
@@ -24,17 +24,27 @@ ordered_json StepJson(const emit::Step& step) {
   j["rollback_data_loss_reason"] = step.rollback_data_loss_reason;
   j["reason"] = step.reason;
   j["findings"] = step.findings;
+  if (explain) {
+    j["ordering"] = ordered_json::array();
+    for (const emit::StepOrdering& o : step.ordering) {
+      ordered_json e;
+      e["after_step"] = o.after_step + 1;  // 1-based, as in the SQL output
+      e["rule"] = o.rule;
+      e["dependency"] = o.dependency.empty() ? ordered_json(nullptr) : ordered_json(o.dependency);
+      j["ordering"].push_back(std::move(e));
+    }
+  }
   return j;
 }
 
-ordered_json SegmentsJson(const emit::Plan& plan) {
+ordered_json SegmentsJson(const emit::Plan& plan, bool explain) {
   ordered_json segments = ordered_json::array();
   for (const emit::Segment& segment : plan.segments) {
     ordered_json s;
     s["transactional"] = segment.transactional;
     s["reason"] = segment.reason;
     s["steps"] = ordered_json::array();
-    for (const emit::Step& step : segment.steps) s["steps"].push_back(StepJson(step));
+    for (const emit::Step& step : segment.steps) s["steps"].push_back(StepJson(step, explain));
     segments.push_back(std::move(s));
   }
   return segments;
@@ -53,14 +63,15 @@ ordered_json Summary(const emit::Plan& plan) {
 
 }  // namespace
 
-std::string RenderPlanJson(const emit::PlanPair& plans, const PlanSide& source, const PlanSide& target) {
+std::string RenderPlanJson(const emit::PlanPair& plans, const PlanSide& source, const PlanSide& target,
+                           bool explain) {
   ordered_json j;
   j["format"] = "schemac.plan/1";
   j["source"] = {{"spec", source.spec}, {"fingerprint", source.fingerprint}};
   j["target"] = {{"spec", target.spec}, {"fingerprint", target.fingerprint}};
   j["summary"] = Summary(plans.forward);
-  j["segments"] = SegmentsJson(plans.forward);
-  j["rollback"] = {{"summary", Summary(plans.rollback)}, {"segments", SegmentsJson(plans.rollback)}};
+  j["segments"] = SegmentsJson(plans.forward, explain);
+  j["rollback"] = {{"summary", Summary(plans.rollback)}, {"segments", SegmentsJson(plans.rollback, explain)}};
   return j.dump(2) + "\n";
 }
 

@@ -14,6 +14,8 @@ struct PlanSide {
 };
 
 /// Renders the forward plan with its rollback, both sides' fingerprints, segments and steps.
-std::string RenderPlanJson(const emit::PlanPair& plans, const PlanSide& source, const PlanSide& target);
+/// With `explain`, each step carries "ordering": the edges of `plan --explain`.
+std::string RenderPlanJson(const emit::PlanPair& plans, const PlanSide& source, const PlanSide& target,
+                           bool explain = false);
 
 }  // namespace schemac::cli

@@ -69,7 +69,7 @@ struct ElementRef {
   const ir::Column* column = nullptr;
   const ir::Constraint* constraint = nullptr;
   const ir::Index* index = nullptr;
-  // Objects of diff/objects.h (a trigger also sets `table`).
+  // Objects of diff/objects.h (a trigger also sets `table`, or `view` when on a view).
   const ir::View* view = nullptr;
   const ir::Function* function = nullptr;
   const ir::Trigger* trigger = nullptr;
@@ -78,6 +78,8 @@ struct ElementRef {
   const ir::RangeType* range_type = nullptr;
   const ir::Extension* extension = nullptr;
   const ir::Collation* collation = nullptr;
+  const ir::EventTrigger* event_trigger = nullptr;
+  const ir::Rule* rule = nullptr;  // also sets `table` or `view`
 };
 
 /// A column whose type is an enum being swapped, seen in both states.

@@ -114,13 +114,13 @@ std::vector<Edge> BuildEdges(const std::vector<Change>& changes, const std::vect
   };
   std::vector<Edge> edges;
   for (const Rule& rule : rules) {
-    std::set<std::pair<std::size_t, std::size_t>> pairs;
+    std::map<std::pair<std::size_t, std::size_t>, std::string> pairs;  // -> the first joining key
     if (rule.before_keys == nullptr || rule.after_keys == nullptr) {
       for (ChangeKind bk : rule.before) {
         for (std::size_t b : bucket(bk)) {
           for (ChangeKind ak : rule.after) {
             for (std::size_t a : bucket(ak)) {
-              if (a != b && rule.applies(changes[b], changes[a])) pairs.emplace(b, a);
+              if (a != b && rule.applies(changes[b], changes[a])) pairs.emplace(std::make_pair(b, a), std::string());
             }
           }
         }
@@ -138,13 +138,15 @@ std::vector<Edge> BuildEdges(const std::vector<Change>& changes, const std::vect
             auto it = after_by_key.find(key);
             if (it == after_by_key.end()) continue;
             for (std::size_t a : it->second) {
-              if (a != b && !pairs.count({b, a}) && rule.applies(changes[b], changes[a])) pairs.emplace(b, a);
+              if (a != b && !pairs.count({b, a}) && rule.applies(changes[b], changes[a])) {
+                pairs.emplace(std::make_pair(b, a), key);
+              }
             }
           }
         }
       }
     }
-    for (const auto& [b, a] : pairs) edges.push_back(Edge{b, a, &rule});
+    for (const auto& [pair, key] : pairs) edges.push_back(Edge{pair.first, pair.second, &rule, key});
   }
   return edges;
 }
@@ -163,11 +165,12 @@ std::vector<Edge> BuildEdgesAllPairs(const std::vector<Change>& changes, const s
   return edges;
 }
 
-bool OrderChanges(std::vector<Change>& changes, ir::Diagnostics& diags) {
-  return OrderChanges(changes, Rules(), diags);
+bool OrderChanges(std::vector<Change>& changes, ir::Diagnostics& diags, std::vector<Edge>* edges_out) {
+  return OrderChanges(changes, Rules(), diags, edges_out);
 }
 
-bool OrderChanges(std::vector<Change>& changes, const std::vector<Rule>& rules, ir::Diagnostics& diags) {
+bool OrderChanges(std::vector<Change>& changes, const std::vector<Rule>& rules, ir::Diagnostics& diags,
+                  std::vector<Edge>* edges_out) {
   // Each repair may apply once per cycle shape; bound the loop by the number of repairs tried.
   for (int attempt = 0;; ++attempt) {
     PreSort(changes);
@@ -200,6 +203,19 @@ bool OrderChanges(std::vector<Change>& changes, const std::vector<Rule>& rules, 
       sorted.reserve(n);
       for (std::size_t i : order) sorted.push_back(std::move(changes[i]));
       changes = std::move(sorted);
+      if (edges_out != nullptr) {
+        std::vector<std::size_t> position(n);
+        for (std::size_t p = 0; p < n; ++p) position[order[p]] = p;
+        edges_out->clear();
+        for (Edge e : edges) {
+          e.before = position[e.before];
+          e.after = position[e.after];
+          edges_out->push_back(std::move(e));
+        }
+        std::stable_sort(edges_out->begin(), edges_out->end(), [](const Edge& x, const Edge& y) {
+          return std::tie(x.after, x.before) < std::tie(y.after, y.before);
+        });
+      }
       return true;
     }
     std::vector<std::size_t> cycle = FindCycle(n, succ, done);

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "compiler/ir/source.h"
@@ -18,6 +19,9 @@ struct Edge {
   std::size_t before = 0;
   std::size_t after = 0;
   const Rule* rule = nullptr;
+  /// The join key that related the two changes (a dependency key such as "rel:public.t" for the
+  /// object rules, an object name for the others); empty for rules that test every pair.
+  std::string via;
 };
 
 /// Every edge the rules put between the given changes (self-edges excluded), deterministic.
@@ -32,8 +36,11 @@ std::vector<Edge> BuildEdgesAllPairs(const std::vector<Change>& changes, const s
 /// Sorts `changes` in place into an order respecting every edge. May add changes (cycle repairs,
 /// e.g. a foreign key dropped on its own). Reports an unrepairable cycle as "plan.cycle" naming
 /// every change in it and returns false.
-bool OrderChanges(std::vector<Change>& changes, ir::Diagnostics& diags);
+/// With `edges`, also returns every edge between the sorted changes, indexed by their final
+/// positions (for `plan --explain`).
+bool OrderChanges(std::vector<Change>& changes, ir::Diagnostics& diags, std::vector<Edge>* edges = nullptr);
 /// The same over a given rule set.
-bool OrderChanges(std::vector<Change>& changes, const std::vector<Rule>& rules, ir::Diagnostics& diags);
+bool OrderChanges(std::vector<Change>& changes, const std::vector<Rule>& rules, ir::Diagnostics& diags,
+                  std::vector<Edge>* edges = nullptr);
 
 }  // namespace schemac::diff

@@ -1,7 +1,10 @@
 #include "emit/plan.h"
 
+#include <array>
 #include <iterator>
 #include <map>
+
+#include <fmt/format.h>
 
 #include "diff/change.h"
 #include "diff/differ.h"
@@ -112,7 +115,8 @@ Plan BuildPlan(const ir::Database& from, const ir::Database& to, const PlanOptio
   diff::DiffOptions diff_options;
   diff_options.owners = options.owners;
   std::vector<diff::Change> changes = diff::ComputeChanges(from, to, matching, diff_options, diags);
-  if (!diff::OrderChanges(changes, diags)) return Plan{};
+  std::vector<diff::Edge> edges;
+  if (!diff::OrderChanges(changes, diags, options.explain ? &edges : nullptr)) return Plan{};
 
   // ALTER TYPE ... ADD VALUE goes in its own transaction ahead of everything that may use the
   // new values. Nothing is ordered before an addition (the type already exists), so taking
@@ -120,10 +124,28 @@ Plan BuildPlan(const ir::Database& from, const ir::Database& to, const PlanOptio
   constexpr std::size_t kClasses = std::size(kSegmentClasses);
   std::vector<Segment> segments(kClasses);
   for (std::size_t i = 0; i < kClasses; ++i) segments[i].transactional = kSegmentClasses[i].transactional;
-  for (const diff::Change& c : changes) {
+  // Where each change's step lands: (segment class, index in it); none for a change with no SQL.
+  constexpr std::size_t kNoStep = static_cast<std::size_t>(-1);
+  std::vector<std::pair<std::size_t, std::size_t>> placed(changes.size(), {kNoStep, kNoStep});
+  for (std::size_t ci = 0; ci < changes.size(); ++ci) {
+    const diff::Change& c = changes[ci];
     Step step = MakeStep(c);
     if (step.sql.empty()) continue;
-    segments[static_cast<std::size_t>(SegmentOf(c))].steps.push_back(std::move(step));
+    std::size_t k = static_cast<std::size_t>(SegmentOf(c));
+    placed[ci] = {k, segments[k].steps.size()};
+    segments[k].steps.push_back(std::move(step));
+  }
+  if (options.explain) {
+    std::array<std::size_t, kClasses> first{};  // global index of each class's first step
+    for (std::size_t k = 1; k < kClasses; ++k) first[k] = first[k - 1] + segments[k - 1].steps.size();
+    for (const diff::Edge& e : edges) {
+      auto [bk, bi] = placed[e.before];
+      auto [ak, ai] = placed[e.after];
+      if (bk == kNoStep || ak == kNoStep) continue;
+      // Only dependency keys ("rel:...", "func:...") are shown; other rules join on internal keys.
+      std::string dependency = e.via.find(':') != std::string::npos ? e.via : std::string();
+      segments[ak].steps[ai].ordering.push_back(StepOrdering{first[bk] + bi, e.rule->name, std::move(dependency)});
+    }
   }
   Plan plan;
   const char* pending_reason = "";
@@ -160,8 +182,15 @@ PlanPair BuildPlans(const ir::Database& from, const ir::Database& to, const Plan
   return pair;
 }
 
-std::string RenderSql(const Plan& plan) {
+std::string RenderSql(const Plan& plan) { return RenderSql(plan, false); }
+
+std::string RenderSql(const Plan& plan, bool explain) {
   if (plan.empty()) return "";
+  std::vector<const Step*> numbered;  // every step, by its global index
+  for (const Segment& seg : plan.segments) {
+    for (const Step& step : seg.steps) numbered.push_back(&step);
+  }
+  std::size_t number = 0;
   std::string out;
   bool first = true;
   for (const Segment& seg : plan.segments) {
@@ -171,7 +200,19 @@ std::string RenderSql(const Plan& plan) {
     if (!seg.reason.empty()) out += CommentLine("segment: " + seg.reason);
     if (seg.transactional) out += "BEGIN;\n";
     for (const Step& step : seg.steps) {
-      out += CommentLine(step.change + " " + ObjectSql(step.object));
+      ++number;
+      if (!explain) {
+        out += CommentLine(step.change + " " + ObjectSql(step.object));
+      } else {
+        out += CommentLine(fmt::format("step {}: {} {}", number, step.change, ObjectSql(step.object)));
+        for (const StepOrdering& o : step.ordering) {
+          const Step& earlier = *numbered.at(o.after_step);
+          std::string line = fmt::format("  after step {} ({} {}): {}", o.after_step + 1, earlier.change,
+                                         ObjectSql(earlier.object), o.rule);
+          if (!o.dependency.empty()) line += " [dependency " + o.dependency + "]";
+          out += CommentLine(line);
+        }
+      }
       if (step.data_loss) out += CommentLine("WARNING: data loss: " + step.data_loss_reason);
       if (step.rollback_data_loss) out += CommentLine("WARNING: " + step.rollback_data_loss_reason);
       for (const std::string& sql : step.sql) out += sql + "\n";

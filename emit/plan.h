@@ -2,6 +2,7 @@
 // planner (diff/ + emit/) and its users (cli/, later apply/ and lint/).
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -9,6 +10,15 @@
 #include "compiler/ir/source.h"
 
 namespace schemac::emit {
+
+/// Why a step runs after an earlier one (`plan --explain`): the ordering rule, and the
+/// dependency key that related the two when the rule joins on one ("rel:public.t": read from
+/// pg_depend on the database side, from the parse tree on the files' side).
+struct StepOrdering {
+  std::size_t after_step = 0;  // 0-based index of the earlier step in the whole plan
+  std::string rule;            // the rule's sentence (tests/unit/diff/rules.golden)
+  std::string dependency;      // a dependency key, or empty
+};
 
 /// One change to one object, as one or more SQL statements.
 struct Step {
@@ -24,6 +34,7 @@ struct Step {
   std::vector<std::string> findings;  // filled by the risk classifier (a later issue); empty for now
   std::string data_loss_reason;           // what `sql` destroys, when data_loss
   std::string rollback_data_loss_reason;  // what `rollback_sql` cannot restore, when rollback_data_loss
+  std::vector<StepOrdering> ordering;     // with PlanOptions::explain only: every direct ordering edge into it
 };
 
 /// Steps that run together: in one transaction, or (transactional == false) each alone outside
@@ -51,7 +62,8 @@ struct PlanPair {
 };
 
 struct PlanOptions {
-  bool owners = false;  // compare and apply OWNER TO
+  bool owners = false;   // compare and apply OWNER TO
+  bool explain = false;  // record each step's ordering edges (Step::ordering)
 };
 
 /// Plans `from` -> `to` and `to` -> `from`. Problems (an unrepairable dependency cycle, a change
@@ -67,5 +79,8 @@ Plan BuildPlan(const ir::Database& from, const ir::Database& to, const PlanOptio
 /// each step preceded by a `-- <change> <object>` comment (and its data-loss mark), statements
 /// each on their own line(s). An empty plan renders as the empty string.
 std::string RenderSql(const Plan& plan);
+/// The same; with `explain`, each step's comment is numbered ("-- step 3: create_view ...")
+/// and followed by one "--   after step N (...): <rule>" line per ordering edge into it.
+std::string RenderSql(const Plan& plan, bool explain);
 
 }  // namespace schemac::emit

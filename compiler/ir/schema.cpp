@@ -29,6 +29,8 @@ const char* ObjectKindName(ObjectKind kind) {
     case ObjectKind::RangeType: return "type";
     case ObjectKind::Extension: return "extension";
     case ObjectKind::Collation: return "collation";
+    case ObjectKind::EventTrigger: return "event trigger";
+    case ObjectKind::Rule: return "rule";
   }
   return "object";
 }

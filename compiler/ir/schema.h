@@ -220,6 +220,20 @@ struct Trigger {
   friend bool operator==(const Trigger&, const Trigger&) = default;
 };
 
+/// CREATE RULE on a table or view (a view's own "_RETURN" rule is its query, never a Rule).
+struct Rule {
+  std::string name;
+  char event = '1';                    // pg_rewrite.ev_type: '1' SELECT, '2' UPDATE, '3' INSERT, '4' DELETE
+  bool instead = false;                // DO INSTEAD (else DO ALSO)
+  std::optional<Expr> where;
+  std::vector<std::string> actions;    // each action statement in canonical text; empty: NOTHING
+  char enabled = 'O';                  // pg_rewrite.ev_enabled, as for triggers
+  std::optional<std::string> comment;
+  Dependencies deps;
+  SourceSpan span;
+  friend bool operator==(const Rule&, const Rule&) = default;
+};
+
 /// ALTER TABLE ... REPLICA IDENTITY (pg_class.relreplident).
 enum class ReplicaIdentity { Default, Full, Nothing, Index };
 
@@ -243,6 +257,7 @@ struct Table {
   std::optional<std::string> comment;
   std::optional<std::string> owner;   // recorded; compared and applied only with --owners
   std::map<std::string, Trigger> triggers;
+  std::map<std::string, Rule> rules;
   SourceSpan span;
   friend bool operator==(const Table&, const Table&) = default;
 
@@ -310,6 +325,8 @@ struct View {
   bool with_data = true;                    // materialized: WITH [NO] DATA (relispopulated)
   std::map<std::string, Index> indexes;     // materialized views only
   std::map<std::string, std::string> column_comments;
+  std::map<std::string, Trigger> triggers;  // views only: INSTEAD OF row triggers, statement triggers
+  std::map<std::string, Rule> rules;        // user rules (not the view's own "_RETURN")
   std::optional<std::string> comment;
   std::optional<std::string> owner;
   Dependencies deps;
@@ -439,6 +456,20 @@ struct Collation {
   friend bool operator==(const Collation&, const Collation&) = default;
 };
 
+/// CREATE EVENT TRIGGER: database-wide, identified by name.
+struct EventTrigger {
+  std::string name;
+  std::string event;                 // ddl_command_start, ddl_command_end, table_rewrite, sql_drop
+  std::vector<std::string> tags;     // WHEN TAG IN (...): as stored (upper case), in stored order
+  QualifiedName function;
+  char enabled = 'O';                // pg_event_trigger.evtenabled
+  std::optional<std::string> comment;
+  std::optional<std::string> owner;
+  Dependencies deps;
+  SourceSpan span;
+  friend bool operator==(const EventTrigger&, const EventTrigger&) = default;
+};
+
 struct Schema {
   std::string name;
   std::optional<std::string> comment;
@@ -461,6 +492,7 @@ struct Database {
   std::map<QualifiedName, RangeType> range_types;
   std::map<std::string, Extension> extensions;
   std::map<QualifiedName, Collation> collations;
+  std::map<std::string, EventTrigger> event_triggers;
   friend bool operator==(const Database&, const Database&) = default;
 };
 
@@ -482,6 +514,8 @@ enum class ObjectKind {
   RangeType,
   Extension,  // schema empty, name: the extension
   Collation,
+  EventTrigger,  // schema empty, name: the event trigger
+  Rule,          // a table's or view's sub-object
 };
 
 const char* ObjectKindName(ObjectKind kind);  // "schema", "table", "column", ...

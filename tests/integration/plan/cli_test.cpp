@@ -220,3 +220,47 @@ TEST_CASE("schemac plan: a table locked by another session fails fast with exit 
   tx.abort();
   CHECK(f.Plan(f.same, {"--lock-timeout", "500ms"}).exit_code == 0);
 }
+
+TEST_CASE("schemac plan --explain: each step names the steps it follows, the rule and the dependency",
+          "[plan][cli][explain]") {
+  testing::ScratchDatabase db{"plan_explain"};
+  testing::RunSql(db.Conninfo(), "CREATE TABLE public.t (id integer);\n"
+                                 "CREATE VIEW public.v AS SELECT id FROM public.t;\n");
+  TempDir dir{"schemac-plan-explain"};
+  std::string desired = dir.File("desired.sql");
+  WriteFile(desired, "CREATE TABLE public.t (id bigint);\nCREATE VIEW public.v AS SELECT id FROM public.t;\n");
+  std::vector<std::string> base = {"plan", "--db", db.Conninfo(), desired, "--dev-db", testing::TestConninfo()};
+
+  std::vector<std::string> args = base;
+  args.push_back("--explain");
+  RunResult r = RunSchemac(args);
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  // The view is dropped before the column changes (its pg_depend row on the column) and created
+  // after it (its parse-tree dependency on the table).
+  CHECK(r.out.find("-- step 1: drop_object public.v\n") != std::string::npos);
+  CHECK(r.out.find("-- step 2: alter_column_type public.t.id\n"
+                   "--   after step 1 (drop_object public.v): an object is dropped before what it uses is dropped "
+                   "or changed [dependency col:public.t.id]\n") != std::string::npos);
+  CHECK(r.out.find("-- step 3: create_object public.v\n"
+                   "--   after step 2 (alter_column_type public.t.id): an object is created, replaced or altered "
+                   "after what it uses is created or changed [dependency rel:public.t]\n") != std::string::npos);
+
+  args.insert(args.end(), {"--format", "json"});
+  RunResult j = RunSchemac(args);
+  REQUIRE(j.exit_code == 0);
+  json plan = json::parse(j.out);
+  const json& steps = plan["segments"][0]["steps"];
+  REQUIRE(steps.size() == 3);
+  CHECK(steps[0]["ordering"] == json::array());
+  REQUIRE(steps[1]["ordering"].size() == 1);
+  CHECK(steps[1]["ordering"][0]["after_step"] == 1);
+  CHECK(steps[1]["ordering"][0]["dependency"] == "col:public.t.id");
+  CHECK(steps[1]["ordering"][0]["rule"].get<std::string>().find("dropped before what it uses") != std::string::npos);
+
+  // Without --explain: unnumbered step comments and no "ordering" member.
+  RunResult plain = RunSchemac(base);
+  REQUIRE(plain.exit_code == 0);
+  CHECK(plain.out.find("-- step ") == std::string::npos);
+  CHECK(plain.out.find("-- drop_object public.v\n") != std::string::npos);
+}

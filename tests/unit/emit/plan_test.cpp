@@ -250,3 +250,40 @@ TEST_CASE("storage parameters are set so that PostgreSQL stores them in the targ
   CHECK(sql_for({ff, av}, {av, ff}).size() == 2);
   CHECK(sql_for({ff, av}, {ff, av}).empty());
 }
+
+TEST_CASE("explain records every ordering edge into a step, with its rule and dependency key", "[emit][explain]") {
+  // A table changes its column type under a view: the view is dropped first and created after.
+  testing::Scenario s{"explain", testing::WithPublic(), testing::WithPublic()};
+  ir::Table t = testing::Table("public", "t", {testing::Col("id", testing::Pg("int4"))});
+  testing::AddTable(s.from, t);
+  t.columns[0].type = testing::Pg("int8");
+  testing::AddTable(s.to, t);
+  ir::View v{.name = {"public", "v"}, .query = "SELECT id FROM public.t"};
+  v.deps.keys = {ir::RelKey(t.name)};
+  s.from.views[v.name] = v;
+  s.to.views[v.name] = v;
+
+  ir::Diagnostics diags;
+  emit::PlanPair plain = emit::BuildPlans(s.from, s.to, {}, diags);
+  emit::PlanPair p = emit::BuildPlans(s.from, s.to, emit::PlanOptions{.explain = true}, diags);
+  REQUIRE_FALSE(diags.HasErrors());
+  REQUIRE(p.forward.segments.size() == 1);
+  const std::vector<emit::Step>& steps = p.forward.segments[0].steps;
+  REQUIRE(steps.size() == 3);
+  CHECK(steps[0].change == "drop_object");
+  CHECK(steps[0].ordering.empty());
+  CHECK(steps[1].change == "alter_column_type");
+  REQUIRE(steps[1].ordering.size() == 1);
+  CHECK(steps[1].ordering[0].after_step == 0);
+  CHECK(steps[1].ordering[0].dependency == "rel:public.t");
+  CHECK(steps[1].ordering[0].rule.find("dropped before what it uses") != std::string::npos);
+  REQUIRE(steps[2].ordering.size() == 1);
+  CHECK(steps[2].ordering[0].after_step == 1);
+  // Without explain nothing is recorded, and the default rendering is unchanged by the option.
+  CHECK(plain.forward.segments[0].steps[1].ordering.empty());
+  CHECK(emit::RenderSql(plain.forward) == emit::RenderSql(p.forward));
+  std::string explained = emit::RenderSql(p.forward, true);
+  CHECK(explained.find("-- step 2: alter_column_type public.t.id\n"
+                       "--   after step 1 (drop_object public.v): an object is dropped before what it uses is "
+                       "dropped or changed [dependency rel:public.t]\n") != std::string::npos);
+}
