@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "compiler/sql/expr.h"
 #include "compiler/sql/pg_tree.h"
 #include "compiler/sql/state.h"
 #include "compiler/sql/transform.h"
@@ -199,6 +200,7 @@ class Compiler {
     ResolveTypes();
     ResolveForeignKeys();
     ResolveOwners();
+    QualifyLateFunctionCalls(state_);
     return std::move(state_.db);
   }
 

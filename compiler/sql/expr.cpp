@@ -1,6 +1,8 @@
 #include "compiler/sql/expr.h"
 
 #include <algorithm>
+#include <iterator>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -40,6 +42,32 @@ std::vector<std::string> SplitQualifiedLiteral(const std::string& text) {
 
 namespace {
 
+constexpr std::string_view kBuiltinFunctions[] = {
+#define SCHEMAC_BUILTIN_FUNCTION(name) name,
+#include "compiler/sql/builtin_functions.def"
+#undef SCHEMAC_BUILTIN_FUNCTION
+};
+
+}  // namespace
+
+bool IsBuiltinFunctionName(const std::string& name) {
+  return std::binary_search(std::begin(kBuiltinFunctions), std::end(kBuiltinFunctions), std::string_view(name));
+}
+
+std::string FunctionSchemaOnPath(const ir::Database& db, const std::vector<std::string>& search_path,
+                                 const std::string& name) {
+  // Database::functions is keyed by {schema, "name(args)"}: the overloads of a name are adjacent.
+  for (const std::string& schema : search_path) {
+    auto it = db.functions.lower_bound(ir::QualifiedName{schema, name + "("});
+    if (it != db.functions.end() && it->first.schema == schema && it->first.name.rfind(name + "(", 0) == 0) {
+      return schema;
+    }
+  }
+  return "";
+}
+
+namespace {
+
 PgQuery__Node* MakeStringNode(Arena& arena, const std::string& s) {
   PgQuery__String str = PG_QUERY__STRING__INIT;
   str.sval = arena.Strdup(s);
@@ -47,6 +75,15 @@ PgQuery__Node* MakeStringNode(Arena& arena, const std::string& s) {
   node.node_case = PG_QUERY__NODE__NODE_STRING;
   node.string = arena.New(str);
   return arena.New(node);
+}
+
+// f(...) -> schema.f(...), in place.
+void QualifyCall(Arena& arena, PgQuery__FuncCall* fc, const std::string& schema) {
+  auto** names = static_cast<PgQuery__Node**>(arena.Allocate(2 * sizeof(PgQuery__Node*)));
+  names[0] = MakeStringNode(arena, schema);
+  names[1] = fc->funcname[0];
+  fc->funcname = names;
+  fc->n_funcname = 2;
 }
 
 // nextval('seq') / nextval('seq'::regclass) -> nextval('schema.seq'::regclass), in place.
@@ -122,6 +159,17 @@ std::optional<ir::Expr> TransformExpr(State& state, PgQuery__Node* expr, const s
       n->func_call->funcname++;
       n->func_call->n_funcname--;
     }
+    // PostgreSQL stores (and prints, with an empty search_path) a call of a function outside
+    // pg_catalog schema-qualified; the schema is where the search path finds it. Knowing it also
+    // gives the expression its dependency on the function (diff/objects.h FunctionCallKeys).
+    if (fname.size() == 1 && !IsBuiltinFunctionName(fname[0])) {
+      std::string schema = FunctionSchemaOnPath(state.db, state.ctx.search_path, fname[0]);
+      if (!schema.empty() && state.ctx.arena != nullptr) {
+        QualifyCall(*state.ctx.arena, n->func_call, schema);
+      } else {
+        state.pending_calls.emplace(fname[0], state.ctx.search_path);
+      }
+    }
   });
   std::string error;
   std::string text = DeparseExpr(expr, &error);
@@ -131,6 +179,68 @@ std::optional<ir::Expr> TransformExpr(State& state, PgQuery__Node* expr, const s
     return std::nullopt;
   }
   return ir::Expr{text};
+}
+
+namespace {
+
+// The text with the pending calls qualified, or nullopt when nothing changes.
+std::optional<std::string> QualifyPendingIn(const State& state, const std::string& text) {
+  bool candidate = false;
+  for (const auto& [name, path] : state.pending_calls) {
+    if (text.find(name) != std::string::npos) candidate = true;
+  }
+  if (!candidate) return std::nullopt;
+  ParsedText p = Parse("SELECT " + text);
+  if (!p.tree || p.tree->n_stmts != 1 || p.tree->stmts[0]->stmt->node_case != PG_QUERY__NODE__NODE_SELECT_STMT ||
+      p.tree->stmts[0]->stmt->select_stmt->n_target_list != 1) {
+    return std::nullopt;
+  }
+  PgQuery__Node* expr = p.tree->stmts[0]->stmt->select_stmt->target_list[0]->res_target->val;
+  bool changed = false;
+  WalkNodes(expr, [&](PgQuery__Node* n) {
+    if (n->node_case != PG_QUERY__NODE__NODE_FUNC_CALL || n->func_call->n_funcname != 1) return;
+    std::string name = StrVal(n->func_call->funcname[0]);
+    auto it = state.pending_calls.find(name);
+    if (it == state.pending_calls.end()) return;
+    std::string schema = FunctionSchemaOnPath(state.db, it->second, name);
+    if (schema.empty()) return;  // not a function of these files (an extension's, say): as written
+    QualifyCall(*p.arena, n->func_call, schema);
+    changed = true;
+  });
+  if (!changed) return std::nullopt;
+  std::string error;
+  std::string out = DeparseExpr(expr, &error);
+  if (!error.empty()) return std::nullopt;
+  return out;
+}
+
+}  // namespace
+
+void QualifyLateFunctionCalls(State& state) {
+  if (state.pending_calls.empty()) return;
+  auto fix = [&](std::optional<ir::Expr>& e) {
+    if (!e) return;
+    if (auto text = QualifyPendingIn(state, e->text)) e->text = std::move(*text);
+  };
+  for (auto& [name, table] : state.db.tables) {
+    for (ir::Column& c : table.columns) {
+      fix(c.default_expr);
+      fix(c.generated);
+    }
+    for (auto& [cname, k] : table.constraints) fix(k.check);
+    for (auto& [iname, ix] : table.indexes) {
+      for (ir::IndexElement& e : ix.elements) fix(e.expression);
+      fix(ix.predicate);
+    }
+    for (auto& [tname, t] : table.triggers) fix(t.when);
+  }
+  for (auto& [key, f] : state.db.functions) {
+    for (ir::FunctionArg& a : f.args) fix(a.default_expr);
+  }
+  for (auto& [name, d] : state.db.domains) {
+    fix(d.default_expr);
+    for (auto& [cname, k] : d.checks) fix(k.check);
+  }
 }
 
 std::vector<std::string> ExprColumns(PgQuery__Node* expr) {

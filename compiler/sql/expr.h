@@ -26,6 +26,17 @@ std::vector<std::string> ExprTextColumns(const std::string& text);
 /// name ("lower" for lower(name), else "expr").
 std::string FigureIndexColname(const PgQuery__Node* expr);
 
+/// True when pg_catalog has a function of this name (PostgreSQL 15): such calls stay unqualified.
+bool IsBuiltinFunctionName(const std::string& name);
+
+/// The schema of the first search-path schema holding a function named `name` in `db`, or "".
+std::string FunctionSchemaOnPath(const ir::Database& db, const std::vector<std::string>& search_path,
+                                 const std::string& name);
+
+/// After every statement was read: qualifies the calls TransformExpr could not yet resolve
+/// (the function was defined later) in every expression of the state's IR.
+void QualifyLateFunctionCalls(State& state);
+
 /// Splits a regclass literal ('public."Odd"') into lower-cased (unless quoted) name parts.
 std::vector<std::string> SplitQualifiedLiteral(const std::string& text);
 

@@ -84,6 +84,9 @@ class State {
   std::map<std::pair<ir::QualifiedName, std::string>, PendingTableRef> pending_fks;
   /// Keyed by sequence.
   std::map<ir::QualifiedName, PendingTableRef> pending_owners;
+  /// Unqualified calls of functions not defined yet when their expression was read: the name
+  /// and the search path it was seen with (the first one). QualifyLateFunctionCalls finishes them.
+  std::map<std::string, std::vector<std::string>> pending_calls;
 
   /// Span of the current statement, or from a node location (byte offset) to its end.
   ir::SourceSpan Span(int32_t location = -1) const;

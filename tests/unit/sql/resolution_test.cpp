@@ -89,3 +89,33 @@ CREATE TABLE ghost.t (a int);)");
         "test.sql:4:23: error: table \"public.w\": constraint \"w_x_fkey\": there is no primary key for referenced "
         "table \"public.u\" [compile.invalid]\n");
 }
+
+TEST_CASE("name resolution: calls of the files' own functions are schema-qualified, built-ins are not",
+          "[sql][resolution][function]") {
+  // The table comes first: its default and CHECK call functions defined later, in two schemas.
+  auto c = Compile(R"(
+    CREATE SCHEMA app;
+    SET search_path = app, public;
+    CREATE TABLE t (
+      id int DEFAULT next_id() CHECK (positive(id) AND abs(id) < 100),
+      code text DEFAULT lower(label('x')),
+      at timestamptz DEFAULT now());
+    CREATE FUNCTION public.next_id() RETURNS int LANGUAGE sql AS 'SELECT 1';
+    CREATE FUNCTION app.positive(x int) RETURNS boolean LANGUAGE sql AS 'SELECT x > 0';
+    CREATE FUNCTION public.positive(x int) RETURNS boolean LANGUAGE sql AS 'SELECT x > 1';
+    CREATE FUNCTION label(t text) RETURNS text LANGUAGE sql AS 'SELECT t';
+    CREATE DOMAIN app.small AS int CHECK (positive(VALUE)) DEFAULT next_id();
+    CREATE TABLE u (id int DEFAULT next_id(), e text DEFAULT uuid_nil());)");
+  REQUIRE(c.AllMessages() == "");
+  const auto& t = c.Table("app", "t");
+  CHECK(t.columns[0].default_expr->text == "public.next_id()");
+  CHECK(t.constraints.at("t_id_check").check->text == "app.positive(id) AND abs(id) < 100");
+  CHECK(t.columns[1].default_expr->text == "lower(app.label('x'))");
+  CHECK(t.columns[2].default_expr->text == "now()");
+  // Defined before use: qualified at once. A function these files do not define stays as written.
+  CHECK(c.Table("app", "u").columns[0].default_expr->text == "public.next_id()");
+  CHECK(c.Table("app", "u").columns[1].default_expr->text == "uuid_nil()");
+  const auto& d = c.db.domains.at({"app", "small"});
+  CHECK(d.default_expr->text == "public.next_id()");
+  CHECK(d.checks.begin()->second.check->text == "app.positive(value)");
+}
