@@ -84,6 +84,18 @@ void ApplyScope(ir::Database& db, const DiffOptions& options) {
   std::erase_if(db.enums, [&](const auto& kv) { return !InScope(kv.first.schema, options); });
   std::erase_if(db.sequences, [&](const auto& kv) { return !InScope(kv.first.schema, options); });
   std::erase_if(db.tables, [&](const auto& kv) { return !InScope(kv.first.schema, options); });
+  std::erase_if(db.views, [&](const auto& kv) { return !InScope(kv.first.schema, options); });
+  std::erase_if(db.functions, [&](const auto& kv) { return !InScope(kv.first.schema, options); });
+  std::erase_if(db.domains, [&](const auto& kv) { return !InScope(kv.first.schema, options); });
+  std::erase_if(db.composite_types, [&](const auto& kv) { return !InScope(kv.first.schema, options); });
+  std::erase_if(db.range_types, [&](const auto& kv) { return !InScope(kv.first.schema, options); });
+  std::erase_if(db.collations, [&](const auto& kv) { return !InScope(kv.first.schema, options); });
+  // As the catalog front end scopes them: an extension by its schema (pg_catalog always in), an
+  // event trigger by its function's schema.
+  std::erase_if(db.extensions, [&](const auto& kv) {
+    return kv.second.schema != "pg_catalog" && !InScope(kv.second.schema, options);
+  });
+  std::erase_if(db.event_triggers, [&](const auto& kv) { return !InScope(kv.second.function.schema, options); });
 }
 
 Side LoadDatabase(const std::string& dsn, const DiffOptions& options, ir::Diagnostics& diags,

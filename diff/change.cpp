@@ -6,6 +6,8 @@
 #include <string>
 #include <utility>
 
+#include "diff/objects_kinds.h"
+
 namespace schemac::diff {
 
 const char* ChangeKindName(ChangeKind kind) {
@@ -253,6 +255,10 @@ std::optional<std::string> DataLossOf(const Change& c) {
       return "removes value(s) " + removed + " of type " + ir::DisplayName(c.object) +
              ", which columns using it may hold";
     }
+    case ChangeKind::AlterObject:
+      // ALTER TYPE ... DROP ATTRIBUTE loses the attribute's values in every column of the type.
+      if (c.object.kind == ir::ObjectKind::CompositeType) return CompositeDataLoss(c);
+      return std::nullopt;
     default:
       return std::nullopt;
   }

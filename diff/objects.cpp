@@ -20,8 +20,12 @@ const std::vector<ObjectKindHandler>& ObjectKindHandlers() {
     h.push_back(FunctionHandler());
     h.push_back(ViewHandler());
     h.push_back(TriggerHandler());
+    h.push_back(RuleHandler());
+    h.push_back(EventTriggerHandler());
     h.push_back(DomainHandler());
     h.push_back(CompositeTypeHandler());
+    h.push_back(RangeTypeHandler());
+    h.push_back(CollationHandler());
     return h;
   }();
   return handlers;
@@ -53,6 +57,7 @@ std::vector<std::string> ColumnKeys(const ir::Table& t) {
 // generation expression call.
 void ColumnRequires(const ir::Column& c, std::vector<std::string>& out) {
   if (c.type.schema != "pg_catalog") out.push_back(ir::TypeKey({c.type.schema, c.type.name}));
+  if (c.collation && c.collation->schema != "pg_catalog") out.push_back(ir::CollationKey(*c.collation));
   for (const auto* e : {&c.default_expr, &c.generated}) {
     if (*e) {
       for (std::string& k : FunctionCallKeys((*e)->text)) out.push_back(std::move(k));
@@ -196,6 +201,13 @@ std::vector<std::string> RequiredKeys(const Change& c, bool before_state) {
     case ChangeKind::DropTable:
       if (side.table) {
         for (const ir::Column& col : side.table->columns) ColumnRequires(col, out);
+        // DROP TABLE drops the table's indexes with it, so it must come before the drop of a
+        // collation they use.
+        for (const auto& [n, ix] : side.table->indexes) {
+          for (const ir::IndexElement& e : ix.elements) {
+            if (e.collation && e.collation->schema != "pg_catalog") out.push_back(ir::CollationKey(*e.collation));
+          }
+        }
         for (const auto& [n, k] : side.table->constraints) {
           if (k.check) {
             for (std::string& key : FunctionCallKeys(k.check->text)) out.push_back(std::move(key));
@@ -220,6 +232,7 @@ std::vector<std::string> RequiredKeys(const Change& c, bool before_state) {
     case ChangeKind::DropIndex:
       if (side.index) {
         for (const ir::IndexElement& e : side.index->elements) {
+          if (e.collation && e.collation->schema != "pg_catalog") out.push_back(ir::CollationKey(*e.collation));
           if (e.expression) {
             for (std::string& k : FunctionCallKeys(e.expression->text)) out.push_back(std::move(k));
           }
@@ -245,16 +258,33 @@ std::vector<std::string> RequiredKeys(const Change& c, bool before_state) {
 
 namespace {
 
+// Prefix of a relation key in DestroyedKeys: a column of the relation is dropped or retyped.
+const std::string kColumnOf = "column-of:";
+
 // Keys whose objects the changes destroy or change in a way dependents cannot survive: what
 // PostgreSQL refuses to drop or retype while something depends on it.
 std::set<std::string> DestroyedKeys(const std::vector<Change>& changes) {
   std::set<std::string> out;
   for (const Change& c : changes) {
     switch (c.kind) {
-      case ChangeKind::DropTable:
       case ChangeKind::DropColumn:
       case ChangeKind::AlterColumnType:
+        // One column: dependents of that column, and dependents recorded only at relation
+        // granularity (see Touches); the relation key itself is marked as touched by a column.
+        out.insert(ir::ColumnKey({c.object.schema, c.object.name}, c.object.sub));
+        out.insert(kColumnOf + ir::RelKey({c.object.schema, c.object.name}));
+        break;
       case ChangeKind::SwapEnum:
+        // The swap converts every column using the type (ALTER COLUMN ... TYPE): their
+        // dependents are dropped first, as for a retyped column.
+        for (const EnumColumnUse& u : c.enum_uses) {
+          if (!u.table_before || !u.before) continue;
+          out.insert(ir::ColumnKey(u.table_before->name, u.before->name));
+          out.insert(kColumnOf + ir::RelKey(u.table_before->name));
+        }
+        for (const std::string& k : ProvidedKeys(c)) out.insert(k);
+        break;
+      case ChangeKind::DropTable:
       case ChangeKind::DropEnum:
       case ChangeKind::DropSequence:
       case ChangeKind::DropObject:
@@ -263,21 +293,29 @@ std::set<std::string> DestroyedKeys(const std::vector<Change>& changes) {
       default: break;
     }
   }
-  // A column key destroyed also touches "rel:" dependents only through the column: a dependent
-  // recorded at relation granularity (a view reading t.*) is rebuilt by any column change.
   return out;
 }
 
-bool Touches(const std::vector<std::string>& deps, const std::set<std::string>& destroyed) {
-  for (const std::string& k : deps) {
-    if (destroyed.count(k)) return true;
-  }
-  return false;
+// Whether `deps` name any column of the relation whose key is `rel` ("rel:s.t" -> "col:s.t.*").
+bool HasColumnOf(const std::vector<std::string>& deps, const std::string& rel) {
+  std::string prefix = "col:" + rel.substr(4) + ".";
+  return std::any_of(deps.begin(), deps.end(), [&](const std::string& k) { return k.rfind(prefix, 0) == 0; });
 }
 
-std::string FirstTouched(const std::vector<std::string>& deps, const std::set<std::string>& destroyed) {
+// The first key of `deps` the destroyed set touches, or "". A column change touches the column's
+// dependents, and the dependents of its relation that name none of its columns: those were
+// recorded at relation granularity (the SQL front end's views, a whole-row reference), so any
+// column may matter. Dependents that name columns (pg_depend's views, triggers) name all they use.
+// `relation_reads_columns` is false for triggers: a trigger's relation key only says where it
+// sits, and the columns it reads (WHEN, UPDATE OF) are all named; its function's body is opaque
+// and survives any column change, as in PostgreSQL.
+std::string FirstTouched(const std::vector<std::string>& deps, const std::set<std::string>& destroyed,
+                         bool relation_reads_columns = true) {
   for (const std::string& k : deps) {
     if (destroyed.count(k)) return k;
+    if (relation_reads_columns && k.rfind("rel:", 0) == 0 && destroyed.count(kColumnOf + k) && !HasColumnOf(deps, k)) {
+      return k;
+    }
   }
   return {};
 }
@@ -291,6 +329,7 @@ std::string DescribeKey(const std::string& key) {
   if (kind == "type") return "type " + rest;
   if (kind == "func") return "function " + rest;
   if (kind == "seq") return "sequence " + rest;
+  if (kind == "coll") return "collation " + rest;
   return "schema " + rest;
 }
 
@@ -380,8 +419,9 @@ void DiffObjects(const ir::Database& from, const ir::Database& to, bool owners, 
       });
       if (is_dropped) continue;
       const std::vector<std::string>& deps = h->deps(b->second);
-      if (!Touches(deps, destroyed)) continue;
-      std::string reason = "rebuilt: it depends on " + DescribeKey(FirstTouched(deps, destroyed)) + ", which changes";
+      std::string touched = FirstTouched(deps, destroyed, id.kind != ir::ObjectKind::Trigger);
+      if (touched.empty()) continue;
+      std::string reason = "rebuilt: it depends on " + DescribeKey(touched) + ", which changes";
       // A replace or alter of the object is folded into the rebuild.
       std::erase_if(out, [&](const Change& c) {
         return c.object == id && (c.kind == ChangeKind::ReplaceObject || c.kind == ChangeKind::AlterObject);

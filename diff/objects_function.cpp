@@ -1,6 +1,7 @@
-// Functions and procedures. CREATE OR REPLACE keeps a routine's identity (and what depends on
-// it) but PostgreSQL refuses it when the result type, the argument names or modes, the OUT
-// arguments or the kind change, or when defaults are removed: those rebuild the routine.
+// Functions, procedures and aggregates. CREATE OR REPLACE keeps a routine's identity (and what
+// depends on it) but PostgreSQL refuses it when the result type, the argument names or modes,
+// the OUT arguments or the kind change, or when defaults are removed: those rebuild the routine.
+// An aggregate is rebuilt for any change but its comment and owner.
 #include <algorithm>
 #include <string>
 #include <utility>
@@ -42,6 +43,11 @@ Comparison Compare(const ElementRef& before, const ElementRef& after, bool owner
   const ir::Function& b = *before.function;
   const ir::Function& a = *after.function;
   if (std::string why = RebuildReason(b, a); !why.empty()) return {Verdict::Rebuild, why};
+  // An aggregate has no in-place change besides its comment and owner (CREATE OR REPLACE
+  // AGGREGATE cannot change everything either): it is dropped and created again.
+  if (a.kind == ir::FunctionKind::Aggregate && (b.aggregate != a.aggregate || b.parallel != a.parallel)) {
+    return {Verdict::Rebuild, "the aggregate's definition changes"};
+  }
   auto what_changes = [&]() -> std::string {
     if (b.body != a.body || b.sql_body != a.sql_body) return "the body changes";
     if (b.language != a.language) return "the language changes";

@@ -1,10 +1,11 @@
-// Triggers (a table's sub-objects) for the generic object differ (diff/objects.h).
+// Triggers (sub-objects of a table or a view) for the generic object differ (diff/objects.h).
 //
 // A different definition replaces the trigger (CREATE OR REPLACE TRIGGER, PostgreSQL 14+), except
 // for constraint triggers, which PostgreSQL cannot replace: those are rebuilt. The enabled state
 // (ALTER TABLE ... ENABLE / DISABLE TRIGGER) and the comment are changed in place. A trigger of a
 // dropped table gets its own DropObject, ordered before the DropTable by the generic rule (it
-// uses the table's key), so that the rollback re-creates it after the table.
+// uses the table's key), so that the rollback re-creates it after the table. A trigger of a view
+// depends on the view's key, so a rebuilt view rebuilds its triggers (DiffObjects).
 #include "diff/objects_kinds.h"
 
 namespace schemac::diff {
@@ -17,6 +18,15 @@ void List(const ir::Database& db, std::vector<ObjectEntry>& out) {
       ObjectEntry e;
       e.id = ir::ObjectId{ir::ObjectKind::Trigger, tname.schema, tname.name, name};
       e.ref.table = &t;
+      e.ref.trigger = &g;
+      out.push_back(e);
+    }
+  }
+  for (const auto& [vname, v] : db.views) {
+    for (const auto& [name, g] : v.triggers) {
+      ObjectEntry e;
+      e.id = ir::ObjectId{ir::ObjectKind::Trigger, vname.schema, vname.name, name};
+      e.ref.view = &v;
       e.ref.trigger = &g;
       out.push_back(e);
     }

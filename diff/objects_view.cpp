@@ -69,9 +69,10 @@ Comparison Compare(const ElementRef& before, const ElementRef& after, bool owner
                                              : "the view's query changes its output columns"};
   }
   if (b.materialized) {
-    // Storage parameters, WITH [NO] DATA and indexes are rebuilt with the view.
+    // Storage parameters and indexes are rebuilt with the view. WITH [NO] DATA is not compared:
+    // whether the view is populated is data (pg_dump --schema-only writes every materialized
+    // view WITH NO DATA and refreshes it in the data section); it only shapes the CREATE.
     if (!SameOptions(b.options, a.options)) return {Verdict::Rebuild, "the materialized view's storage parameters change"};
-    if (b.with_data != a.with_data) return {Verdict::Rebuild, "WITH [NO] DATA changes"};
     if (!SameIndexes(b.indexes, a.indexes)) return {Verdict::Rebuild, "the materialized view's indexes change"};
   }
   bool alter = b.comment != a.comment || b.column_comments != a.column_comments ||

@@ -161,6 +161,17 @@ Plan BuildPlan(const ir::Database& from, const ir::Database& to, const PlanOptio
 
 PlanPair BuildPlans(const ir::Database& from, const ir::Database& to, const PlanOptions& options,
                     ir::Diagnostics& diags) {
+  if (!options.owners) {
+    // Without --owners no step may set one: the renderers of created objects write OWNER TO
+    // whenever the target records an owner (a catalog side always does).
+    ir::Database from_copy = from;
+    ir::Database to_copy = to;
+    ir::ClearOwners(from_copy);
+    ir::ClearOwners(to_copy);
+    PlanOptions with = options;
+    with.owners = true;  // nothing left to compare
+    return BuildPlans(from_copy, to_copy, with, diags);
+  }
   PlanPair pair;
   pair.forward = BuildPlan(from, to, options, diags);
   // The rollback is the same planner run the other way. Its diagnostics would repeat the
@@ -213,6 +224,7 @@ std::string RenderSql(const Plan& plan, bool explain) {
           out += CommentLine(line);
         }
       }
+      if (!step.reason.empty()) out += CommentLine("reason: " + step.reason);
       if (step.data_loss) out += CommentLine("WARNING: data loss: " + step.data_loss_reason);
       if (step.rollback_data_loss) out += CommentLine("WARNING: " + step.rollback_data_loss_reason);
       for (const std::string& sql : step.sql) out += sql + "\n";

@@ -1,5 +1,6 @@
-// CREATE [OR REPLACE] FUNCTION / PROCEDURE with every attribute written out, DROP, COMMENT ON
-// and ALTER ... OWNER TO. Each CREATE is preceded by SET LOCAL check_function_bodies = false:
+// CREATE [OR REPLACE] FUNCTION / PROCEDURE with every attribute written out (a SQL-standard body
+// as its canonical text), CREATE AGGREGATE with the options that differ from the defaults, DROP,
+// COMMENT ON and ALTER ... OWNER TO. Each CREATE is preceded by SET LOCAL check_function_bodies = false:
 // bodies are opaque to the planner (a SQL body may use a table created later in the plan, as
 // in pg_dump output), and object changes always run inside a transaction, so the setting ends
 // with it.
@@ -19,8 +20,35 @@ bool IsInput(const ir::FunctionArg& a) { return a.mode != ir::ArgMode::Out && a.
 
 bool IsProcedure(const ir::Function& f) { return f.kind == ir::FunctionKind::Procedure; }
 
+bool IsAggregate(const ir::Function& f) { return f.kind == ir::FunctionKind::Aggregate; }
+
+std::string AggregateArgSql(const ir::FunctionArg& a, bool with_name) {
+  std::string out = a.mode == ir::ArgMode::Variadic ? "VARIADIC " : "";
+  if (with_name && !a.name.empty()) out += QuoteIdentifier(a.name) + " ";
+  return out + RenderType(a.type);
+}
+
+// An aggregate's argument list: "*" for none, the ordered-set form "direct ORDER BY aggregated"
+// (a VARIADIC direct argument that also stands for the aggregated ones is written on both sides).
+std::string AggregateArgsSql(const ir::Function& f, bool with_names) {
+  if (f.args.empty()) return "*";
+  const ir::Aggregate& g = *f.aggregate;
+  auto join = [&](std::size_t from, std::size_t to) {
+    std::string out;
+    for (std::size_t i = from; i < to; ++i) out += (i > from ? ", " : "") + AggregateArgSql(f.args[i], with_names);
+    return out;
+  };
+  if (g.kind == 'n') return join(0, f.args.size());
+  std::size_t direct = static_cast<std::size_t>(g.num_direct_args);
+  if (direct >= f.args.size()) {
+    return join(0, f.args.size()) + " ORDER BY " + AggregateArgSql(f.args.back(), false);
+  }
+  return (direct > 0 ? join(0, direct) + " " : "") + "ORDER BY " + join(direct, f.args.size());
+}
+
 // "public.f(integer, text)": the routine as DROP / COMMENT ON / ALTER name it.
 std::string SignatureSql(const ir::Function& f) {
+  if (IsAggregate(f)) return QuoteQualified(f.name) + "(" + AggregateArgsSql(f, false) + ")";
   std::string out = QuoteQualified(f.name) + "(";
   bool first = true;
   for (const ir::FunctionArg& a : f.args) {
@@ -33,7 +61,7 @@ std::string SignatureSql(const ir::Function& f) {
 
 std::string Target(const diff::ElementRef& ref) {
   const ir::Function& f = *ref.function;
-  return (IsProcedure(f) ? "PROCEDURE " : "FUNCTION ") + SignatureSql(f);
+  return (IsProcedure(f) ? "PROCEDURE " : IsAggregate(f) ? "AGGREGATE " : "FUNCTION ") + SignatureSql(f);
 }
 
 std::string ArgSql(const ir::FunctionArg& a) {
@@ -97,7 +125,44 @@ std::string DollarTag(const ir::Function& f) {
 
 std::string Number(double v) { return fmt::format("{}", v); }
 
+std::string ModifySql(char m) { return m == 's' ? "SHAREABLE" : m == 'w' ? "READ_WRITE" : "READ_ONLY"; }
+
+// CREATE AGGREGATE with the options that differ from PostgreSQL's defaults.
+std::string CreateAggregateSql(const ir::Function& f) {
+  const ir::Aggregate& g = *f.aggregate;
+  char default_modify = g.kind == 'n' ? 'r' : 'w';
+  std::vector<std::string> opts;
+  auto fn = [&](const char* what, const std::optional<ir::QualifiedName>& q) {
+    if (q) opts.push_back(std::string(what) + " = " + QuoteQualified(*q));
+  };
+  opts.push_back("SFUNC = " + QuoteQualified(g.sfunc));
+  opts.push_back("STYPE = " + RenderType(g.stype));
+  if (g.sspace != 0) opts.push_back(fmt::format("SSPACE = {}", g.sspace));
+  fn("FINALFUNC", g.finalfunc);
+  if (g.finalfunc_extra) opts.push_back("FINALFUNC_EXTRA");
+  if (g.finalfunc_modify != default_modify) opts.push_back("FINALFUNC_MODIFY = " + ModifySql(g.finalfunc_modify));
+  fn("COMBINEFUNC", g.combinefunc);
+  fn("SERIALFUNC", g.serialfunc);
+  fn("DESERIALFUNC", g.deserialfunc);
+  if (g.initcond) opts.push_back("INITCOND = " + QuoteLiteral(*g.initcond));
+  fn("MSFUNC", g.msfunc);
+  fn("MINVFUNC", g.minvfunc);
+  if (g.mstype) opts.push_back("MSTYPE = " + RenderType(*g.mstype));
+  if (g.msspace != 0) opts.push_back(fmt::format("MSSPACE = {}", g.msspace));
+  fn("MFINALFUNC", g.mfinalfunc);
+  if (g.mfinalfunc_extra) opts.push_back("MFINALFUNC_EXTRA");
+  if (g.mfinalfunc_modify != default_modify) opts.push_back("MFINALFUNC_MODIFY = " + ModifySql(g.mfinalfunc_modify));
+  if (g.minitcond) opts.push_back("MINITCOND = " + QuoteLiteral(*g.minitcond));
+  if (g.sortop) opts.push_back("SORTOP = OPERATOR(" + QuoteIdentifier(g.sortop->schema) + "." + g.sortop->name + ")");
+  if (f.parallel != 'u') opts.push_back(f.parallel == 's' ? "PARALLEL = SAFE" : "PARALLEL = RESTRICTED");
+  if (g.kind == 'h') opts.push_back("HYPOTHETICAL");
+  std::string out = "CREATE AGGREGATE " + QuoteQualified(f.name) + "(" + AggregateArgsSql(f, true) + ") (";
+  for (std::size_t i = 0; i < opts.size(); ++i) out += (i ? ",\n    " : "\n    ") + opts[i];
+  return out + "\n)";
+}
+
 std::string CreateSql(const ir::Function& f, bool or_replace) {
+  if (IsAggregate(f) && f.aggregate) return CreateAggregateSql(f);
   std::string out = fmt::format("CREATE {}{} {}(", or_replace ? "OR REPLACE " : "",
                                 IsProcedure(f) ? "PROCEDURE" : "FUNCTION", QuoteQualified(f.name));
   bool first = true;
@@ -137,6 +202,10 @@ std::string CreateSql(const ir::Function& f, bool or_replace) {
   for (const ir::StorageParam& p : f.config) {
     out += "\n    SET " + QuoteIdentifier(p.name) + " TO " + SettingValueSql(p);
   }
+  if (f.sql_body) {  // RETURN expr / BEGIN ATOMIC ... END, canonical text
+    out += "\n" + *f.sql_body;
+    return out;
+  }
   std::string tag = DollarTag(f);
   out += "\n    AS " + tag + f.body + tag;
   return out;
@@ -157,7 +226,9 @@ void CommentAndOwner(const ir::Function* before, const diff::ElementRef& after, 
 const char* kNoBodyChecks = "SET LOCAL check_function_bodies = false;";
 
 std::vector<std::string> Create(const diff::ElementRef& ref) {
-  std::vector<std::string> out{kNoBodyChecks, CreateSql(*ref.function, false) + ";"};
+  std::vector<std::string> out;
+  if (!IsAggregate(*ref.function)) out.push_back(kNoBodyChecks);  // an aggregate has no body
+  out.push_back(CreateSql(*ref.function, false) + ";");
   CommentAndOwner(nullptr, ref, out);
   return out;
 }

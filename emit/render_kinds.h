@@ -14,8 +14,12 @@ const ObjectRenderer& FunctionRenderer();  // emit/render_function.cpp
 const ObjectRenderer& ExtensionRenderer();  // emit/render_extension.cpp
 
 const ObjectRenderer& TriggerRenderer();  // emit/render_trigger.cpp
+const ObjectRenderer& RuleRenderer();  // emit/render_rule.cpp
+const ObjectRenderer& EventTriggerRenderer();  // emit/render_event_trigger.cpp
 
 const ObjectRenderer& DomainRenderer();         // emit/render_domain.cpp
 const ObjectRenderer& CompositeTypeRenderer();  // emit/render_domain.cpp
+const ObjectRenderer& RangeTypeRenderer();      // emit/render_range.cpp
+const ObjectRenderer& CollationRenderer();      // emit/render_collation.cpp
 
 }  // namespace schemac::emit

@@ -17,7 +17,11 @@ const std::vector<const ObjectRenderer*>& Renderers() {
     r.push_back(&ViewRenderer());
     r.push_back(&DomainRenderer());
     r.push_back(&CompositeTypeRenderer());
+    r.push_back(&RangeTypeRenderer());
+    r.push_back(&CollationRenderer());
     r.push_back(&TriggerRenderer());
+    r.push_back(&RuleRenderer());
+    r.push_back(&EventTriggerRenderer());
     return r;
   }();
   return renderers;

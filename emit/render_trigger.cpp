@@ -1,4 +1,4 @@
-// CREATE [OR REPLACE] [CONSTRAINT] TRIGGER with every part written out, DROP TRIGGER ... ON,
+// CREATE [OR REPLACE] [CONSTRAINT] TRIGGER (on a table or a view) with every part written out, DROP TRIGGER ... ON,
 // ALTER TABLE ... ENABLE / DISABLE TRIGGER and COMMENT ON TRIGGER. A new trigger is created
 // enabled ('O'); any other state follows as an ALTER TABLE.
 #include <fmt/format.h>
@@ -13,8 +13,11 @@ namespace schemac::emit {
 
 namespace {
 
+// The table or view the trigger is on.
+const ir::QualifiedName& Relation(const diff::ElementRef& ref) { return ref.table ? ref.table->name : ref.view->name; }
+
 std::string Target(const diff::ElementRef& ref) {
-  return "TRIGGER " + QuoteIdentifier(ref.trigger->name) + " ON " + QuoteQualified(ref.table->name);
+  return "TRIGGER " + QuoteIdentifier(ref.trigger->name) + " ON " + QuoteQualified(Relation(ref));
 }
 
 std::string CreateSql(const diff::ElementRef& ref, bool or_replace) {
@@ -34,7 +37,8 @@ std::string CreateSql(const diff::ElementRef& ref, bool or_replace) {
   }
   if (g.on_truncate) events.push_back("TRUNCATE");
   for (std::size_t i = 0; i < events.size(); ++i) out += (i ? " OR " : " ") + events[i];
-  out += " ON " + QuoteQualified(ref.table->name);
+  out += " ON " + QuoteQualified(Relation(ref));
+  if (g.from_table) out += " FROM " + QuoteQualified(*g.from_table);
   if (g.constraint) {
     out += g.deferrable ? (g.initially_deferred ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE INITIALLY IMMEDIATE")
                         : " NOT DEFERRABLE";
@@ -54,7 +58,7 @@ std::string CreateSql(const diff::ElementRef& ref, bool or_replace) {
 std::string EnabledSql(const diff::ElementRef& ref) {
   const ir::Trigger& g = *ref.trigger;
   const char* what = g.enabled == 'D' ? "DISABLE" : g.enabled == 'A' ? "ENABLE ALWAYS" : g.enabled == 'R' ? "ENABLE REPLICA" : "ENABLE";
-  return fmt::format("ALTER TABLE {} {} TRIGGER {};", QuoteQualified(ref.table->name), what, QuoteIdentifier(g.name));
+  return fmt::format("ALTER TABLE {} {} TRIGGER {};", QuoteQualified(Relation(ref)), what, QuoteIdentifier(g.name));
 }
 
 // Enabled state and comment going from `before` (null: a new trigger) to `after`; `old_enabled`

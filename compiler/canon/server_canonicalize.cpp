@@ -1,7 +1,9 @@
 #include "compiler/canon/server_canonicalize.h"
 
 #include <cctype>
+#include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string_view>
 #include <vector>
@@ -10,9 +12,12 @@
 
 #include "compiler/catalog/embedded_cluster.h"
 #include "compiler/catalog/introspect.h"
+#include "compiler/sql/function_body.h"
 #include "compiler/sql/normalize.h"
+#include "compiler/sql/rule_definition.h"
 #include "compiler/sql/view_query.h"
 #include "emit/plan.h"
+#include "emit/quote.h"
 
 namespace schemac::canon {
 
@@ -140,6 +145,19 @@ void ExplicitArrayCoercionsIn(ir::Database& db) {
       for (ir::IndexElement& e : ix.elements) fix(e.expression);
       fix(ix.predicate);
     }
+    for (auto& [gname, g] : table.triggers) fix(g.when);
+    for (auto& [rname, r] : table.rules) fix(r.where);
+  }
+  for (auto& [name, view] : db.views) {
+    for (auto& [gname, g] : view.triggers) fix(g.when);
+    for (auto& [rname, r] : view.rules) fix(r.where);
+  }
+  for (auto& [key, f] : db.functions) {
+    for (ir::FunctionArg& a : f.args) fix(a.default_expr);
+  }
+  for (auto& [name, d] : db.domains) {
+    fix(d.default_expr);
+    for (auto& [cname, k] : d.checks) fix(k.check);
   }
 }
 
@@ -153,6 +171,22 @@ void Normalize(std::optional<ir::Expr>& e, const std::string& object, ir::Diagno
     return;
   }
   e->text = std::move(text);
+}
+
+// Rules read from the catalog: pg_get_ruledef text through the SQL front end's parse + deparse
+// into the WHERE condition and actions (compiler/sql/rule_definition.h).
+void NormalizeRules(std::map<std::string, ir::Rule>& rules, const std::string& relation, ir::Diagnostics& diags) {
+  for (auto& [rname, r] : rules) {
+    if (r.catalog_definition.text.empty()) continue;
+    std::string error;
+    if (!sql::ParseRuleDefinition(r.catalog_definition.text, &r.where, &r.actions, &error)) {
+      diags.Report(ir::diag::kCatalog,
+                   fmt::format("cannot parse the rule PostgreSQL stores ({}): {}", r.catalog_definition.text, error), {},
+                   relation + "." + rname);
+      continue;
+    }
+    r.catalog_definition.text.clear();
+  }
 }
 
 }  // namespace
@@ -170,9 +204,20 @@ void NormalizeCatalogExpressions(ir::Database& db, ir::Diagnostics& diags) {
       Normalize(ix.predicate, name.schema + "." + iname, diags);
     }
     for (auto& [gname, g] : table.triggers) Normalize(g.when, where + "." + gname, diags);
+    NormalizeRules(table.rules, where, diags);
   }
   for (auto& [key, f] : db.functions) {
     for (ir::FunctionArg& a : f.args) Normalize(a.default_expr, key.schema + "." + key.name, diags);
+    if (f.sql_body) {  // pg_get_function_sqlbody text through the SQL front end's parse + deparse
+      std::string error;
+      std::string text = sql::NormalizeSqlBody(*f.sql_body, &error);
+      if (!error.empty()) {
+        diags.Report(ir::diag::kCatalog,
+                     fmt::format("cannot parse the body PostgreSQL stores for {}.{}: {}", key.schema, key.name, error),
+                     {}, key.schema + "." + key.name);
+      }
+      f.sql_body = std::move(text);
+    }
   }
   for (auto& [name, d] : db.domains) {
     std::string where = ir::DisplayName(name);
@@ -194,6 +239,8 @@ void NormalizeCatalogExpressions(ir::Database& db, ir::Diagnostics& diags) {
       for (ir::IndexElement& e : ix.elements) Normalize(e.expression, name.schema + "." + iname, diags);
       Normalize(ix.predicate, name.schema + "." + iname, diags);
     }
+    for (auto& [gname, g] : view.triggers) Normalize(g.when, ir::DisplayName(name) + "." + gname, diags);
+    NormalizeRules(view.rules, ir::DisplayName(name), diags);
   }
 }
 
@@ -201,13 +248,24 @@ namespace {
 
 using TableSub = std::pair<ir::QualifiedName, std::string>;
 
-/// The desired expressions whose text differs from the database's.
+/// The desired definitions whose text differs from the database's in a way PostgreSQL may store
+/// differently from how it is written.
 struct Slots {
   std::set<TableSub> defaults, generated, checks, indexes;
-  std::set<ir::QualifiedName> tables;
-  /// Views (and materialized views) whose query text or column list differs.
+  std::set<ir::QualifiedName> tables;  // holding one of the above
+  /// Views (and materialized views) whose query text, column list or index expressions differ.
   std::set<ir::QualifiedName> views;
+  std::set<ir::QualifiedName> domains;    // the default or a CHECK differs as text
+  std::set<ir::QualifiedName> functions;  // keys of Database::functions: the definition differs
+  std::set<TableSub> triggers;            // (table or view, trigger): the WHEN clause differs
+  std::set<TableSub> rules;               // (table or view, rule): the WHERE clause or actions differ
   int count = 0;
+
+  /// Objects whose text may reference anything (a query, a routine, a rule action): the scratch
+  /// database then holds every relation, routine and type of the desired state.
+  bool HasObjects() const {
+    return !views.empty() || !domains.empty() || !functions.empty() || !triggers.empty() || !rules.empty();
+  }
 };
 
 bool HasExpression(const ir::Index& ix) {
@@ -218,6 +276,77 @@ bool HasExpression(const ir::Index& ix) {
   return false;
 }
 
+/// Both sides hold the expression and its texts differ.
+bool Differs(const std::optional<ir::Expr>& a, const std::optional<ir::Expr>& b) { return a && b && a != b; }
+
+// The definitions PostgreSQL stores and the scratch database reproduces: comments, owners and
+// enabled states are set apart (spans and dependencies never take part in equality).
+ir::Domain DomainDefinition(ir::Domain d) {
+  d.comment.reset();
+  d.owner.reset();
+  for (auto& [name, k] : d.checks) k.comment.reset();
+  return d;
+}
+
+ir::Function FunctionDefinition(ir::Function f) {
+  f.comment.reset();
+  f.owner.reset();
+  return f;
+}
+
+ir::Trigger TriggerDefinition(ir::Trigger g) {
+  g.comment.reset();
+  g.enabled = 'O';
+  return g;
+}
+
+ir::Rule RuleDefinition(ir::Rule r) {
+  r.comment.reset();
+  r.enabled = 'O';
+  return r;
+}
+
+// The triggers (rules) of a table or view, or null when the state has no such relation.
+template <typename Db>
+auto TriggersOf(Db& db, const ir::QualifiedName& rel) -> decltype(&db.tables.begin()->second.triggers) {
+  if (auto t = db.tables.find(rel); t != db.tables.end()) return &t->second.triggers;
+  if (auto v = db.views.find(rel); v != db.views.end()) return &v->second.triggers;
+  return nullptr;
+}
+
+template <typename Db>
+auto RulesOf(Db& db, const ir::QualifiedName& rel) -> decltype(&db.tables.begin()->second.rules) {
+  if (auto t = db.tables.find(rel); t != db.tables.end()) return &t->second.rules;
+  if (auto v = db.views.find(rel); v != db.views.end()) return &v->second.rules;
+  return nullptr;
+}
+
+// The triggers and rules of relation `rel` whose expression texts differ from the database's.
+void FindRelationSlots(const ir::Database& current, const ir::QualifiedName& rel,
+                       const std::map<std::string, ir::Trigger>& triggers, const std::map<std::string, ir::Rule>& rules,
+                       Slots& s) {
+  if (const auto* have = TriggersOf(current, rel)) {
+    for (const auto& [name, want] : triggers) {
+      auto h = have->find(name);
+      if (h != have->end() && Differs(want.when, h->second.when)) {
+        s.triggers.insert({rel, name});
+        ++s.count;
+      }
+    }
+  }
+  if (const auto* have = RulesOf(current, rel)) {
+    for (const auto& [name, want] : rules) {
+      auto h = have->find(name);
+      if (h == have->end()) continue;
+      bool actions = !want.actions.empty() && !h->second.actions.empty() && want.actions != h->second.actions;
+      if (Differs(want.where, h->second.where) || actions) {
+        s.rules.insert({rel, name});
+        ++s.count;
+      }
+    }
+  }
+}
+
 Slots FindSlots(const ir::Database& current, const ir::Database& desired) {
   Slots s;
   auto add = [&](std::set<TableSub>& set, const ir::QualifiedName& t, const std::string& sub) {
@@ -226,6 +355,7 @@ Slots FindSlots(const ir::Database& current, const ir::Database& desired) {
     ++s.count;
   };
   for (const auto& [name, want] : desired.tables) {
+    FindRelationSlots(current, name, want.triggers, want.rules, s);
     auto it = current.tables.find(name);
     if (it == current.tables.end()) continue;
     const ir::Table& have = it->second;
@@ -249,6 +379,7 @@ Slots FindSlots(const ir::Database& current, const ir::Database& desired) {
     }
   }
   for (const auto& [name, want] : desired.views) {
+    FindRelationSlots(current, name, want.triggers, want.rules, s);
     auto it = current.views.find(name);
     if (it == current.views.end()) continue;
     bool differs = it->second.query != want.query || it->second.column_names != want.column_names;
@@ -266,12 +397,147 @@ Slots FindSlots(const ir::Database& current, const ir::Database& desired) {
       ++s.count;
     }
   }
+  // A domain is sent when its definition differs and its default or one of its CHECKs differs
+  // as text (a NOT NULL change alone needs no scratch database).
+  for (const auto& [name, want] : desired.domains) {
+    auto it = current.domains.find(name);
+    if (it == current.domains.end()) continue;
+    const ir::Domain& have = it->second;
+    if (DomainDefinition(want) == DomainDefinition(have)) continue;
+    bool text = Differs(want.default_expr, have.default_expr);
+    for (const auto& [cname, k] : want.checks) {
+      auto hk = have.checks.find(cname);
+      text |= hk != have.checks.end() && Differs(k.check, hk->second.check);
+    }
+    if (text) {
+      s.domains.insert(name);
+      ++s.count;
+    }
+  }
+  // A routine is sent when anything of its definition but the body differs: argument defaults,
+  // a SQL-standard body and whatever else PostgreSQL stores in its own spelling compare as the
+  // whole. The body (prosrc) is stored verbatim, so no scratch database can make it equal.
+  for (const auto& [key, want] : desired.functions) {
+    auto it = current.functions.find(key);
+    if (it == current.functions.end()) continue;
+    ir::Function a = FunctionDefinition(want);
+    ir::Function b = FunctionDefinition(it->second);
+    a.body = b.body;
+    if (!(a == b)) {
+      s.functions.insert(key);
+      ++s.count;
+    }
+  }
   return s;
+}
+
+// ---- the scratch objects ----
+
+// `name(` as the SQL front end and PostgreSQL print a call of a function outside pg_catalog.
+bool CallsFunction(const std::string& text, const ir::QualifiedName& name) {
+  return text.find(emit::QuoteQualified(name) + "(") != std::string::npos;
+}
+
+// Whether `text` names type `name` (a cast to a domain, a composite or range type).
+bool NamesType(const std::string& text, const ir::QualifiedName& name) {
+  return text.find(emit::QuoteQualified(name)) != std::string::npos;
+}
+
+/// Builds the scratch objects for expressions of tables alone: only the types their columns and
+/// expressions use. Returns false when those need routines (a call of a function of the desired
+/// state, a range type with a canonical or subtype_diff function): the caller then builds the
+/// whole context instead.
+class TypeClosure {
+ public:
+  TypeClosure(const ir::Database& desired, ir::Database& skel) : desired_(desired), skel_(skel) {}
+
+  bool ok() const { return ok_; }
+
+  void AddType(const ir::TypeRef& type) { Add({type.schema, type.name}); }
+
+  void AddCollation(const std::optional<ir::QualifiedName>& name) {
+    if (!name) return;
+    auto it = desired_.collations.find(*name);
+    if (it == desired_.collations.end() || skel_.collations.count(*name)) return;
+    ir::Collation c = it->second;
+    c.comment.reset();
+    c.owner.reset();
+    skel_.collations[*name] = std::move(c);
+  }
+
+  /// The types and routines an expression sent to the scratch database names.
+  void AddExpression(const std::optional<ir::Expr>& e) {
+    if (!e) return;
+    for (const auto& [key, f] : desired_.functions) {
+      if (CallsFunction(e->text, f.name)) ok_ = false;
+    }
+    for (const auto& [name, d] : desired_.domains) {
+      if (NamesType(e->text, name)) Add(name);
+    }
+    for (const auto& [name, c] : desired_.composite_types) {
+      if (NamesType(e->text, name)) Add(name);
+    }
+    for (const auto& [name, r] : desired_.range_types) {
+      if (NamesType(e->text, name)) Add(name);
+    }
+  }
+
+ private:
+  // A domain goes without its default and CHECKs (a column's expressions do not depend on them,
+  // and they may call routines); composite and range types as they are.
+  void Add(const ir::QualifiedName& name) {
+    if (auto d = desired_.domains.find(name); d != desired_.domains.end()) {
+      if (skel_.domains.count(name)) return;
+      const ir::Domain& want = d->second;
+      skel_.domains[name] =
+          ir::Domain{.name = name, .base_type = want.base_type, .collation = want.collation, .deps = want.deps};
+      AddType(want.base_type);
+      AddCollation(want.collation);
+    } else if (auto c = desired_.composite_types.find(name); c != desired_.composite_types.end()) {
+      if (skel_.composite_types.count(name)) return;
+      ir::CompositeType t = c->second;
+      t.comment.reset();
+      t.owner.reset();
+      for (ir::CompositeAttribute& a : t.attributes) a.comment.reset();
+      skel_.composite_types[name] = t;
+      for (const ir::CompositeAttribute& a : t.attributes) {
+        AddType(a.type);
+        AddCollation(a.collation);
+      }
+    } else if (auto r = desired_.range_types.find(name); r != desired_.range_types.end()) {
+      if (skel_.range_types.count(name)) return;
+      ir::RangeType t = r->second;
+      if (t.canonical || t.subtype_diff) ok_ = false;
+      t.comment.reset();
+      t.owner.reset();
+      skel_.range_types[name] = t;
+      AddType(t.subtype);
+      AddCollation(t.collation);
+    }
+  }
+
+  const ir::Database& desired_;
+  ir::Database& skel_;
+  bool ok_ = true;
+};
+
+// A stand-in for a trigger function the desired state does not define (it lives outside the
+// managed schemas): the stored WHEN clause does not depend on the function's body.
+ir::Function StandInTriggerFunction(const ir::QualifiedName& name) {
+  ir::Function f;
+  f.name = name;
+  f.return_type = ir::TypeRef{"pg_catalog", "trigger", "", false};
+  f.language = "plpgsql";
+  f.body = "BEGIN RETURN NULL; END";
+  return f;
 }
 
 /// The scratch objects: every schema, enum and sequence of the desired state (expressions may
 /// name them), and for each table holding a differing expression its columns (types only) plus
-/// just those expressions.
+/// just those expressions, with the user types they use. When objects are sent (views, domains,
+/// routines, triggers, rules), or table expressions call routines of the desired state, the
+/// scratch database holds the whole context: every table (columns only), view, routine and type,
+/// plus the differing triggers and rules.
 ir::Database Skeleton(const ir::Database& desired, const Slots& slots) {
   ir::Database skel;
   for (const auto& [name, s] : desired.schemas) skel.schemas[name] = ir::Schema{.name = name};
@@ -280,61 +546,284 @@ ir::Database Skeleton(const ir::Database& desired, const Slots& slots) {
   for (const auto& [name, seq] : desired.sequences) {
     skel.sequences[name] = ir::Sequence{.name = name, .options = seq.options};
   }
+  TypeClosure types(desired, skel);
   for (const ir::QualifiedName& tname : slots.tables) {
     const ir::Table& want = desired.tables.at(tname);
     ir::Table t{.name = tname};
     for (const ir::Column& c : want.columns) {
       ir::Column col{.name = c.name, .type = c.type, .collation = c.collation};
-      if (slots.defaults.count({tname, c.name})) col.default_expr = c.default_expr;
-      if (slots.generated.count({tname, c.name})) col.generated = c.generated;
+      types.AddType(c.type);
+      types.AddCollation(c.collation);
+      if (slots.defaults.count({tname, c.name})) {
+        col.default_expr = c.default_expr;
+        types.AddExpression(c.default_expr);
+      }
+      if (slots.generated.count({tname, c.name})) {
+        col.generated = c.generated;
+        types.AddExpression(c.generated);
+      }
       t.columns.push_back(std::move(col));
     }
     for (const auto& [cname, k] : want.constraints) {
       if (!slots.checks.count({tname, cname})) continue;
       t.constraints[cname] = ir::Constraint{.name = cname, .kind = ir::ConstraintKind::Check, .check = k.check,
                                             .no_inherit = k.no_inherit};
+      types.AddExpression(k.check);
     }
     for (const auto& [iname, ix] : want.indexes) {
       if (!slots.indexes.count({tname, iname})) continue;
       ir::Index copy = ix;
       copy.comment.reset();
+      for (const ir::IndexElement& e : copy.elements) {
+        types.AddExpression(e.expression);
+        types.AddCollation(e.collation);
+      }
+      types.AddExpression(copy.predicate);
       t.indexes[iname] = std::move(copy);
     }
     skel.tables[tname] = std::move(t);
   }
-  if (!slots.views.empty()) {
-    // A view needs what its query reads: every table (columns and types only), every view
-    // (without comments, owners and indexes), and the functions and types they may call or
-    // name; the planner orders them by their dependencies.
-    for (const auto& [tname, want] : desired.tables) {
-      if (skel.tables.count(tname)) continue;
-      ir::Table t{.name = tname};
-      for (const ir::Column& c : want.columns) {
-        t.columns.push_back(ir::Column{.name = c.name, .type = c.type, .collation = c.collation});
-      }
-      skel.tables[tname] = std::move(t);
+  if (!slots.HasObjects() && types.ok()) return skel;
+
+  // The whole context: what a query, a routine, a trigger or a rule may read, without comments
+  // and owners; the planner orders it by its dependencies.
+  for (const auto& [tname, want] : desired.tables) {
+    if (skel.tables.count(tname)) continue;
+    ir::Table t{.name = tname};
+    for (const ir::Column& c : want.columns) {
+      t.columns.push_back(ir::Column{.name = c.name, .type = c.type, .collation = c.collation});
     }
-    for (const auto& [vname, want] : desired.views) {
-      ir::View v = want;
-      v.comment.reset();
-      v.owner.reset();
-      v.column_comments.clear();
-      if (slots.views.count(vname)) {
-        for (auto& [iname, ix] : v.indexes) ix.comment.reset();
-      } else {
-        v.indexes.clear();
-      }
-      v.with_data = false;
-      skel.views[vname] = std::move(v);
-    }
-    skel.functions = desired.functions;
-    skel.domains = desired.domains;
-    skel.composite_types = desired.composite_types;
-    skel.range_types = desired.range_types;
-    skel.extensions = desired.extensions;
-    skel.collations = desired.collations;
+    skel.tables[tname] = std::move(t);
   }
+  for (const auto& [vname, want] : desired.views) {
+    ir::View v = want;
+    v.comment.reset();
+    v.owner.reset();
+    v.column_comments.clear();
+    v.triggers.clear();
+    v.rules.clear();
+    if (slots.views.count(vname)) {
+      for (auto& [iname, ix] : v.indexes) ix.comment.reset();
+    } else {
+      v.indexes.clear();
+    }
+    v.with_data = false;
+    skel.views[vname] = std::move(v);
+  }
+  for (const auto& [key, want] : desired.functions) skel.functions[key] = FunctionDefinition(want);
+  for (const auto& [name, want] : desired.domains) skel.domains[name] = DomainDefinition(want);
+  for (const auto& [name, want] : desired.composite_types) {
+    ir::CompositeType t = want;
+    t.comment.reset();
+    t.owner.reset();
+    for (ir::CompositeAttribute& a : t.attributes) a.comment.reset();
+    skel.composite_types[name] = std::move(t);
+  }
+  for (const auto& [name, want] : desired.range_types) {
+    ir::RangeType t = want;
+    t.comment.reset();
+    t.owner.reset();
+    skel.range_types[name] = std::move(t);
+  }
+  for (const auto& [name, want] : desired.extensions) {
+    ir::Extension e = want;
+    e.comment.reset();
+    skel.extensions[name] = std::move(e);
+  }
+  for (const auto& [name, want] : desired.collations) {
+    ir::Collation c = want;
+    c.comment.reset();
+    c.owner.reset();
+    skel.collations[name] = std::move(c);
+  }
+  for (const auto& [rel, name] : slots.triggers) {
+    ir::Trigger g = TriggerDefinition(TriggersOf(desired, rel)->at(name));
+    bool defined = false;
+    for (const auto& [key, f] : desired.functions) defined |= f.name == g.function;
+    if (!defined && g.function.schema != "pg_catalog") {
+      skel.schemas[g.function.schema] = ir::Schema{.name = g.function.schema};
+      ir::Function f = StandInTriggerFunction(g.function);
+      skel.functions[{f.name.schema, ir::Signature(f)}] = f;
+    }
+    (*TriggersOf(skel, rel))[name] = std::move(g);
+  }
+  for (const auto& [rel, name] : slots.rules) (*RulesOf(skel, rel))[name] = RuleDefinition(RulesOf(desired, rel)->at(name));
   return skel;
+}
+
+// The desired value takes PostgreSQL's stored form `stored` where that equals the database's
+// `have`; else it keeps the user's text.
+template <typename T>
+void Adopt(T& want, const T& stored, const T& have) {
+  if (stored == have) want = stored;
+}
+
+/// Runs the scratch statements and reads back what PostgreSQL stored. False (with diagnostics)
+/// when that failed.
+bool ReadScratch(const std::vector<std::string>& statements, const ServerCanonOptions& options,
+                 ir::Database& stored, ir::Diagnostics& diags, ServerCanonStats* stats, int expressions) {
+  std::unique_ptr<catalog::EmbeddedCluster> cluster;
+  std::string conninfo = options.dev_db;
+  if (conninfo.empty()) {
+    cluster = std::make_unique<catalog::EmbeddedCluster>();
+    try {
+      cluster->Start();
+    } catch (const std::exception& e) {
+      diags.Report(ir::diag::kCatalog, fmt::format("cannot start the scratch PostgreSQL: {}", e.what()));
+      return false;
+    }
+    conninfo = cluster->Conninfo();
+  }
+
+  catalog::IntrospectStats istats;
+  catalog::IntrospectOptions iopts;
+  iopts.lock_timeout = options.lock_timeout;
+  iopts.stats = &istats;
+  ir::Diagnostics scratch_diags;
+  stored = catalog::IntrospectAfter(conninfo, statements, iopts, scratch_diags);
+  if (stats != nullptr) {
+    stats->round_trips += 1;
+    stats->expressions += expressions;
+    stats->queries += istats.queries;
+  }
+  if (scratch_diags.HasErrors()) {
+    for (const ir::Diagnostic& d : scratch_diags.items()) {
+      std::vector<ir::DiagnosticNote> notes = d.notes;
+      // Every scratch object is created in one transaction, which holds a lock on each until it
+      // ends: a large schema can exhaust the server's lock table.
+      if (d.message.find("max_locks_per_transaction") != std::string::npos ||
+          d.message.find("out of shared memory") != std::string::npos) {
+        notes.push_back(ir::DiagnosticNote{
+            fmt::format("the scratch objects ({} statements) are created in one transaction, which locks each of "
+                        "them until it ends; raise max_locks_per_transaction on the scratch server (it takes a "
+                        "restart; --dev-db names that server), or plan with --offline",
+                        statements.size())});
+      }
+      diags.Report(d.id, "scratch database: " + d.message, d.span, d.object, std::move(notes));
+    }
+    return false;
+  }
+  NormalizeCatalogExpressions(stored, diags);
+  ExplicitArrayCoercionsIn(stored);
+  return true;
+}
+
+void AdoptTables(const Slots& slots, const ir::Database& current, const ir::Database& stored, ir::Database& desired) {
+  for (const ir::QualifiedName& tname : slots.tables) {
+    ir::Table& want = desired.tables.at(tname);
+    const ir::Table& have = current.tables.at(tname);
+    auto got_it = stored.tables.find(tname);
+    if (got_it == stored.tables.end()) continue;
+    const ir::Table& got = got_it->second;
+    for (ir::Column& c : want.columns) {
+      const ir::Column* sc = got.FindColumn(c.name);
+      const ir::Column* hc = have.FindColumn(c.name);
+      if (sc == nullptr || hc == nullptr) continue;
+      if (slots.defaults.count({tname, c.name})) Adopt(c.default_expr, sc->default_expr, hc->default_expr);
+      if (slots.generated.count({tname, c.name})) Adopt(c.generated, sc->generated, hc->generated);
+    }
+    for (auto& [cname, k] : want.constraints) {
+      auto sk = got.constraints.find(cname);
+      auto hk = have.constraints.find(cname);
+      if (slots.checks.count({tname, cname}) && sk != got.constraints.end() && hk != have.constraints.end()) {
+        Adopt(k.check, sk->second.check, hk->second.check);
+      }
+    }
+    for (auto& [iname, ix] : want.indexes) {
+      auto si = got.indexes.find(iname);
+      auto hi = have.indexes.find(iname);
+      if (!slots.indexes.count({tname, iname}) || si == got.indexes.end() || hi == have.indexes.end()) continue;
+      // The scratch index carries no comment; compare and keep everything else as stored.
+      ir::Index stored_ix = si->second, current_ix = hi->second;
+      stored_ix.comment = current_ix.comment = ix.comment;
+      stored_ix.span = current_ix.span = ix.span;
+      if (stored_ix == current_ix) ix = stored_ix;
+    }
+  }
+}
+
+// Views: the desired query takes PostgreSQL's text (and its folded column names) where that
+// equals the database's; the output columns PostgreSQL derived are recorded either way, so the
+// differ can tell a compatible query change (CREATE OR REPLACE) from one that needs a rebuild.
+void AdoptViews(const Slots& slots, const ir::Database& current, const ir::Database& stored, ir::Database& desired) {
+  for (const ir::QualifiedName& vname : slots.views) {
+    ir::View& want = desired.views.at(vname);
+    const ir::View& have = current.views.at(vname);
+    auto got = stored.views.find(vname);
+    if (got == stored.views.end()) continue;
+    want.output = got->second.output;
+    if (got->second.query == have.query) {
+      want.query = got->second.query;
+      want.column_names.clear();
+    }
+    for (auto& [iname, ix] : want.indexes) {
+      auto si = got->second.indexes.find(iname);
+      auto hi = have.indexes.find(iname);
+      if (si == got->second.indexes.end() || hi == have.indexes.end()) continue;
+      ir::Index stored_ix = si->second, current_ix = hi->second;
+      stored_ix.comment = current_ix.comment = ix.comment;
+      stored_ix.span = current_ix.span = ix.span;
+      if (stored_ix == current_ix) ix = stored_ix;
+    }
+  }
+}
+
+// Domains, routines, triggers and rules: each expression takes PostgreSQL's text where that
+// equals the database's. A routine whose whole definition (but the body, stored verbatim) then
+// equals the database's takes every field as stored, so that any text PostgreSQL spells its own
+// way compares equal, not only the ones named here.
+void AdoptObjects(const Slots& slots, const ir::Database& current, const ir::Database& stored, ir::Database& desired) {
+  for (const ir::QualifiedName& name : slots.domains) {
+    ir::Domain& want = desired.domains.at(name);
+    const ir::Domain& have = current.domains.at(name);
+    auto got = stored.domains.find(name);
+    if (got == stored.domains.end()) continue;
+    Adopt(want.default_expr, got->second.default_expr, have.default_expr);
+    for (auto& [cname, k] : want.checks) {
+      auto sk = got->second.checks.find(cname);
+      auto hk = have.checks.find(cname);
+      if (sk != got->second.checks.end() && hk != have.checks.end()) Adopt(k.check, sk->second.check, hk->second.check);
+    }
+  }
+  for (const ir::QualifiedName& key : slots.functions) {
+    ir::Function& want = desired.functions.at(key);
+    const ir::Function& have = current.functions.at(key);
+    auto got = stored.functions.find(key);
+    if (got == stored.functions.end()) continue;
+    ir::Function probe = FunctionDefinition(got->second);
+    probe.body = have.body;
+    if (probe == FunctionDefinition(have)) {
+      ir::Function taken = got->second;
+      taken.body = want.body;
+      taken.comment = want.comment;
+      taken.owner = want.owner;
+      taken.deps = want.deps;
+      taken.span = want.span;
+      want = std::move(taken);
+      continue;
+    }
+    const std::vector<ir::FunctionArg>& sargs = got->second.args;
+    if (sargs.size() == want.args.size() && have.args.size() == want.args.size()) {
+      for (std::size_t i = 0; i < want.args.size(); ++i) {
+        Adopt(want.args[i].default_expr, sargs[i].default_expr, have.args[i].default_expr);
+      }
+    }
+    Adopt(want.sql_body, got->second.sql_body, have.sql_body);
+  }
+  for (const auto& [rel, name] : slots.triggers) {
+    const auto* st = TriggersOf(stored, rel);
+    const auto* ht = TriggersOf(current, rel);
+    if (st == nullptr || ht == nullptr || !st->count(name) || !ht->count(name)) continue;
+    Adopt(TriggersOf(desired, rel)->at(name).when, st->at(name).when, ht->at(name).when);
+  }
+  for (const auto& [rel, name] : slots.rules) {
+    const auto* sr = RulesOf(stored, rel);
+    const auto* hr = RulesOf(current, rel);
+    if (sr == nullptr || hr == nullptr || !sr->count(name) || !hr->count(name)) continue;
+    ir::Rule& want = RulesOf(desired, rel)->at(name);
+    Adopt(want.where, sr->at(name).where, hr->at(name).where);
+    Adopt(want.actions, sr->at(name).actions, hr->at(name).actions);
+  }
 }
 
 }  // namespace
@@ -360,38 +849,8 @@ void CanonicalizeWithServer(ir::Database& current, ir::Database& desired, const 
     for (const emit::Step& step : segment.steps) statements.insert(statements.end(), step.sql.begin(), step.sql.end());
   }
 
-  std::unique_ptr<catalog::EmbeddedCluster> cluster;
-  std::string conninfo = options.dev_db;
-  if (conninfo.empty()) {
-    cluster = std::make_unique<catalog::EmbeddedCluster>();
-    try {
-      cluster->Start();
-    } catch (const std::exception& e) {
-      diags.Report(ir::diag::kCatalog, fmt::format("cannot start the scratch PostgreSQL: {}", e.what()));
-      return;
-    }
-    conninfo = cluster->Conninfo();
-  }
-
-  catalog::IntrospectStats istats;
-  catalog::IntrospectOptions iopts;
-  iopts.lock_timeout = options.lock_timeout;
-  iopts.stats = &istats;
-  ir::Diagnostics scratch_diags;
-  ir::Database stored = catalog::IntrospectAfter(conninfo, statements, iopts, scratch_diags);
-  if (stats != nullptr) {
-    stats->round_trips += 1;
-    stats->expressions += slots.count;
-    stats->queries += istats.queries;
-  }
-  if (scratch_diags.HasErrors()) {
-    for (const ir::Diagnostic& d : scratch_diags.items()) {
-      diags.Report(d.id, "scratch database: " + d.message, d.span, d.object, d.notes);
-    }
-    return;
-  }
-  NormalizeCatalogExpressions(stored, diags);
-  ExplicitArrayCoercionsIn(stored);
+  ir::Database stored;
+  if (!ReadScratch(statements, options, stored, diags, stats, slots.count)) return;
 
   // The desired text is replaced by what PostgreSQL stored only where that equals the
   // database's: then the two compare equal. Where they still differ, the change is real, and the
@@ -399,61 +858,9 @@ void CanonicalizeWithServer(ir::Database& current, ir::Database& desired, const 
   // PostgreSQL prints does not always parse back into what it stored (`x IN ('a', 'b')` on a
   // varchar column prints as `(x)::text = ANY ((ARRAY['a'::character varying, ...])::text[])`,
   // which PostgreSQL re-parses as `ARRAY[('a'::character varying)::text, ...]`).
-  for (const ir::QualifiedName& tname : slots.tables) {
-    ir::Table& want = desired.tables.at(tname);
-    const ir::Table& have = current.tables.at(tname);
-    const ir::Table& got = stored.tables.at(tname);
-    for (ir::Column& c : want.columns) {
-      const ir::Column* sc = got.FindColumn(c.name);
-      const ir::Column* hc = have.FindColumn(c.name);
-      if (sc == nullptr || hc == nullptr) continue;
-      if (slots.defaults.count({tname, c.name}) && sc->default_expr == hc->default_expr) {
-        c.default_expr = sc->default_expr;
-      }
-      if (slots.generated.count({tname, c.name}) && sc->generated == hc->generated) c.generated = sc->generated;
-    }
-    for (auto& [cname, k] : want.constraints) {
-      auto sk = got.constraints.find(cname);
-      auto hk = have.constraints.find(cname);
-      if (slots.checks.count({tname, cname}) && sk != got.constraints.end() && hk != have.constraints.end() &&
-          sk->second.check == hk->second.check) {
-        k.check = sk->second.check;
-      }
-    }
-    for (auto& [iname, ix] : want.indexes) {
-      auto si = got.indexes.find(iname);
-      auto hi = have.indexes.find(iname);
-      if (!slots.indexes.count({tname, iname}) || si == got.indexes.end() || hi == have.indexes.end()) continue;
-      // The scratch index carries no comment; compare and keep everything else as stored.
-      ir::Index stored_ix = si->second, current_ix = hi->second;
-      stored_ix.comment = current_ix.comment = ix.comment;
-      stored_ix.span = current_ix.span = ix.span;
-      if (stored_ix == current_ix) ix = stored_ix;
-    }
-  }
-  // Views: the desired query takes PostgreSQL's text (and its folded column names) where that
-  // equals the database's; the output columns PostgreSQL derived are recorded either way, so the
-  // differ can tell a compatible query change (CREATE OR REPLACE) from one that needs a rebuild.
-  for (const ir::QualifiedName& vname : slots.views) {
-    ir::View& want = desired.views.at(vname);
-    const ir::View& have = current.views.at(vname);
-    auto got = stored.views.find(vname);
-    if (got == stored.views.end()) continue;
-    want.output = got->second.output;
-    if (got->second.query == have.query) {
-      want.query = got->second.query;
-      want.column_names.clear();
-    }
-    for (auto& [iname, ix] : want.indexes) {
-      auto si = got->second.indexes.find(iname);
-      auto hi = have.indexes.find(iname);
-      if (si == got->second.indexes.end() || hi == have.indexes.end()) continue;
-      ir::Index stored_ix = si->second, current_ix = hi->second;
-      stored_ix.comment = current_ix.comment = ix.comment;
-      stored_ix.span = current_ix.span = ix.span;
-      if (stored_ix == current_ix) ix = stored_ix;
-    }
-  }
+  AdoptTables(slots, current, stored, desired);
+  AdoptViews(slots, current, stored, desired);
+  AdoptObjects(slots, current, stored, desired);
 }
 
 }  // namespace schemac::canon

@@ -30,11 +30,13 @@ struct ServerCanonStats {
 };
 
 /// For every expression (column default, generated expression, CHECK, index expressions and
-/// predicate) that exists in both `current` (read from the catalog and normalized) and `desired`
-/// and differs as text, asks a scratch database what PostgreSQL stores for the desired one; where
+/// predicate; view query; domain default and CHECKs; trigger WHEN; rule WHERE and actions) that
+/// exists in both `current` (read from the catalog and normalized) and `desired` and differs as
+/// text, and for every routine whose definition but the body differs (argument defaults,
+/// SQL-standard body), asks a scratch database what PostgreSQL stores for the desired one; where
 /// that equals the database's, the desired text is replaced by it (they compare equal), else the
 /// desired text is kept as written (a real change, planned with the user's text). Needs no
-/// server when nothing differs. Both states are first rewritten where PostgreSQL's printed text
+/// server when nothing differs; at most one scratch transaction otherwise. Both states are first rewritten where PostgreSQL's printed text
 /// does not parse back into what it stored: an array of literals coerced to another array type,
 /// printed `(ARRAY['a'::character varying])::text[]`, is spelled
 /// `ARRAY['a'::varchar]::varchar[]::text[]`, so that plans re-creating such expressions (a

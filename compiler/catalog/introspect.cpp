@@ -233,8 +233,11 @@ void ReadAll(pqxx::transaction_base& tx, const IntrospectOptions& options, const
   internal::ReadViews(ctx);
   internal::ReadFunctions(ctx);
   internal::ReadTriggers(ctx);
+  internal::ReadRules(ctx);
+  internal::ReadEventTriggers(ctx);
   internal::ReadExtensions(ctx);
   internal::ReadTypes(ctx);
+  internal::ReadCollations(ctx);
   internal::ReadUnsupportedObjects(ctx);
   stats.queries = ctx.queries;
 }

@@ -78,7 +78,7 @@ void ReadConstraints(Context& ctx) {
       case 'c': con.kind = ir::ConstraintKind::Check; break;
       case 'f': con.kind = ir::ConstraintKind::ForeignKey; break;
       case 'x': ctx.Unsupported("exclusion constraint", where, object); continue;
-      case 't': ctx.Unsupported("constraint trigger", where, object); continue;
+      case 't': continue;  // a constraint trigger: read with the triggers (introspect_triggers.cpp)
       default: ctx.Unsupported(fmt::format("constraint type '{}'", Text(row["contype"])), where, object); continue;
     }
     if (con.kind == ir::ConstraintKind::PrimaryKey || con.kind == ir::ConstraintKind::Unique) {

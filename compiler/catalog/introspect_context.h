@@ -84,8 +84,11 @@ void ReadEnums(Context& ctx);
 void ReadViews(Context& ctx);  // views and materialized views
 void ReadFunctions(Context& ctx);
 void ReadExtensions(Context& ctx);  // introspect_extensions.cpp  // functions and procedures (introspect_functions.cpp)
-void ReadTriggers(Context& ctx);  // triggers of tables (introspect_triggers.cpp)
+void ReadTriggers(Context& ctx);  // triggers of tables and views (introspect_triggers.cpp)
+void ReadRules(Context& ctx);  // rules of tables and views (introspect_rules.cpp)
+void ReadEventTriggers(Context& ctx);  // introspect_event_triggers.cpp
 void ReadTypes(Context& ctx);  // domains and composite types (introspect_types.cpp)
+void ReadCollations(Context& ctx);  // introspect_collations.cpp
 void ReadUnsupportedObjects(Context& ctx);
 
 }  // namespace schemac::catalog::internal

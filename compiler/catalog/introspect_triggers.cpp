@@ -1,11 +1,14 @@
-// Triggers of the tables in scope (pg_trigger, user-defined only: NOT tgisinternal), in one
+// Triggers of the tables and views in scope (pg_trigger, user-defined only: NOT tgisinternal;
+// constraint triggers too, whose pg_constraint row introspect_constraints.cpp skips), in one
 // query: timing and events from the tgtype bits, UPDATE OF columns from tgattr, the function
 // arguments from tgargs, the WHEN condition cut out of pg_get_triggerdef (pg_get_expr cannot
 // print tgqual: it refers to OLD and NEW, two range-table entries) and normalized later with the
-// other catalog expressions, dependencies from pg_depend.
+// other catalog expressions, a constraint trigger's FROM table from tgconstrrelid, dependencies
+// from pg_depend.
 #include "compiler/catalog/introspect_context.h"
 
 #include <algorithm>
+#include <map>
 #include <string>
 
 #include <fmt/format.h>
@@ -88,6 +91,8 @@ void ReadTriggers(Context& ctx) {
   pqxx::result rows = ctx.Query(
       "SELECT g.tgrelid::pg_catalog.int8 AS relid, g.tgname, g.tgtype::pg_catalog.int4 AS tgtype, g.tgenabled, "
       "  g.tgconstraint <> 0 AS is_constraint, g.tgdeferrable, g.tginitdeferred, "
+      "  c.relkind, rn.nspname AS rel_schema, c.relname, "
+      "  frn.nspname AS from_schema, fr.relname AS from_name, "
       "  COALESCE(g.tgoldtable::pg_catalog.text, '') AS old_table, "
       "  COALESCE(g.tgnewtable::pg_catalog.text, '') AS new_table, "
       "  fn.nspname AS func_schema, p.proname AS func_name, "
@@ -113,6 +118,10 @@ void ReadTriggers(Context& ctx) {
       "        ORDER BY 1) AS deps, "
       "  d.description "
       "FROM pg_catalog.pg_trigger g "
+      "JOIN pg_catalog.pg_class c ON c.oid = g.tgrelid "
+      "JOIN pg_catalog.pg_namespace rn ON rn.oid = c.relnamespace "
+      "LEFT JOIN pg_catalog.pg_class fr ON fr.oid = g.tgconstrrelid "
+      "LEFT JOIN pg_catalog.pg_namespace frn ON frn.oid = fr.relnamespace "
       "JOIN pg_catalog.pg_proc p ON p.oid = g.tgfoid "
       "JOIN pg_catalog.pg_namespace fn ON fn.oid = p.pronamespace "
       "LEFT JOIN pg_catalog.pg_description d ON d.objoid = g.oid "
@@ -120,8 +129,20 @@ void ReadTriggers(Context& ctx) {
       "WHERE NOT g.tgisinternal "
       "ORDER BY g.tgrelid, g.tgname");
   for (const auto& row : rows) {
-    ir::Table* table = ctx.TableByOid(Int(row["relid"]));
-    if (!table) continue;  // not an ordinary table in scope (views: reported as unsupported)
+    // An ordinary table or a view in scope (other relation kinds: reported as unsupported).
+    ir::QualifiedName rel;
+    std::map<std::string, ir::Trigger>* triggers = nullptr;
+    if (ir::Table* table = ctx.TableByOid(Int(row["relid"]))) {
+      rel = table->name;
+      triggers = &table->triggers;
+    } else if (Text(row["relkind"]) == "v") {
+      auto v = ctx.db.views.find({Text(row["rel_schema"]), Text(row["relname"])});
+      if (v == ctx.db.views.end()) continue;
+      rel = v->first;
+      triggers = &v->second.triggers;
+    } else {
+      continue;
+    }
     ir::Trigger g;
     g.name = Text(row["tgname"]);
     int64_t type = Int(row["tgtype"]);
@@ -137,6 +158,7 @@ void ReadTriggers(Context& ctx) {
     g.old_table = Text(row["old_table"]);
     g.new_table = Text(row["new_table"]);
     g.constraint = Bool(row["is_constraint"]);
+    if (!row["from_name"].is_null()) g.from_table = ir::QualifiedName{Text(row["from_schema"]), Text(row["from_name"])};
     g.deferrable = Bool(row["tgdeferrable"]);
     g.initially_deferred = Bool(row["tginitdeferred"]);
     g.enabled = Text(row["tgenabled"])[0];
@@ -145,18 +167,19 @@ void ReadTriggers(Context& ctx) {
       std::string when = WhenCondition(Text(row["def"]));
       if (when.empty()) {
         ctx.Unsupported("trigger WHEN condition as printed by pg_get_triggerdef",
-                        ir::DisplayName(table->name) + "." + g.name);
+                        ir::DisplayName(rel) + "." + g.name);
         continue;
       }
       g.when = ir::Expr{when};
     }
     g.deps.keys = TextArray(row["deps"]);
-    g.deps.keys.push_back(ir::RelKey(table->name));
+    g.deps.keys.push_back(ir::RelKey(rel));
     g.deps.keys.push_back(ir::FuncKey(g.function));
-    for (const std::string& c : g.update_columns) g.deps.keys.push_back(ir::ColumnKey(table->name, c));
+    if (g.from_table) g.deps.keys.push_back(ir::RelKey(*g.from_table));
+    for (const std::string& c : g.update_columns) g.deps.keys.push_back(ir::ColumnKey(rel, c));
     std::sort(g.deps.keys.begin(), g.deps.keys.end());
     g.deps.keys.erase(std::unique(g.deps.keys.begin(), g.deps.keys.end()), g.deps.keys.end());
-    table->triggers[g.name] = std::move(g);
+    (*triggers)[g.name] = std::move(g);
   }
 }
 

@@ -1,6 +1,7 @@
-// Domains (pg_type typtype 'd' with their CHECK constraints from pg_constraint) and composite
-// types (typtype 'c' whose relation has relkind 'c', with the attributes of that relation).
-// One query per kind; dependencies on user types and functions from pg_depend.
+// Domains (pg_type typtype 'd' with their CHECK constraints from pg_constraint), composite
+// types (typtype 'c' whose relation has relkind 'c', with the attributes of that relation) and
+// range types (pg_range). One query per kind; dependencies of domains and composite types on
+// user types, functions and collations from pg_depend.
 #include "compiler/catalog/introspect_context.h"
 
 #include <algorithm>
@@ -58,12 +59,17 @@ ir::TypeRef TypeOf(const pqxx::row& row, const std::string& p) {
   return t;
 }
 
-// pg_depend rows of `classid`/`objid` on user types and functions, as reference keys.
+// pg_depend rows of `classid`/`objid` on user types, functions and collations, as reference keys.
 std::string DependencyKeys(const std::string& condition) {
   return fmt::format(
       "ARRAY(SELECT DISTINCT CASE WHEN dep.refclassid = 'pg_catalog.pg_proc'::pg_catalog.regclass "
-      "    THEN 'func:' || pn.nspname || '.' || pr.proname ELSE 'type:' || dn.nspname || '.' || dt.typname END "
+      "    THEN 'func:' || pn.nspname || '.' || pr.proname "
+      "    WHEN dep.refclassid = 'pg_catalog.pg_collation'::pg_catalog.regclass "
+      "    THEN 'coll:' || cln.nspname || '.' || cl.collname ELSE 'type:' || dn.nspname || '.' || dt.typname END "
       "  FROM pg_catalog.pg_depend dep "
+      "  LEFT JOIN pg_catalog.pg_collation cl ON dep.refclassid = 'pg_catalog.pg_collation'::pg_catalog.regclass "
+      "    AND cl.oid = dep.refobjid "
+      "  LEFT JOIN pg_catalog.pg_namespace cln ON cln.oid = cl.collnamespace "
       "  LEFT JOIN pg_catalog.pg_proc pr ON dep.refclassid = 'pg_catalog.pg_proc'::pg_catalog.regclass "
       "    AND pr.oid = dep.refobjid "
       "  LEFT JOIN pg_catalog.pg_namespace pn ON pn.oid = pr.pronamespace "
@@ -72,8 +78,8 @@ std::string DependencyKeys(const std::string& condition) {
       "  LEFT JOIN pg_catalog.pg_type dt ON dt.oid = CASE WHEN t0.typelem <> 0 AND EXISTS (SELECT 1 FROM "
       "    pg_catalog.pg_type e WHERE e.oid = t0.typelem AND e.typarray = t0.oid) THEN t0.typelem ELSE t0.oid END "
       "  LEFT JOIN pg_catalog.pg_namespace dn ON dn.oid = dt.typnamespace "
-      "  WHERE ({0}) AND dep.deptype = 'n' AND (pr.oid IS NOT NULL OR dt.oid IS NOT NULL) "
-      "    AND COALESCE(pn.nspname, dn.nspname) <> 'pg_catalog' ORDER BY 1)",
+      "  WHERE ({0}) AND dep.deptype = 'n' AND (pr.oid IS NOT NULL OR dt.oid IS NOT NULL OR cl.oid IS NOT NULL) "
+      "    AND COALESCE(pn.nspname, cln.nspname, dn.nspname) <> 'pg_catalog' ORDER BY 1)",
       condition);
 }
 
@@ -194,11 +200,72 @@ void ReadCompositeTypes(Context& ctx) {
   }
 }
 
+void ReadRangeTypes(Context& ctx) {
+  // The collation is kept only when it differs from the subtype's own, and the operator class
+  // only when it is not the subtype's default (as pg_dump prints them). Deps come from pg_range
+  // itself: the subtype, the collation and the two functions are exactly what the type uses.
+  pqxx::result rows = ctx.Query(fmt::format(
+      "SELECT n.nspname, t.typname, {0}, "
+      "  CASE WHEN NOT oc.opcdefault THEN ocn.nspname END AS opc_schema, "
+      "  CASE WHEN NOT oc.opcdefault THEN oc.opcname END AS opcname, "
+      "  cn.nspname AS coll_schema, co.collname, "
+      "  cfn.nspname AS canonical_schema, cf.proname AS canonical_name, "
+      "  dfn.nspname AS diff_schema, df.proname AS diff_name, "
+      "  mn.nspname AS multi_schema, mt.typname AS multi_name, "
+      "  pg_catalog.pg_get_userbyid(t.typowner) AS owner, d.description "
+      "FROM pg_catalog.pg_range rg "
+      "JOIN pg_catalog.pg_type t ON t.oid = rg.rngtypid "
+      "JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
+      "JOIN pg_catalog.pg_type st ON st.oid = rg.rngsubtype "
+      "JOIN pg_catalog.pg_opclass oc ON oc.oid = rg.rngsubopc "
+      "JOIN pg_catalog.pg_namespace ocn ON ocn.oid = oc.opcnamespace "
+      "LEFT JOIN pg_catalog.pg_collation co ON co.oid = rg.rngcollation AND rg.rngcollation <> st.typcollation "
+      "LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace "
+      "LEFT JOIN pg_catalog.pg_proc cf ON cf.oid = rg.rngcanonical "
+      "LEFT JOIN pg_catalog.pg_namespace cfn ON cfn.oid = cf.pronamespace "
+      "LEFT JOIN pg_catalog.pg_proc df ON df.oid = rg.rngsubdiff "
+      "LEFT JOIN pg_catalog.pg_namespace dfn ON dfn.oid = df.pronamespace "
+      "JOIN pg_catalog.pg_type mt ON mt.oid = rg.rngmultitypid "
+      "JOIN pg_catalog.pg_namespace mn ON mn.oid = mt.typnamespace "
+      "LEFT JOIN pg_catalog.pg_description d ON d.objoid = t.oid "
+      "  AND d.classoid = 'pg_catalog.pg_type'::pg_catalog.regclass AND d.objsubid = 0 "
+      "WHERE {1} AND {2} "
+      "ORDER BY n.nspname, t.typname",
+      TypeColumns("rg.rngsubtype", "-1", "sub_"), kUserSchema, NotExtensionMember("pg_type", "t.oid")));
+  for (const auto& row : rows) {
+    std::string schema = Text(row["nspname"]);
+    if (!ctx.InScope(schema)) continue;
+    ir::RangeType r;
+    r.name = {schema, Text(row["typname"])};
+    r.subtype = TypeOf(row, "sub_");
+    auto qualified = [&](const char* s, const char* n) -> std::optional<ir::QualifiedName> {
+      if (row[n].is_null()) return std::nullopt;
+      return ir::QualifiedName{Text(row[s]), Text(row[n])};
+    };
+    r.subtype_opclass = qualified("opc_schema", "opcname");
+    r.collation = qualified("coll_schema", "collname");
+    r.canonical = qualified("canonical_schema", "canonical_name");
+    r.subtype_diff = qualified("diff_schema", "diff_name");
+    r.multirange = {Text(row["multi_schema"]), Text(row["multi_name"])};
+    r.comment = OptText(row["description"]);
+    r.owner = OptText(row["owner"]);
+    if (r.subtype.schema != "pg_catalog") r.deps.keys.push_back(ir::TypeKey({r.subtype.schema, r.subtype.name}));
+    if (r.collation && r.collation->schema != "pg_catalog") r.deps.keys.push_back(ir::CollationKey(*r.collation));
+    for (const auto& f : {r.canonical, r.subtype_diff}) {
+      if (f && f->schema != "pg_catalog") r.deps.keys.push_back(ir::FuncKey(*f));
+    }
+    std::sort(r.deps.keys.begin(), r.deps.keys.end());
+    r.deps.keys.erase(std::unique(r.deps.keys.begin(), r.deps.keys.end()), r.deps.keys.end());
+    ctx.db.range_types[r.name] = std::move(r);
+  }
+}
+
 }  // namespace
 
 void ReadTypes(Context& ctx) {
   ReadDomains(ctx);
   ReadCompositeTypes(ctx);
+  ReadRangeTypes(ctx);
 }
 
 }  // namespace schemac::catalog::internal

@@ -83,6 +83,7 @@ std::string TypeKey(const QualifiedName& name) { return "type:" + name.schema + 
 std::string FuncKey(const QualifiedName& name) { return "func:" + name.schema + "." + name.name; }
 std::string SequenceKey(const QualifiedName& name) { return "seq:" + name.schema + "." + name.name; }
 std::string SchemaKey(const std::string& name) { return "schema:" + name; }
+std::string CollationKey(const QualifiedName& name) { return "coll:" + name.schema + "." + name.name; }
 
 std::string QualifiedTypeName(const TypeRef& type) {
   std::string out = type.schema == "pg_catalog" ? type.name : type.schema + "." + type.name;
@@ -151,6 +152,35 @@ const char* ConstraintKindName(ConstraintKind k) {
     case ConstraintKind::Exclusion: return "exclusion";
   }
   return "?";
+}
+
+// "  trigger ..." of a table or view.
+std::string TriggerLine(const Trigger& g) {
+  std::string out = fmt::format("  trigger {} {}{}{}{}{} {}", g.name,
+                                g.timing == 'b' ? "before" : g.timing == 'i' ? "instead of" : "after",
+                                g.on_insert ? " insert" : "", g.on_update ? " update" : "", g.on_delete ? " delete" : "",
+                                g.on_truncate ? " truncate" : "", g.for_each_row ? "row" : "statement");
+  if (!g.update_columns.empty()) out += " of " + List(g.update_columns);
+  if (g.when) out += " when (" + g.when->text + ")";
+  out += " execute " + DisplayName(g.function) + List(g.function_args);
+  if (!g.old_table.empty()) out += " old table " + g.old_table;
+  if (!g.new_table.empty()) out += " new table " + g.new_table;
+  if (g.constraint) out += " constraint";
+  if (g.from_table) out += " from " + DisplayName(*g.from_table);
+  if (g.deferrable) out += g.initially_deferred ? " deferrable initially deferred" : " deferrable";
+  return out + fmt::format(" enabled={} comment={}\n", g.enabled, Opt(g.comment));
+}
+
+// "  rule ..." of a table or view.
+std::string RuleLine(const Rule& r) {
+  static const char* kEvents[] = {"select", "update", "insert", "delete"};
+  int ev = r.event - '1';
+  std::string out = fmt::format("  rule {} on {} do {}", r.name, ev >= 0 && ev < 4 ? kEvents[ev] : "?",
+                                r.instead ? "instead" : "also");
+  if (r.where) out += " where (" + r.where->text + ")";
+  if (r.actions.empty()) out += " nothing";
+  for (const std::string& a : r.actions) out += " [" + a + "]";
+  return out + fmt::format(" enabled={} comment={}\n", r.enabled, Opt(r.comment));
 }
 
 }  // namespace
@@ -228,19 +258,8 @@ std::string DebugPrint(const Database& db) {
       if (ix.predicate) out += " where " + ix.predicate->text;
       out += fmt::format(" comment={}\n", Opt(ix.comment));
     }
-    for (const auto& [gname, g] : t.triggers) {
-      out += fmt::format("  trigger {} {}{}{}{}{} {}", gname, g.timing == 'b' ? "before" : g.timing == 'i' ? "instead of" : "after",
-                         g.on_insert ? " insert" : "", g.on_update ? " update" : "", g.on_delete ? " delete" : "",
-                         g.on_truncate ? " truncate" : "", g.for_each_row ? "row" : "statement");
-      if (!g.update_columns.empty()) out += " of " + List(g.update_columns);
-      if (g.when) out += " when (" + g.when->text + ")";
-      out += " execute " + DisplayName(g.function) + List(g.function_args);
-      if (!g.old_table.empty()) out += " old table " + g.old_table;
-      if (!g.new_table.empty()) out += " new table " + g.new_table;
-      if (g.constraint) out += " constraint";
-      if (g.deferrable) out += g.initially_deferred ? " deferrable initially deferred" : " deferrable";
-      out += fmt::format(" enabled={} comment={}\n", g.enabled, Opt(g.comment));
-    }
+    for (const auto& [gname, g] : t.triggers) out += TriggerLine(g);
+    for (const auto& [rname, r] : t.rules) out += RuleLine(r);
   }
   for (const auto& [name, v] : db.views) {
     out += fmt::format("{} {} comment={} owner={}\n", v.materialized ? "materialized view" : "view", DisplayName(name),
@@ -251,6 +270,8 @@ std::string DebugPrint(const Database& db) {
     out += "  as " + v.query + "\n";
     for (const auto& [c, text] : v.column_comments) out += fmt::format("  column {} comment={:?}\n", c, text);
     for (const auto& [iname, ix] : v.indexes) out += fmt::format("  index {} using {}\n", iname, ix.method);
+    for (const auto& [gname, g] : v.triggers) out += TriggerLine(g);
+    for (const auto& [rname, r] : v.rules) out += RuleLine(r);
   }
   for (const auto& [key, f] : db.functions) {
     static const char* kKinds[] = {"function", "procedure", "aggregate", "window function"};
@@ -267,6 +288,23 @@ std::string DebugPrint(const Database& db) {
     for (const StorageParam& p : f.config) out += fmt::format(" set {}={}", p.name, p.value);
     out += fmt::format(" comment={} owner={}\n", Opt(f.comment), Opt(f.owner));
     out += f.sql_body ? "  sql body " + *f.sql_body + "\n" : fmt::format("  body {:?}\n", f.body);
+    if (f.aggregate) {
+      const Aggregate& g = *f.aggregate;
+      auto fn = [](const char* what, const std::optional<QualifiedName>& q) {
+        return q ? fmt::format(" {} {}", what, DisplayName(*q)) : std::string();
+      };
+      out += fmt::format("  aggregate kind {} direct {} sfunc {} stype {} sspace {}{} extra {} modify {}", g.kind,
+                         g.num_direct_args, DisplayName(g.sfunc), Type(g.stype), g.sspace, fn("finalfunc", g.finalfunc),
+                         g.finalfunc_extra, g.finalfunc_modify);
+      out += fn("combinefunc", g.combinefunc) + fn("serialfunc", g.serialfunc) + fn("deserialfunc", g.deserialfunc);
+      if (g.initcond) out += fmt::format(" initcond {:?}", *g.initcond);
+      out += fn("msfunc", g.msfunc) + fn("minvfunc", g.minvfunc);
+      if (g.mstype) out += " mstype " + Type(*g.mstype);
+      out += fmt::format(" msspace {}{} mextra {} mmodify {}", g.msspace, fn("mfinalfunc", g.mfinalfunc),
+                         g.mfinalfunc_extra, g.mfinalfunc_modify);
+      if (g.minitcond) out += fmt::format(" minitcond {:?}", *g.minitcond);
+      out += fn("sortop", g.sortop) + "\n";
+    }
   }
   for (const auto& [name, d] : db.domains) {
     out += fmt::format("domain {} {}", DisplayName(name), Type(d.base_type));
@@ -302,7 +340,30 @@ std::string DebugPrint(const Database& db) {
                        c.provider, c.lc_collate, c.lc_ctype, c.deterministic ? "" : " nondeterministic", Opt(c.comment),
                        Opt(c.owner));
   }
+  for (const auto& [name, e] : db.event_triggers) {
+    out += fmt::format("event trigger {} on {}", name, e.event);
+    if (!e.tags.empty()) out += " tags " + List(e.tags);
+    out += fmt::format(" execute {} enabled={} comment={} owner={}\n", DisplayName(e.function), e.enabled,
+                       Opt(e.comment), Opt(e.owner));
+  }
   return out;
+}
+
+void ClearOwners(Database& db) {
+  auto clear = [](auto& objects) {
+    for (auto& [name, object] : objects) object.owner.reset();
+  };
+  clear(db.schemas);
+  clear(db.enums);
+  clear(db.sequences);
+  clear(db.tables);
+  clear(db.views);
+  clear(db.functions);
+  clear(db.domains);
+  clear(db.composite_types);
+  clear(db.range_types);
+  clear(db.collations);
+  clear(db.event_triggers);
 }
 
 }  // namespace schemac::ir

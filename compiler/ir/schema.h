@@ -199,6 +199,8 @@ std::string TypeKey(const QualifiedName& name);
 std::string FuncKey(const QualifiedName& name);
 std::string SequenceKey(const QualifiedName& name);
 std::string SchemaKey(const std::string& name);
+/// "coll:<schema>.<name>": a user collation (built-in pg_catalog collations have no key).
+std::string CollationKey(const QualifiedName& name);
 
 /// CREATE TRIGGER (and CREATE CONSTRAINT TRIGGER) on a table.
 struct Trigger {
@@ -212,6 +214,7 @@ struct Trigger {
   std::vector<std::string> function_args;  // the string arguments
   std::string old_table, new_table;    // REFERENCING OLD/NEW TABLE AS
   bool constraint = false;             // CREATE CONSTRAINT TRIGGER
+  std::optional<QualifiedName> from_table;  // constraint triggers: FROM referenced_table (tgconstrrelid)
   bool deferrable = false, initially_deferred = false;
   char enabled = 'O';                  // pg_trigger.tgenabled: 'O' origin, 'D' disabled, 'R' replica, 'A' always
   std::optional<std::string> comment;
@@ -229,6 +232,12 @@ struct Rule {
   std::vector<std::string> actions;    // each action statement in canonical text; empty: NOTHING
   char enabled = 'O';                  // pg_rewrite.ev_enabled, as for triggers
   std::optional<std::string> comment;
+  /// Catalog front end only: the pg_get_ruledef text, which canon::NormalizeCatalogExpressions
+  /// parses into `where` and `actions` (then clears). Never compared.
+  struct Definition {
+    std::string text;
+    friend bool operator==(const Definition&, const Definition&) { return true; }
+  } catalog_definition;
   Dependencies deps;
   SourceSpan span;
   friend bool operator==(const Rule&, const Rule&) = default;
@@ -346,6 +355,34 @@ struct FunctionArg {
 
 enum class FunctionKind { Function, Procedure, Aggregate, Window };
 
+/// What pg_aggregate stores for CREATE AGGREGATE (Function::kind Aggregate). Support functions
+/// are named (schema-qualified, built-ins in pg_catalog); PostgreSQL resolves them by the
+/// argument types the aggregate implies. Defaults PostgreSQL fills in are filled in.
+struct Aggregate {
+  char kind = 'n';              // aggkind: 'n' normal, 'o' ordered-set, 'h' hypothetical-set
+  int num_direct_args = 0;      // aggnumdirectargs: the arguments before ORDER BY
+  QualifiedName sfunc;
+  TypeRef stype;
+  int sspace = 0;
+  std::optional<QualifiedName> finalfunc;
+  bool finalfunc_extra = false;
+  char finalfunc_modify = 'r';  // 'r' READ_ONLY, 's' SHAREABLE, 'w' READ_WRITE (default for ordered-set)
+  std::optional<QualifiedName> combinefunc;
+  std::optional<QualifiedName> serialfunc;
+  std::optional<QualifiedName> deserialfunc;
+  std::optional<std::string> initcond;
+  std::optional<QualifiedName> msfunc;  // moving-aggregate mode
+  std::optional<QualifiedName> minvfunc;
+  std::optional<TypeRef> mstype;
+  int msspace = 0;
+  std::optional<QualifiedName> mfinalfunc;
+  bool mfinalfunc_extra = false;
+  char mfinalfunc_modify = 'r';
+  std::optional<std::string> minitcond;
+  std::optional<QualifiedName> sortop;  // operator: schema and oprname
+  friend bool operator==(const Aggregate&, const Aggregate&) = default;
+};
+
 /// CREATE FUNCTION / CREATE PROCEDURE. Identity is schema + name + the types of the IN, INOUT
 /// and VARIADIC arguments (Signature()); overloads are distinct objects.
 struct Function {
@@ -357,6 +394,8 @@ struct Function {
   std::string language;                 // "sql", "plpgsql", ...
   std::string body;                     // prosrc: the text between the dollar quotes, verbatim
   std::optional<std::string> sql_body;  // SQL-standard body (BEGIN ATOMIC / RETURN), canonical text
+  std::optional<Aggregate> aggregate;   // kind Aggregate only; then return_type is not kept (it
+                                        // follows from the final function or the state type)
   char volatility = 'v';                // 'i' immutable, 's' stable, 'v' volatile
   bool strict = false;
   bool security_definer = false;
@@ -534,6 +573,9 @@ struct ObjectId {
 /// Human-readable, quoted where needed: public.orders, public.orders.total, "Odd Name".x
 std::string DisplayName(const QualifiedName& name);
 std::string DisplayName(const ObjectId& id);
+
+/// Forgets every recorded owner (plans without --owners neither compare nor set owners).
+void ClearOwners(Database& db);
 
 /// A stable, deterministic, human-readable dump of the whole IR (for golden tests and
 /// debugging). Spans are not printed.

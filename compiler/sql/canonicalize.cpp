@@ -183,6 +183,39 @@ void CanonicalizeOfflinePair(ir::Database& from, ir::Database& to, ir::Diagnosti
       }
     }
   }
+  // Trigger WHEN clauses, on tables and on views.
+  auto triggers = [&](const std::string& subject, std::map<std::string, ir::Trigger>& from_triggers,
+                      std::map<std::string, ir::Trigger>& to_triggers) {
+    for (auto& [tname, tt] : to_triggers) {
+      auto ft = from_triggers.find(tname);
+      if (ft == from_triggers.end()) continue;
+      p.Compare(fmt::format("{}: trigger \"{}\"", subject, tname), "WHEN", ft->second.when, tt.when, tt.span);
+    }
+  };
+  for (auto& [name, to_table] : to.tables) {
+    auto it = from.tables.find(name);
+    if (it != from.tables.end()) {
+      triggers(fmt::format("table \"{}\"", ir::DisplayName(name)), it->second.triggers, to_table.triggers);
+    }
+  }
+  for (auto& [name, to_view] : to.views) {
+    auto it = from.views.find(name);
+    if (it != from.views.end()) {
+      triggers(fmt::format("view \"{}\"", ir::DisplayName(name)), it->second.triggers, to_view.triggers);
+    }
+  }
+  // Domain defaults and CHECK constraints (VALUE stands for the column).
+  for (auto& [name, to_domain] : to.domains) {
+    auto it = from.domains.find(name);
+    if (it == from.domains.end()) continue;
+    std::string domain = fmt::format("domain \"{}\"", ir::DisplayName(name));
+    p.Compare(domain, "default", it->second.default_expr, to_domain.default_expr, to_domain.span);
+    for (auto& [cname, tk] : to_domain.checks) {
+      auto fk = it->second.checks.find(cname);
+      if (fk == it->second.checks.end()) continue;
+      p.Compare(fmt::format("{}: constraint \"{}\"", domain, cname), "check", fk->second.check, tk.check, tk.span);
+    }
+  }
   CanonicalizeOfflineViews(from, to, diags);
 }
 

@@ -240,7 +240,8 @@ class Compiler {
       std::optional<ir::QualifiedName> other;  // a domain or composite type
       for (const std::string& s : p.candidates) {
         if ((found = state_.FindEnum(s, p.name))) break;
-        if (state_.db.domains.count({s, p.name}) || state_.db.composite_types.count({s, p.name})) {
+        if (state_.db.domains.count({s, p.name}) || state_.db.composite_types.count({s, p.name}) ||
+            IsRangeOrMultirange(state_, {s, p.name})) {
           other = ir::QualifiedName{s, p.name};
           break;
         }

@@ -102,6 +102,7 @@ StmtResult TransformStatement(State& state, PgQuery__Node* stmt) {
         for (const std::string& s : state.Candidates(schema)) on_view |= FindView(state, s, a.relation->relname) != nullptr;
       }
       if (on_view) return TransformAlterView(state, a);
+      if (a.objtype == PG_QUERY__OBJECT_TYPE__OBJECT_TYPE) return TransformAlterCompositeType(state, a);
       return TransformAlterTable(state, a);
     }
     case PG_QUERY__NODE__NODE_VIEW_STMT: return TransformCreateView(state, *stmt->view_stmt);
@@ -109,12 +110,33 @@ StmtResult TransformStatement(State& state, PgQuery__Node* stmt) {
       return TransformCreateMaterializedView(state, *stmt->create_table_as_stmt);
     case PG_QUERY__NODE__NODE_CREATE_FUNCTION_STMT: return TransformCreateFunction(state, *stmt->create_function_stmt);
     case PG_QUERY__NODE__NODE_CREATE_TRIG_STMT: return TransformCreateTrigger(state, *stmt->create_trig_stmt);
+    case PG_QUERY__NODE__NODE_RULE_STMT: return TransformCreateRule(state, *stmt->rule_stmt);
+    case PG_QUERY__NODE__NODE_CREATE_EVENT_TRIG_STMT:
+      return TransformCreateEventTrigger(state, *stmt->create_event_trig_stmt);
+    case PG_QUERY__NODE__NODE_ALTER_EVENT_TRIG_STMT:
+      return TransformAlterEventTrigger(state, *stmt->alter_event_trig_stmt);
     case PG_QUERY__NODE__NODE_CREATE_SEQ_STMT: return TransformCreateSequence(state, *stmt->create_seq_stmt);
     case PG_QUERY__NODE__NODE_ALTER_SEQ_STMT: return TransformAlterSequence(state, *stmt->alter_seq_stmt);
     case PG_QUERY__NODE__NODE_CREATE_DOMAIN_STMT: return TransformCreateDomain(state, *stmt->create_domain_stmt);
     case PG_QUERY__NODE__NODE_ALTER_DOMAIN_STMT: return TransformAlterDomain(state, *stmt->alter_domain_stmt);
     case PG_QUERY__NODE__NODE_COMPOSITE_TYPE_STMT:
       return TransformCreateCompositeType(state, *stmt->composite_type_stmt);
+    case PG_QUERY__NODE__NODE_CREATE_RANGE_STMT: return TransformCreateRange(state, *stmt->create_range_stmt);
+    case PG_QUERY__NODE__NODE_DEFINE_STMT:
+      if (stmt->define_stmt->kind == PG_QUERY__OBJECT_TYPE__OBJECT_COLLATION) {
+        return TransformCreateCollation(state, *stmt->define_stmt);
+      }
+      if (stmt->define_stmt->kind == PG_QUERY__OBJECT_TYPE__OBJECT_AGGREGATE) {
+        return TransformCreateAggregate(state, *stmt->define_stmt);
+      }
+      state.Error(ir::diag::kUnsupportedStatement, "not yet supported: " + StatementTitle(state, stmt), state.Span());
+      return StmtResult::Done;
+    case PG_QUERY__NODE__NODE_RENAME_STMT:
+      if (stmt->rename_stmt->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_ATTRIBUTE) {
+        return TransformRenameAttribute(state, *stmt->rename_stmt);
+      }
+      state.Error(ir::diag::kUnsupportedStatement, "not yet supported: " + StatementTitle(state, stmt), state.Span());
+      return StmtResult::Done;
     case PG_QUERY__NODE__NODE_CREATE_ENUM_STMT: return TransformCreateEnum(state, *stmt->create_enum_stmt);
     case PG_QUERY__NODE__NODE_ALTER_ENUM_STMT: return TransformAlterEnum(state, *stmt->alter_enum_stmt);
     case PG_QUERY__NODE__NODE_COMMENT_STMT: return TransformComment(state, *stmt->comment_stmt);

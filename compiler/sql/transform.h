@@ -32,21 +32,63 @@ StmtResult TransformCreateFunction(State& state, PgQuery__CreateFunctionStmt& st
 StmtResult TransformDropFunctions(State& state, PgQuery__DropStmt& stmt);
 StmtResult CommentOnFunction(State& state, PgQuery__CommentStmt& stmt);
 StmtResult AlterFunctionOwner(State& state, PgQuery__AlterOwnerStmt& stmt, const std::string& owner);
+// Aggregates (transform_aggregate.cpp); DROP / COMMENT ON / OWNER TO go through the function code.
+StmtResult TransformCreateAggregate(State& state, PgQuery__DefineStmt& stmt);
 /// Function keys ("func:s.f") of the schema-qualified calls in canonical expression text.
 std::vector<std::string> FunctionCallKeysOf(const std::string& canonical_text);
 // Triggers (transform_trigger.cpp).
 StmtResult TransformCreateTrigger(State& state, PgQuery__CreateTrigStmt& stmt);
 StmtResult TransformDropTriggers(State& state, PgQuery__DropStmt& stmt);
 StmtResult CommentOnTrigger(State& state, PgQuery__CommentStmt& stmt);
-/// True when `cmd` is ENABLE / DISABLE TRIGGER name and the table has no such trigger (yet).
+/// True when `cmd` is ENABLE / DISABLE TRIGGER (or RULE) name and the table has no such
+/// trigger (rule) yet.
 bool WaitsForTrigger(const ir::Table& table, const PgQuery__AlterTableCmd& cmd);
 /// ALTER TABLE ... ENABLE [REPLICA | ALWAYS] / DISABLE TRIGGER name | USER.
 void SetTriggerEnabled(State& state, ir::Table& table, const PgQuery__AlterTableCmd& cmd, ir::SourceSpan span);
+/// The table or view a trigger or rule is attached to (all null / empty when not found).
+struct TriggerRelation {
+  ir::QualifiedName name;
+  ir::Table* table = nullptr;
+  ir::View* view = nullptr;
+  std::map<std::string, ir::Trigger>* triggers = nullptr;
+  std::map<std::string, ir::Rule>* rules = nullptr;
+};
+/// [schema.]name resolved through the search path among tables and views.
+TriggerRelation FindTriggerRelation(State& state, const std::vector<std::string>& parts);
+/// Schema-qualifies the unqualified calls of functions defined so far (first match on the
+/// search path) in the parse tree below `node`.
+void QualifyUserFunctionCalls(State& state, PgQuery__Node* node);
+// Rules (transform_rule.cpp): CREATE RULE, DROP RULE, COMMENT ON RULE, ALTER TABLE ... RULE.
+StmtResult TransformCreateRule(State& state, PgQuery__RuleStmt& stmt);
+StmtResult TransformDropRules(State& state, PgQuery__DropStmt& stmt);
+StmtResult CommentOnRule(State& state, PgQuery__CommentStmt& stmt);
+/// True when `cmd` is ENABLE / DISABLE RULE name and the table has no such rule (yet).
+bool WaitsForRule(const ir::Table& table, const PgQuery__AlterTableCmd& cmd);
+/// ALTER TABLE ... ENABLE [REPLICA | ALWAYS] / DISABLE RULE name.
+void SetRuleEnabled(State& state, ir::Table& table, const PgQuery__AlterTableCmd& cmd, ir::SourceSpan span);
+// Event triggers (transform_event_trigger.cpp).
+StmtResult TransformCreateEventTrigger(State& state, PgQuery__CreateEventTrigStmt& stmt);
+StmtResult TransformAlterEventTrigger(State& state, PgQuery__AlterEventTrigStmt& stmt);
+StmtResult TransformDropEventTriggers(State& state, PgQuery__DropStmt& stmt);
+StmtResult CommentOnEventTrigger(State& state, PgQuery__CommentStmt& stmt);
+StmtResult AlterEventTriggerOwner(State& state, const std::string& name, const std::string& owner);
 // Domains and composite types (transform_domain.cpp).
 StmtResult TransformCreateDomain(State& state, PgQuery__CreateDomainStmt& stmt);
 StmtResult TransformAlterDomain(State& state, PgQuery__AlterDomainStmt& stmt);
 StmtResult TransformCreateCompositeType(State& state, PgQuery__CompositeTypeStmt& stmt);
 StmtResult CommentOnDomainConstraint(State& state, PgQuery__CommentStmt& stmt);
+/// ALTER TYPE ... ADD / DROP / ALTER ATTRIBUTE and RENAME ATTRIBUTE on a composite type.
+StmtResult TransformAlterCompositeType(State& state, PgQuery__AlterTableStmt& stmt);
+StmtResult TransformRenameAttribute(State& state, PgQuery__RenameStmt& stmt);
+/// True when [schema.]name is a range type or the multirange type of one.
+bool IsRangeOrMultirange(const State& state, const ir::QualifiedName& name);
+// Range types (transform_range.cpp) and collations (transform_collation.cpp).
+StmtResult TransformCreateRange(State& state, PgQuery__CreateRangeStmt& stmt);
+StmtResult TransformCreateCollation(State& state, PgQuery__DefineStmt& stmt);
+StmtResult CommentOnCollation(State& state, PgQuery__CommentStmt& stmt, const std::vector<std::string>& names);
+StmtResult AlterCollationOwner(State& state, const std::vector<std::string>& names, const std::string& owner);
+/// Removes the collation schema.name; false when there is none.
+bool DropCollation(State& state, const std::string& schema, const std::string& name);
 /// The domain / composite type called [schema.]name through the search path, or null.
 ir::Domain* FindDomain(State& state, const std::string& schema, const std::string& name);
 ir::CompositeType* FindCompositeType(State& state, const std::string& schema, const std::string& name);

@@ -8,6 +8,7 @@
 
 #include "compiler/sql/expr.h"
 #include "compiler/sql/names.h"
+#include "compiler/sql/transform_types.h"
 #include "compiler/sql/types.h"
 
 namespace schemac::sql {
@@ -66,11 +67,8 @@ void AlterColumnType(State& state, ir::Table& t, ir::Column& col, PgQuery__Colum
   }
   col.type = rt.type;
   if (def.coll_clause) {
-    std::vector<std::string> parts = StrList(def.coll_clause->collname, def.coll_clause->n_collname);
-    ir::QualifiedName q = parts.size() == 1 ? ir::QualifiedName{"pg_catalog", parts[0]}
-                                            : ir::QualifiedName{parts[0], parts[1]};
-    col.collation = q == ir::QualifiedName{"pg_catalog", "default"} ? std::nullopt
-                                                                     : std::optional<ir::QualifiedName>(q);
+    col.collation = WrittenCollation(state, StrList(def.coll_clause->collname, def.coll_clause->n_collname), subject,
+                                     state.Span(def.location));
   }
   if (rt.pending) {
     state.pending_types[{t.name, col.name}] = *rt.pending;
@@ -181,6 +179,18 @@ StmtResult TransformAlterTable(State& state, PgQuery__AlterTableStmt& stmt) {
     if (std::string(ri.identity_type) == "i" && !t.indexes.count(ri.name) && !t.constraints.count(ri.name)) {
       return StmtResult::Defer;
     }
+  }
+
+  // A column added or retyped with a user collation defined by a later statement waits for it.
+  for (std::size_t i = 0; i < stmt.n_cmds && !state.ctx.final_pass; ++i) {
+    PgQuery__AlterTableCmd& cmd = *stmt.cmds[i]->alter_table_cmd;
+    if ((cmd.subtype != PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn &&
+         cmd.subtype != PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType) ||
+        !cmd.def || cmd.def->node_case != PG_QUERY__NODE__NODE_COLUMN_DEF || !cmd.def->column_def->coll_clause) {
+      continue;
+    }
+    const PgQuery__CollateClause& cc = *cmd.def->column_def->coll_clause;
+    if (CollationWaits(state, StrList(cc.collname, cc.n_collname), span)) return StmtResult::Defer;
   }
 
   // ENABLE / DISABLE TRIGGER waits the same way for its trigger.
@@ -399,6 +409,10 @@ StmtResult TransformAlterTable(State& state, PgQuery__AlterTableStmt& stmt) {
       case PG_QUERY__ALTER_TABLE_TYPE__AT_DisableTrig:
       case PG_QUERY__ALTER_TABLE_TYPE__AT_EnableTrigUser:
       case PG_QUERY__ALTER_TABLE_TYPE__AT_DisableTrigUser: SetTriggerEnabled(state, t, cmd, span); break;
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_EnableRule:
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_EnableAlwaysRule:
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_EnableReplicaRule:
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_DisableRule: SetRuleEnabled(state, t, cmd, span); break;
       default:
         state.Unsupported(fmt::format("{}: ALTER TABLE sub-command {}", subject, SubtypeName(cmd.subtype)), span);
         break;

@@ -92,6 +92,9 @@ StmtResult TransformComment(State& state, PgQuery__CommentStmt& stmt) {
         } else if (auto ct = state.db.composite_types.find({s, name}); ct != state.db.composite_types.end()) {
           ct->second.comment = comment;
           return StmtResult::Done;
+        } else if (auto rt = state.db.range_types.find({s, name}); rt != state.db.range_types.end()) {
+          rt->second.comment = comment;
+          return StmtResult::Done;
         }
       }
       const char* kind = stmt.objtype == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE      ? "table"
@@ -115,6 +118,7 @@ StmtResult TransformComment(State& state, PgQuery__CommentStmt& stmt) {
       return state.Missing(fmt::format("{} \"{}\"", materialized ? "materialized view" : "view", Joined(names)), span);
     }
     case PG_QUERY__OBJECT_TYPE__OBJECT_FUNCTION:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_AGGREGATE:
     case PG_QUERY__OBJECT_TYPE__OBJECT_PROCEDURE: return CommentOnFunction(state, stmt);
     case PG_QUERY__OBJECT_TYPE__OBJECT_DOMAIN: {
       std::string schema;
@@ -127,7 +131,10 @@ StmtResult TransformComment(State& state, PgQuery__CommentStmt& stmt) {
       return state.Missing(fmt::format("domain \"{}\"", Joined(names)), span);
     }
     case PG_QUERY__OBJECT_TYPE__OBJECT_DOMCONSTRAINT: return CommentOnDomainConstraint(state, stmt);
+    case PG_QUERY__OBJECT_TYPE__OBJECT_COLLATION: return CommentOnCollation(state, stmt, names);
     case PG_QUERY__OBJECT_TYPE__OBJECT_TRIGGER: return CommentOnTrigger(state, stmt);
+    case PG_QUERY__OBJECT_TYPE__OBJECT_RULE: return CommentOnRule(state, stmt);
+    case PG_QUERY__OBJECT_TYPE__OBJECT_EVENT_TRIGGER: return CommentOnEventTrigger(state, stmt);
     case PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN:
     case PG_QUERY__OBJECT_TYPE__OBJECT_TABCONSTRAINT: {
       if (names.size() < 2) {

@@ -8,6 +8,7 @@
 
 #include "compiler/sql/expr.h"
 #include "compiler/sql/names.h"
+#include "compiler/sql/transform_types.h"
 #include "compiler/sql/types.h"
 
 namespace schemac::sql {
@@ -80,6 +81,11 @@ StmtResult TransformCreateIndex(State& state, PgQuery__IndexStmt& stmt) {
   }
   std::vector<std::string> colnames;
   bool ok = true;
+  // A user collation defined by a later statement: the index waits for it.
+  for (std::size_t i = 0; i < stmt.n_index_params; ++i) {
+    PgQuery__IndexElem* e = stmt.index_params[i]->index_elem;
+    if (e->n_collation && CollationWaits(state, StrList(e->collation, e->n_collation), span)) return StmtResult::Defer;
+  }
   for (std::size_t i = 0; i < stmt.n_index_params; ++i) {
     PgQuery__IndexElem* e = stmt.index_params[i]->index_elem;
     ir::IndexElement el;
@@ -118,11 +124,14 @@ StmtResult TransformCreateIndex(State& state, PgQuery__IndexStmt& stmt) {
       if (!el.expression) ok = false;
     }
     if (e->n_collation) {
-      std::vector<std::string> c = StrList(e->collation, e->n_collation);
-      ir::QualifiedName q = c.size() == 1 ? ir::QualifiedName{"pg_catalog", c[0]} : ir::QualifiedName{c[0], c[1]};
-      bool same_as_column = col && ((col->collation && *col->collation == q) ||
-                                    (!col->collation && q == ir::QualifiedName{"pg_catalog", "default"}));
-      if (!same_as_column) el.collation = q;
+      // PostgreSQL records an element's collation only where it differs from the column's
+      // (COLLATE "default" too, on a column with another collation).
+      std::optional<ir::QualifiedName> q =
+          WrittenCollation(state, StrList(e->collation, e->n_collation), subject, span);
+      ir::QualifiedName written = q ? *q : ir::QualifiedName{"pg_catalog", "default"};
+      bool same_as_column = col && ((col->collation && *col->collation == written) ||
+                                    (!col->collation && !q));
+      if (!same_as_column) el.collation = written;
     }
     if (e->n_opclassopts) {
       state.Unsupported(subject + ": operator class parameters", span);

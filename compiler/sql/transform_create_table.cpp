@@ -8,6 +8,7 @@
 
 #include "compiler/sql/expr.h"
 #include "compiler/sql/names.h"
+#include "compiler/sql/transform_types.h"
 #include "compiler/sql/types.h"
 
 namespace schemac::sql {
@@ -18,15 +19,8 @@ std::string ColumnSubject(const ir::Table& t, const std::string& column) {
   return fmt::format("{}: column \"{}\"", TableSubject(t.name), column);
 }
 
-std::optional<ir::QualifiedName> Collation(PgQuery__CollateClause* cc) {
-  if (!cc) return std::nullopt;
-  std::vector<std::string> parts = StrList(cc->collname, cc->n_collname);
-  if (parts.empty()) return std::nullopt;
-  // Because schemac models no CREATE COLLATION, an unqualified collation is a built-in one.
-  ir::QualifiedName q = parts.size() == 1 ? ir::QualifiedName{"pg_catalog", parts[0]}
-                                          : ir::QualifiedName{parts[0], parts[1]};
-  if (q.schema == "pg_catalog" && q.name == "default") return std::nullopt;  // the type's default
-  return q;
+std::vector<std::string> CollationParts(const PgQuery__CollateClause* cc) {
+  return cc ? StrList(cc->collname, cc->n_collname) : std::vector<std::string>{};
 }
 
 bool CheckColumns(State& state, const ir::Table& t, const std::vector<std::string>& cols, const std::string& what,
@@ -134,7 +128,7 @@ void AddColumnDef(State& state, ir::Table& table, PgQuery__ColumnDef& def, std::
   ResolvedType rt = ResolveType(state, def.type_name, subject);
   if (!rt.ok) return;
   col.type = rt.type;
-  col.collation = Collation(def.coll_clause);
+  if (def.coll_clause) col.collation = WrittenCollation(state, CollationParts(def.coll_clause), subject, col.span);
 
   bool saw_null = false;
   bool saw_not_null = def.is_not_null;
@@ -513,6 +507,15 @@ StmtResult TransformCreateTable(State& state, PgQuery__CreateStmt& stmt) {
   table.span = span;
   table.unlogged = persistence == "u";
   StorageParams(state, stmt.options, stmt.n_options, subject, &table.options);
+
+  // A user collation defined by a later statement: the whole statement waits for it.
+  for (std::size_t i = 0; i < stmt.n_table_elts; ++i) {
+    PgQuery__Node* e = stmt.table_elts[i];
+    if (e->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF && e->column_def->coll_clause &&
+        CollationWaits(state, CollationParts(e->column_def->coll_clause), span)) {
+      return StmtResult::Defer;
+    }
+  }
 
   std::vector<ConstraintWork> work;
   for (std::size_t i = 0; i < stmt.n_table_elts; ++i) {

@@ -1,5 +1,6 @@
-// CREATE DOMAIN, ALTER DOMAIN, CREATE TYPE ... AS (...) (composite types), and the COMMENT ON,
-// DROP and OWNER TO forms of both.
+// CREATE DOMAIN, ALTER DOMAIN, CREATE TYPE ... AS (...) (composite types) and ALTER TYPE ...
+// ADD / DROP / ALTER / RENAME ATTRIBUTE, and the COMMENT ON, DROP and OWNER TO forms of both;
+// the helpers of transform_types.h shared with range types and collations.
 #include <algorithm>
 #include <set>
 
@@ -8,28 +9,23 @@
 #include "compiler/sql/expr.h"
 #include "compiler/sql/names.h"
 #include "compiler/sql/transform.h"
+#include "compiler/sql/transform_types.h"
 #include "compiler/sql/types.h"
 
 namespace schemac::sql {
 
 namespace {
 
-std::optional<ir::QualifiedName> CollationOf(const PgQuery__CollateClause* cc) {
-  if (!cc) return std::nullopt;
-  std::vector<std::string> parts = StrList(cc->collname, cc->n_collname);
-  if (parts.empty()) return std::nullopt;
-  // As for table columns: schemac models no CREATE COLLATION, so an unqualified one is built in.
-  ir::QualifiedName q = parts.size() == 1 ? ir::QualifiedName{"pg_catalog", parts[0]}
-                                          : ir::QualifiedName{parts[0], parts[1]};
-  if (q.schema == "pg_catalog" && q.name == "default") return std::nullopt;
-  return q;
+// The collation of a COLLATE clause (nullopt: none, or the default collation).
+TypeOutcome CollationOf(State& state, const PgQuery__CollateClause* cc, const std::string& subject,
+                        std::optional<ir::QualifiedName>* out, std::vector<std::string>* deps) {
+  out->reset();
+  if (!cc) return TypeOutcome::Ok;
+  return ResolveCollation(state, StrList(cc->collname, cc->n_collname), subject, state.Span(cc->location), out, deps);
 }
 
-enum class TypeOutcome { Ok, Defer, Failed };
+}  // namespace
 
-// The type of a domain or an attribute: built-ins with their modifiers, user types (enums,
-// domains, composite and range types) resolved now; a type defined by a later statement defers
-// the statement. The type's key goes to `deps`.
 TypeOutcome UserOrBuiltinType(State& state, const PgQuery__TypeName* tn, const std::string& subject, ir::TypeRef* out,
                               std::vector<std::string>* deps) {
   ResolvedType r = ResolveType(state, tn, subject);
@@ -49,7 +45,7 @@ TypeOutcome UserOrBuiltinType(State& state, const PgQuery__TypeName* tn, const s
   for (const std::string& s : p.candidates) {
     ir::QualifiedName q{s, p.name};
     if (state.db.enums.count(q) || state.db.domains.count(q) || state.db.composite_types.count(q) ||
-        state.db.range_types.count(q)) {
+        RangeOrMultirange(state, q)) {
       if (p.has_typmods) {
         state.Error(ir::diag::kInvalid,
                     fmt::format("{}: type modifier is not allowed for type \"{}\"", subject, p.written), p.span);
@@ -69,15 +65,95 @@ TypeOutcome UserOrBuiltinType(State& state, const PgQuery__TypeName* tn, const s
              : TypeOutcome::Failed;
 }
 
+const ir::RangeType* RangeOrMultirange(const State& state, const ir::QualifiedName& qn) {
+  if (auto it = state.db.range_types.find(qn); it != state.db.range_types.end()) return &it->second;
+  for (const auto& [name, r] : state.db.range_types) {
+    if (r.multirange == qn) return &r;
+  }
+  return nullptr;
+}
+
+bool IsRangeOrMultirange(const State& state, const ir::QualifiedName& name) {
+  return RangeOrMultirange(state, name) != nullptr;
+}
+
+TypeOutcome ResolveCollation(State& state, const std::vector<std::string>& parts, const std::string& subject,
+                             ir::SourceSpan span, std::optional<ir::QualifiedName>* out,
+                             std::vector<std::string>* deps) {
+  out->reset();
+  if (parts.empty()) return TypeOutcome::Ok;
+  std::string schema;
+  std::string name;
+  if (!state.SplitName(parts, &schema, &name, span)) return TypeOutcome::Failed;
+  ir::QualifiedName q{"pg_catalog", name};
+  if (schema.empty()) {
+    // Because pg_catalog comes first in the effective search path, these names are always the
+    // built-in collations.
+    static const std::set<std::string> kAlwaysBuiltin = {"default", "C", "POSIX", "ucs_basic"};
+    bool found = false;
+    if (!kAlwaysBuiltin.count(name)) {
+      for (const std::string& s : state.Candidates("")) {
+        if (state.db.collations.count({s, name})) {
+          q = {s, name};
+          found = true;
+          break;
+        }
+      }
+      // Possibly a user collation defined by a statement not read yet: wait for it.
+      if (!found && !state.ctx.final_pass) return TypeOutcome::Defer;
+    }
+  } else {
+    q = {schema, name};
+    if (schema != "pg_catalog" && !state.db.collations.count(q)) {
+      return state.Missing(fmt::format("{}: collation \"{}\"", subject, ir::DisplayName(q)), span) == StmtResult::Defer
+                 ? TypeOutcome::Defer
+                 : TypeOutcome::Failed;
+    }
+  }
+  if (q == ir::QualifiedName{"pg_catalog", "default"}) return TypeOutcome::Ok;
+  if (q.schema != "pg_catalog") deps->push_back(ir::CollationKey(q));
+  *out = q;
+  return TypeOutcome::Ok;
+}
+
+bool CollationWaits(State& state, const std::vector<std::string>& parts, ir::SourceSpan span) {
+  if (state.ctx.final_pass || parts.empty()) return false;
+  std::optional<ir::QualifiedName> out;
+  std::vector<std::string> deps;
+  return ResolveCollation(state, parts, "", span, &out, &deps) == TypeOutcome::Defer;
+}
+
+std::optional<ir::QualifiedName> WrittenCollation(State& state, const std::vector<std::string>& parts,
+                                                  const std::string& subject, ir::SourceSpan span) {
+  std::optional<ir::QualifiedName> out;
+  std::vector<std::string> deps;
+  if (ResolveCollation(state, parts, subject, span, &out, &deps) != TypeOutcome::Ok) return std::nullopt;
+  return out;
+}
+
+std::vector<std::string> DefElemNames(const PgQuery__DefElem& d) {
+  const PgQuery__Node* a = d.arg;
+  if (!a) return {};
+  switch (a->node_case) {
+    case PG_QUERY__NODE__NODE_TYPE_NAME: return StrList(a->type_name->names, a->type_name->n_names);
+    case PG_QUERY__NODE__NODE_LIST: return StrList(a->list->items, a->list->n_items);
+    case PG_QUERY__NODE__NODE_STRING: return {a->string->sval};
+    default: return {};
+  }
+}
+
+namespace {
+
 std::string DomainSubject(const ir::QualifiedName& name) { return fmt::format("domain \"{}\"", ir::DisplayName(name)); }
 
-// A type name (domain, composite, enum, range, or a table's row type) already taken.
+}  // namespace
+
 bool TypeNameTaken(State& state, const ir::QualifiedName& qn, const std::string& kind, ir::SourceSpan span) {
   std::string subject = fmt::format("{} \"{}\"", kind, ir::DisplayName(qn));
   const ir::SourceSpan* prev = nullptr;
   if (auto it = state.db.domains.find(qn); it != state.db.domains.end()) prev = &it->second.span;
   if (auto it = state.db.composite_types.find(qn); it != state.db.composite_types.end()) prev = &it->second.span;
-  if (auto it = state.db.range_types.find(qn); it != state.db.range_types.end()) prev = &it->second.span;
+  if (const ir::RangeType* r = RangeOrMultirange(state, qn)) prev = &r->span;
   if (ir::EnumType* e = state.FindEnum(qn.schema, qn.name)) prev = &e->span;
   if (prev) {
     state.Error(ir::diag::kDuplicate, fmt::format("type \"{}\" is defined more than once", ir::DisplayName(qn)), span,
@@ -96,6 +172,8 @@ bool TypeNameTaken(State& state, const ir::QualifiedName& qn, const std::string&
   }
   return false;
 }
+
+namespace {
 
 // ChooseConstraintName(domain, NULL, "check", namespace): unique among the schema's constraint
 // names, which domain constraints share with table constraints.
@@ -145,6 +223,7 @@ bool AddDomainCheck(State& state, ir::Domain& d, PgQuery__Constraint& c, bool al
 void DomainExpressionDeps(ir::Domain& d) {
   std::vector<std::string>& keys = d.deps.keys;
   if (d.base_type.schema != "pg_catalog") keys.push_back(ir::TypeKey({d.base_type.schema, d.base_type.name}));
+  if (d.collation && d.collation->schema != "pg_catalog") keys.push_back(ir::CollationKey(*d.collation));
   if (d.default_expr) {
     for (std::string& k : FunctionCallKeysOf(d.default_expr->text)) keys.push_back(std::move(k));
   }
@@ -201,7 +280,12 @@ StmtResult TransformCreateDomain(State& state, PgQuery__CreateDomainStmt& stmt) 
     case TypeOutcome::Failed: return StmtResult::Done;
   }
   if (TypeNameTaken(state, d.name, "domain", span)) return StmtResult::Done;
-  d.collation = CollationOf(stmt.coll_clause);
+  std::vector<std::string> coll_deps;  // DomainExpressionDeps adds the collation's key
+  switch (CollationOf(state, stmt.coll_clause, subject, &d.collation, &coll_deps)) {
+    case TypeOutcome::Ok: break;
+    case TypeOutcome::Defer: return StmtResult::Defer;
+    case TypeOutcome::Failed: return StmtResult::Done;
+  }
   bool saw_null = false;
   bool saw_not_null = false;
   for (std::size_t i = 0; i < stmt.n_constraints; ++i) {
@@ -292,6 +376,56 @@ StmtResult TransformAlterDomain(State& state, PgQuery__AlterDomainStmt& stmt) {
   return StmtResult::Done;
 }
 
+namespace {
+
+std::string CompositeSubject(const ir::QualifiedName& name) { return fmt::format("type \"{}\"", ir::DisplayName(name)); }
+
+ir::CompositeAttribute* FindAttribute(ir::CompositeType& t, const std::string& name) {
+  for (ir::CompositeAttribute& a : t.attributes) {
+    if (a.name == name) return &a;
+  }
+  return nullptr;
+}
+
+// The type and collation of an attribute (CREATE TYPE ... AS, ADD ATTRIBUTE, ALTER ATTRIBUTE ...
+// TYPE) into `a`.
+TypeOutcome AttributeType(State& state, PgQuery__ColumnDef& def, const std::string& subject, ir::CompositeAttribute& a) {
+  std::vector<std::string> deps;  // recomputed from the attributes by CompositeDeps
+  if (TypeOutcome r = UserOrBuiltinType(state, def.type_name, subject, &a.type, &deps); r != TypeOutcome::Ok) return r;
+  return CollationOf(state, def.coll_clause, subject, &a.collation, &deps);
+}
+
+// Deps of a composite type: the user types and collations of its attributes.
+void CompositeDeps(ir::CompositeType& t) {
+  std::vector<std::string>& keys = t.deps.keys;
+  keys.clear();
+  for (const ir::CompositeAttribute& a : t.attributes) {
+    if (a.type.schema != "pg_catalog") keys.push_back(ir::TypeKey({a.type.schema, a.type.name}));
+    if (a.collation && a.collation->schema != "pg_catalog") keys.push_back(ir::CollationKey(*a.collation));
+  }
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+}
+
+// The composite type an ALTER TYPE / RENAME ATTRIBUTE targets; `out` null when there is none.
+StmtResult FindCompositeTarget(State& state, const PgQuery__RangeVar* rv, ir::SourceSpan span, ir::CompositeType** out) {
+  std::string schema = rv && rv->schemaname ? rv->schemaname : "";
+  std::string name = rv && rv->relname ? rv->relname : "";
+  *out = FindCompositeType(state, schema, name);
+  if (*out) return StmtResult::Done;
+  ir::QualifiedName shown{schema, name};
+  for (const std::string& s : state.Candidates(schema)) {
+    ir::QualifiedName q{s, name};
+    if (state.FindEnum(s, name) || state.db.domains.count(q) || RangeOrMultirange(state, q)) {
+      state.Error(ir::diag::kInvalid, fmt::format("type \"{}\" is not a composite type", ir::DisplayName(q)), span);
+      return StmtResult::Done;
+    }
+  }
+  return state.Missing(fmt::format("type \"{}\"", schema.empty() ? name : ir::DisplayName(shown)), span);
+}
+
+}  // namespace
+
 StmtResult TransformCreateCompositeType(State& state, PgQuery__CompositeTypeStmt& stmt) {
   ir::SourceSpan span = state.Span();
   ir::QualifiedName qn = state.CreateName(stmt.typevar);
@@ -299,33 +433,122 @@ StmtResult TransformCreateCompositeType(State& state, PgQuery__CompositeTypeStmt
   ir::CompositeType t;
   t.name = qn;
   t.span = span;
-  std::string subject = fmt::format("type \"{}\"", ir::DisplayName(qn));
+  std::string subject = CompositeSubject(qn);
   for (std::size_t i = 0; i < stmt.n_coldeflist; ++i) {
     if (stmt.coldeflist[i]->node_case != PG_QUERY__NODE__NODE_COLUMN_DEF) continue;
     PgQuery__ColumnDef& def = *stmt.coldeflist[i]->column_def;
     ir::CompositeAttribute a;
     a.name = def.colname;
     std::string asubject = fmt::format("{}: attribute \"{}\"", subject, a.name);
-    for (const ir::CompositeAttribute& prev : t.attributes) {
-      if (prev.name == a.name) {
-        state.Error(ir::diag::kDuplicate, fmt::format("{} specified more than once", asubject), state.Span(def.location));
-        return StmtResult::Done;
-      }
+    if (FindAttribute(t, a.name)) {
+      state.Error(ir::diag::kDuplicate, fmt::format("{} specified more than once", asubject), state.Span(def.location));
+      return StmtResult::Done;
     }
-    switch (UserOrBuiltinType(state, def.type_name, asubject, &a.type, &t.deps.keys)) {
+    switch (AttributeType(state, def, asubject, a)) {
       case TypeOutcome::Ok: break;
       case TypeOutcome::Defer: return StmtResult::Defer;
       case TypeOutcome::Failed: return StmtResult::Done;
     }
-    a.collation = CollationOf(def.coll_clause);
     t.attributes.push_back(std::move(a));
   }
   if (TypeNameTaken(state, qn, "type", span)) return StmtResult::Done;
   // The type's relation (relkind 'c') shares the relation namespace.
   if (state.CheckRelationFree(qn, ir::ObjectKind::CompositeType, span)) return StmtResult::Done;
-  std::sort(t.deps.keys.begin(), t.deps.keys.end());
-  t.deps.keys.erase(std::unique(t.deps.keys.begin(), t.deps.keys.end()), t.deps.keys.end());
+  CompositeDeps(t);
   state.db.composite_types[qn] = std::move(t);
+  return StmtResult::Done;
+}
+
+StmtResult TransformAlterCompositeType(State& state, PgQuery__AlterTableStmt& stmt) {
+  ir::SourceSpan span = state.Span();
+  ir::CompositeType* target = nullptr;
+  if (StmtResult r = FindCompositeTarget(state, stmt.relation, span, &target); !target) return r;
+  // Applied to a copy, so that a command that must wait for a later statement leaves the type
+  // untouched until the whole statement is retried.
+  ir::CompositeType t = *target;
+  std::string subject = CompositeSubject(t.name);
+  for (std::size_t i = 0; i < stmt.n_cmds; ++i) {
+    if (stmt.cmds[i]->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_CMD) continue;
+    PgQuery__AlterTableCmd& cmd = *stmt.cmds[i]->alter_table_cmd;
+    std::string name = cmd.name ? cmd.name : "";
+    switch (cmd.subtype) {
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn: {
+        if (!cmd.def || cmd.def->node_case != PG_QUERY__NODE__NODE_COLUMN_DEF) break;
+        PgQuery__ColumnDef& def = *cmd.def->column_def;
+        ir::CompositeAttribute a;
+        a.name = def.colname;
+        std::string asubject = fmt::format("{}: attribute \"{}\"", subject, a.name);
+        if (FindAttribute(t, a.name)) {
+          state.Error(ir::diag::kDuplicate, asubject + " already exists", state.Span(def.location));
+          return StmtResult::Done;
+        }
+        switch (AttributeType(state, def, asubject, a)) {
+          case TypeOutcome::Ok: break;
+          case TypeOutcome::Defer: return StmtResult::Defer;
+          case TypeOutcome::Failed: return StmtResult::Done;
+        }
+        t.attributes.push_back(std::move(a));
+        break;
+      }
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn: {
+        auto it = std::find_if(t.attributes.begin(), t.attributes.end(),
+                               [&](const ir::CompositeAttribute& a) { return a.name == name; });
+        if (it != t.attributes.end()) {
+          t.attributes.erase(it);
+        } else if (!cmd.missing_ok) {
+          state.Error(ir::diag::kUndefined, fmt::format("{}: attribute \"{}\" does not exist", subject, name), span);
+          return StmtResult::Done;
+        }
+        break;
+      }
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType: {
+        ir::CompositeAttribute* a = FindAttribute(t, name);
+        if (!a) {
+          state.Error(ir::diag::kUndefined, fmt::format("{}: attribute \"{}\" does not exist", subject, name), span);
+          return StmtResult::Done;
+        }
+        if (!cmd.def || cmd.def->node_case != PG_QUERY__NODE__NODE_COLUMN_DEF) break;
+        // Because ALTER ... TYPE without COLLATE gives the new type's default collation, the
+        // old collation is not kept.
+        ir::CompositeAttribute changed = *a;
+        switch (AttributeType(state, *cmd.def->column_def,
+                              fmt::format("{}: attribute \"{}\"", subject, name), changed)) {
+          case TypeOutcome::Ok: break;
+          case TypeOutcome::Defer: return StmtResult::Defer;
+          case TypeOutcome::Failed: return StmtResult::Done;
+        }
+        *a = std::move(changed);
+        break;
+      }
+      default:
+        state.Unsupported(subject + ": this form of ALTER TYPE", state.Span());
+        return StmtResult::Done;
+    }
+  }
+  CompositeDeps(t);
+  *target = std::move(t);
+  return StmtResult::Done;
+}
+
+StmtResult TransformRenameAttribute(State& state, PgQuery__RenameStmt& stmt) {
+  ir::SourceSpan span = state.Span();
+  ir::CompositeType* t = nullptr;
+  if (StmtResult r = FindCompositeTarget(state, stmt.relation, span, &t); !t) return r;
+  std::string subject = CompositeSubject(t->name);
+  std::string from = stmt.subname ? stmt.subname : "";
+  std::string to = stmt.newname ? stmt.newname : "";
+  ir::CompositeAttribute* a = FindAttribute(*t, from);
+  if (!a) {
+    if (!stmt.missing_ok) {
+      state.Error(ir::diag::kUndefined, fmt::format("{}: attribute \"{}\" does not exist", subject, from), span);
+    }
+    return StmtResult::Done;
+  }
+  if (FindAttribute(*t, to)) {
+    state.Error(ir::diag::kDuplicate, fmt::format("{}: attribute \"{}\" already exists", subject, to), span);
+    return StmtResult::Done;
+  }
+  a->name = to;
   return StmtResult::Done;
 }
 

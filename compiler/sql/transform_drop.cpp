@@ -37,10 +37,13 @@ StmtResult TransformDrop(State& state, PgQuery__DropStmt& stmt) {
   ir::SourceSpan span = state.Span();
   bool cascade = stmt.behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE;
   if (stmt.remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_FUNCTION ||
-      stmt.remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_PROCEDURE) {
+      stmt.remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_PROCEDURE ||
+      stmt.remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_AGGREGATE) {
     return TransformDropFunctions(state, stmt);
   }
   if (stmt.remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_TRIGGER) return TransformDropTriggers(state, stmt);
+  if (stmt.remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_RULE) return TransformDropRules(state, stmt);
+  if (stmt.remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_EVENT_TRIGGER) return TransformDropEventTriggers(state, stmt);
   for (std::size_t i = 0; i < stmt.n_objects; ++i) {
     PgQuery__Node* obj = stmt.objects[i];
     std::vector<std::string> names;
@@ -70,6 +73,8 @@ StmtResult TransformDrop(State& state, PgQuery__DropStmt& stmt) {
       for (const auto& [qn, v] : state.db.views) has_objects |= qn.schema == schema;
       for (const auto& [qn, d] : state.db.domains) has_objects |= qn.schema == schema;
       for (const auto& [qn, c] : state.db.composite_types) has_objects |= qn.schema == schema;
+      for (const auto& [qn, r] : state.db.range_types) has_objects |= qn.schema == schema;
+      for (const auto& [qn, c] : state.db.collations) has_objects |= qn.schema == schema;
       for (const auto& [n, e] : state.db.extensions) has_objects |= e.schema == schema;
       if (has_objects && !cascade) {
         state.Error(ir::diag::kInvalid,
@@ -86,6 +91,8 @@ StmtResult TransformDrop(State& state, PgQuery__DropStmt& stmt) {
       std::erase_if(state.db.views, [&](const auto& kv) { return kv.first.schema == schema; });
       std::erase_if(state.db.domains, [&](const auto& kv) { return kv.first.schema == schema; });
       std::erase_if(state.db.composite_types, [&](const auto& kv) { return kv.first.schema == schema; });
+      std::erase_if(state.db.range_types, [&](const auto& kv) { return kv.first.schema == schema; });
+      std::erase_if(state.db.collations, [&](const auto& kv) { return kv.first.schema == schema; });
       std::erase_if(state.db.extensions, [&](const auto& kv) { return kv.second.schema == schema; });
       state.db.schemas.erase(schema);
       state.implicit_schemas.erase(schema);
@@ -124,9 +131,13 @@ StmtResult TransformDrop(State& state, PgQuery__DropStmt& stmt) {
           if (state.FindEnum(s, name)) {
             state.db.enums.erase({s, name});
             done = true;
-          } else if (state.db.composite_types.erase({s, name}) || state.db.domains.erase({s, name})) {
+          } else if (state.db.composite_types.erase({s, name}) || state.db.domains.erase({s, name}) ||
+                     state.db.range_types.erase({s, name})) {
             done = true;  // DROP TYPE drops a domain too
           }
+          break;
+        case PG_QUERY__OBJECT_TYPE__OBJECT_COLLATION:
+          if (DropCollation(state, s, name)) done = true;
           break;
         case PG_QUERY__OBJECT_TYPE__OBJECT_DOMAIN:
           if (state.db.domains.erase({s, name})) done = true;
@@ -152,6 +163,7 @@ StmtResult TransformDrop(State& state, PgQuery__DropStmt& stmt) {
                          : stmt.remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_VIEW     ? "view"
                          : stmt.remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW  ? "materialized view"
                          : stmt.remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_DOMAIN   ? "domain"
+                         : stmt.remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_COLLATION ? "collation"
                                                                                       : "type";
       std::string shown = schema.empty() ? name : schema + "." + name;
       state.Error(ir::diag::kUndefined, fmt::format("{} \"{}\" does not exist", kind, shown), span);

@@ -8,6 +8,8 @@
 #include <fmt/format.h>
 
 #include "compiler/sql/expr.h"
+#include "compiler/sql/function_body.h"
+#include "compiler/sql/routine.h"
 #include "compiler/sql/transform.h"
 #include "compiler/sql/normalize.h"
 #include "compiler/sql/types.h"
@@ -19,7 +21,7 @@ namespace {
 // pg_catalog pseudo-types a function may take or return (pg_type.typtype = 'p').
 const std::set<std::string>& PseudoTypes() {
   static const std::set<std::string> kTypes = {
-      "void",          "trigger",       "event_trigger", "record",           "anyelement",
+      "any",           "void",          "trigger",       "event_trigger", "record",           "anyelement",
       "anyarray",      "anynonarray",   "anyenum",       "anyrange",         "anymultirange",
       "anycompatible", "anycompatiblearray",             "anycompatiblenonarray",
       "anycompatiblerange",             "anycompatiblemultirange",           "cstring",
@@ -28,11 +30,8 @@ const std::set<std::string>& PseudoTypes() {
   return kTypes;
 }
 
-enum class TypeOutcome { Ok, Defer, Failed };
+}  // namespace
 
-// A function's argument or result type as pg_proc records it: no modifiers (PostgreSQL drops
-// them), user types resolved now (they must be defined, possibly by a later statement: then the
-// statement is retried). `deps` receives the type's reference key.
 TypeOutcome FunctionType(State& state, const PgQuery__TypeName* written, const std::string& subject,
                          ir::TypeRef* out, std::vector<std::string>* deps) {
   PgQuery__TypeName tn = *written;
@@ -84,6 +83,8 @@ TypeOutcome FunctionType(State& state, const PgQuery__TypeName* written, const s
              ? TypeOutcome::Defer
              : TypeOutcome::Failed;
 }
+
+namespace {
 
 // Numeric option values (COST, ROWS) are Integer or Float nodes.
 bool NumberOf(const PgQuery__Node* n, double* out) {
@@ -172,6 +173,147 @@ std::optional<ir::Expr> ArgDefault(State& state, PgQuery__Node* expr, const ir::
 
 std::string KindWord(bool procedure) { return procedure ? "procedure" : "function"; }
 
+std::string KindWord(ir::FunctionKind kind) {
+  switch (kind) {
+    case ir::FunctionKind::Procedure: return "procedure";
+    case ir::FunctionKind::Aggregate: return "aggregate";
+    default: return "function";
+  }
+}
+
+// The kind of routine a DROP / COMMENT ON / ALTER ... OWNER TO names.
+ir::FunctionKind KindOf(PgQuery__ObjectType type) {
+  if (type == PG_QUERY__OBJECT_TYPE__OBJECT_PROCEDURE) return ir::FunctionKind::Procedure;
+  if (type == PG_QUERY__OBJECT_TYPE__OBJECT_AGGREGATE) return ir::FunctionKind::Aggregate;
+  return ir::FunctionKind::Function;
+}
+
+// Prepends `schema` to a one-part name list (a function or type name) of the parse tree.
+void QualifyNames(State& state, PgQuery__Node*** names, std::size_t* n, const std::string& schema) {
+  if (!state.ctx.arena || *n != 1) return;
+  Arena& arena = *state.ctx.arena;
+  auto** list = static_cast<PgQuery__Node**>(arena.Allocate(2 * sizeof(PgQuery__Node*)));
+  PgQuery__String str = PG_QUERY__STRING__INIT;
+  str.sval = arena.Strdup(schema);
+  PgQuery__Node node = PG_QUERY__NODE__INIT;
+  node.node_case = PG_QUERY__NODE__NODE_STRING;
+  node.string = arena.New(str);
+  list[0] = arena.New(node);
+  list[1] = (*names)[0];
+  *names = list;
+  *n = 2;
+}
+
+// What a SQL-standard body uses, as reference keys: relations (at relation granularity: any
+// column change of the relation rebuilds the routine), functions and user types. Unqualified
+// names resolve through the search path among the objects defined so far and are qualified in
+// the tree, so that the stored text means the same under any search_path. False when a name is
+// found nowhere yet (a CTE aside): it may be defined by a later statement.
+bool SqlBodyDeps(State& state, PgQuery__Node* body, std::vector<std::string>* keys) {
+  std::set<std::string> ctes;
+  WalkNodes(body, [&](PgQuery__Node* n) {
+    if (n->node_case == PG_QUERY__NODE__NODE_COMMON_TABLE_EXPR && n->common_table_expr->ctename) {
+      ctes.insert(n->common_table_expr->ctename);
+    }
+  });
+  bool ok = true;
+  auto relation = [&](PgQuery__RangeVar* rv) {
+    if (!rv) return;
+    std::string schema = rv->schemaname && *rv->schemaname ? rv->schemaname : "";
+    std::string name = rv->relname ? rv->relname : "";
+    if (schema.empty() && ctes.count(name)) return;
+    if (schema == "pg_catalog" || schema == "information_schema") return;
+    for (const std::string& s : state.Candidates(schema)) {
+      if (state.db.tables.count({s, name}) || state.db.views.count({s, name})) {
+        keys->push_back(ir::RelKey({s, name}));
+        if (schema.empty() && state.ctx.arena) rv->schemaname = state.ctx.arena->Strdup(s);
+        return;
+      }
+    }
+    ok = false;
+  };
+  auto type = [&](PgQuery__TypeName* tn) {
+    if (!tn) return;
+    std::vector<std::string> parts = StrList(tn->names, tn->n_names);
+    if (parts.size() == 2 && parts[0] != "pg_catalog") {
+      keys->push_back(ir::TypeKey({parts[0], parts[1]}));
+    } else if (parts.size() == 1) {
+      for (const std::string& s : state.ctx.search_path) {
+        if (state.db.enums.count({s, parts[0]}) || state.db.domains.count({s, parts[0]}) ||
+            state.db.composite_types.count({s, parts[0]}) || state.db.range_types.count({s, parts[0]})) {
+          keys->push_back(ir::TypeKey({s, parts[0]}));
+          QualifyNames(state, &tn->names, &tn->n_names, s);
+          break;
+        }
+      }
+    }
+  };
+  // RangeVar and TypeName are Node-wrapped in FROM lists but plain messages as the target of
+  // INSERT / UPDATE / DELETE / MERGE and in casts: those are taken from their parents.
+  WalkNodes(body, [&](PgQuery__Node* n) {
+    switch (n->node_case) {
+      case PG_QUERY__NODE__NODE_RANGE_VAR: relation(n->range_var); break;
+      case PG_QUERY__NODE__NODE_INSERT_STMT: relation(n->insert_stmt->relation); break;
+      case PG_QUERY__NODE__NODE_UPDATE_STMT: relation(n->update_stmt->relation); break;
+      case PG_QUERY__NODE__NODE_DELETE_STMT: relation(n->delete_stmt->relation); break;
+      case PG_QUERY__NODE__NODE_MERGE_STMT: relation(n->merge_stmt->relation); break;
+      case PG_QUERY__NODE__NODE_TYPE_NAME: type(n->type_name); break;
+      case PG_QUERY__NODE__NODE_TYPE_CAST: type(n->type_cast->type_name); break;
+      case PG_QUERY__NODE__NODE_FUNC_CALL: {
+        std::vector<std::string> parts = StrList(n->func_call->funcname, n->func_call->n_funcname);
+        if (parts.size() == 2 && parts[0] == "pg_catalog" &&
+            n->func_call->funcformat != PG_QUERY__COERCION_FORM__COERCE_SQL_SYNTAX) {
+          // Printed unqualified by PostgreSQL (pg_catalog is always searched), as in TransformExpr.
+          n->func_call->funcname++;
+          n->func_call->n_funcname--;
+        } else if (parts.size() == 2) {
+          keys->push_back(ir::FuncKey({parts[0], parts[1]}));
+        } else if (parts.size() == 1) {
+          std::string s = FunctionSchemaOnPath(state.db, state.ctx.search_path, parts[0]);
+          if (!s.empty()) {
+            keys->push_back(ir::FuncKey({s, parts[0]}));
+            QualifyNames(state, &n->func_call->funcname, &n->func_call->n_funcname, s);
+          } else if (!IsBuiltinFunctionName(parts[0])) {
+            ok = false;
+          }
+        }
+        break;
+      }
+      default: break;
+    }
+  });
+  return ok;
+}
+
+// The canonical text of a SQL-standard body: "RETURN <expr>" with the expression deparsed as
+// the expression normalizer does, or "BEGIN ATOMIC", each statement deparsed on a line of its
+// own ending in ";", and "END". (libpg_query cannot deparse a whole BEGIN ATOMIC body; each of
+// its statements deparses on its own.)
+std::string CanonicalSqlBody(PgQuery__Node* body, std::string* error) {
+  if (body->node_case == PG_QUERY__NODE__NODE_RETURN_STMT) {
+    std::string text = DeparseExpr(body->return_stmt->returnval, error);
+    return error->empty() ? "RETURN " + text : "";
+  }
+  // BEGIN ATOMIC: a one-element list holding the list of statements (an empty body arrives
+  // with that element unset).
+  if (body->node_case != PG_QUERY__NODE__NODE_LIST || body->list->n_items > 1 ||
+      (body->list->n_items == 1 && body->list->items[0]->node_case != PG_QUERY__NODE__NODE_LIST &&
+       body->list->items[0]->node_case != PG_QUERY__NODE__NODE__NOT_SET)) {
+    *error = "unexpected body node " + NodeKindName(body);
+    return "";
+  }
+  const PgQuery__List* stmts = body->list->n_items == 1 && body->list->items[0]->node_case == PG_QUERY__NODE__NODE_LIST
+                                   ? body->list->items[0]->list
+                                   : nullptr;
+  std::string out = "BEGIN ATOMIC\n";
+  for (std::size_t i = 0; stmts && i < stmts->n_items; ++i) {
+    std::string text = DeparseStatement(stmts->items[i], "cannot deparse a statement of the body", error);
+    if (!error->empty()) return "";
+    out += "    " + text + ";\n";
+  }
+  return out + "END";
+}
+
 // The input argument types of ObjectWithArgs (DROP / COMMENT ON / ALTER ... OWNER TO), or
 // nullopt when they were not written (name alone: must be unique).
 TypeOutcome SignatureTypes(State& state, const PgQuery__ObjectWithArgs& o, const std::string& subject,
@@ -217,10 +359,6 @@ StmtResult TransformCreateFunction(State& state, PgQuery__CreateFunctionStmt& st
   f.kind = procedure ? ir::FunctionKind::Procedure : ir::FunctionKind::Function;
   f.span = span;
   std::string subject = fmt::format("{} \"{}\"", KindWord(procedure), ir::DisplayName(f.name));
-  if (stmt.sql_body) {
-    state.Unsupported(subject + ": SQL-standard function body (BEGIN ATOMIC / RETURN)", span);
-    return StmtResult::Done;
-  }
 
   // Arguments: types first (a user type may be defined later: retry), then defaults.
   std::vector<std::string> deps;
@@ -372,6 +510,30 @@ StmtResult TransformCreateFunction(State& state, PgQuery__CreateFunctionStmt& st
       return StmtResult::Done;
     }
   }
+  if (stmt.sql_body) {
+    // A SQL-standard body: LANGUAGE sql is implied; PostgreSQL parses it at creation and
+    // records what it uses in pg_depend, so those are dependencies of the routine.
+    if (has_body) {
+      state.Error(ir::diag::kInvalid, subject + ": duplicate function body specified", span);
+      return StmtResult::Done;
+    }
+    if (!has_language) f.language = "sql";
+    has_language = true;
+    if (f.language != "sql") {
+      state.Error(ir::diag::kInvalid, subject + ": inline SQL function body only valid for language SQL", span);
+      return StmtResult::Done;
+    }
+    // As for views: a name found nowhere after every statement was read is left as written
+    // (a system relation, an object outside the managed scope); PostgreSQL judges it.
+    if (!SqlBodyDeps(state, stmt.sql_body, &deps) && !state.ctx.final_pass) return StmtResult::Defer;
+    std::string error;
+    f.sql_body = CanonicalSqlBody(stmt.sql_body, &error);
+    if (!error.empty()) {
+      state.Error(ir::diag::kInvalid, fmt::format("{}: cannot deparse the body: {}", subject, error), span);
+      return StmtResult::Done;
+    }
+    has_body = true;
+  }
   if (!has_language) {
     state.Error(ir::diag::kInvalid, subject + ": no language specified", span);
     return StmtResult::Done;
@@ -409,7 +571,7 @@ StmtResult TransformCreateFunction(State& state, PgQuery__CreateFunctionStmt& st
                   span, {{"defined here", existing->second.span}});
       return StmtResult::Done;
     }
-    if ((existing->second.kind == ir::FunctionKind::Procedure) != procedure) {
+    if (existing->second.kind != f.kind) {
       state.Error(ir::diag::kInvalid,
                   fmt::format("cannot change routine kind of \"{}.{}\"", schema, key.name), span);
       return StmtResult::Done;
@@ -473,7 +635,7 @@ std::vector<std::string> FunctionCallKeysOf(const std::string& canonical_text) {
 
 namespace {
 
-StmtResult FindFunctionTarget(State& state, PgQuery__ObjectWithArgs& o, bool procedure, bool missing_ok,
+StmtResult FindFunctionTarget(State& state, PgQuery__ObjectWithArgs& o, ir::FunctionKind kind, bool missing_ok,
                               ir::QualifiedName* out) {
   ir::SourceSpan span = state.Span();
   std::string schema;
@@ -481,7 +643,7 @@ StmtResult FindFunctionTarget(State& state, PgQuery__ObjectWithArgs& o, bool pro
   std::vector<std::string> names = StrList(o.objname, o.n_objname);
   if (!state.SplitName(names, &schema, &name, span)) return StmtResult::Done;
   std::string written = schema.empty() ? name : schema + "." + name;
-  std::string subject = fmt::format("{} \"{}\"", KindWord(procedure), written);
+  std::string subject = fmt::format("{} \"{}\"", KindWord(kind), written);
   std::vector<ir::TypeRef> types;
   if (!o.args_unspecified) {
     TypeOutcome r = SignatureTypes(state, o, subject, &types);
@@ -507,9 +669,11 @@ StmtResult FindFunctionTarget(State& state, PgQuery__ObjectWithArgs& o, bool pro
     }
     if (hits.size() == 1) {
       const ir::Function& f = state.db.functions.at(hits[0]);
-      if ((f.kind == ir::FunctionKind::Procedure) != procedure) {
+      if (f.kind != kind) {
         state.Error(ir::diag::kInvalid,
-                    fmt::format("\"{}.{}\" is not a {}", hits[0].schema, hits[0].name, KindWord(procedure)), span);
+                    fmt::format("\"{}.{}\" is not a{} {}", hits[0].schema, hits[0].name,
+                                kind == ir::FunctionKind::Aggregate ? "n" : "", KindWord(kind)),
+                    span);
         return StmtResult::Done;
       }
       *out = hits[0];
@@ -523,14 +687,14 @@ StmtResult FindFunctionTarget(State& state, PgQuery__ObjectWithArgs& o, bool pro
 }  // namespace
 
 StmtResult TransformDropFunctions(State& state, PgQuery__DropStmt& stmt) {
-  bool procedure = stmt.remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_PROCEDURE;
+  ir::FunctionKind kind = KindOf(stmt.remove_type);
   // Every target first: a target defined by a later statement defers the whole statement.
   std::vector<ir::QualifiedName> targets;
   for (std::size_t i = 0; i < stmt.n_objects; ++i) {
     if (stmt.objects[i]->node_case != PG_QUERY__NODE__NODE_OBJECT_WITH_ARGS) continue;
     ir::QualifiedName key;
     std::size_t errors = state.diags.ErrorCount();
-    if (FindFunctionTarget(state, *stmt.objects[i]->object_with_args, procedure, stmt.missing_ok, &key) ==
+    if (FindFunctionTarget(state, *stmt.objects[i]->object_with_args, kind, stmt.missing_ok, &key) ==
         StmtResult::Defer) {
       return StmtResult::Defer;
     }
@@ -542,13 +706,13 @@ StmtResult TransformDropFunctions(State& state, PgQuery__DropStmt& stmt) {
 }
 
 StmtResult CommentOnFunction(State& state, PgQuery__CommentStmt& stmt) {
-  bool procedure = stmt.objtype == PG_QUERY__OBJECT_TYPE__OBJECT_PROCEDURE;
+  ir::FunctionKind kind = KindOf(stmt.objtype);
   if (!stmt.object || stmt.object->node_case != PG_QUERY__NODE__NODE_OBJECT_WITH_ARGS) {
     state.Error(ir::diag::kInvalid, "COMMENT ON FUNCTION needs a function name", state.Span());
     return StmtResult::Done;
   }
   ir::QualifiedName key;
-  StmtResult r = FindFunctionTarget(state, *stmt.object->object_with_args, procedure, false, &key);
+  StmtResult r = FindFunctionTarget(state, *stmt.object->object_with_args, kind, false, &key);
   if (r == StmtResult::Defer || key.name.empty()) return r;
   // CreateComments treats an empty comment like NULL: both remove the comment.
   std::optional<std::string> comment;
@@ -558,16 +722,34 @@ StmtResult CommentOnFunction(State& state, PgQuery__CommentStmt& stmt) {
 }
 
 StmtResult AlterFunctionOwner(State& state, PgQuery__AlterOwnerStmt& stmt, const std::string& owner) {
-  bool procedure = stmt.object_type == PG_QUERY__OBJECT_TYPE__OBJECT_PROCEDURE;
+  ir::FunctionKind kind = KindOf(stmt.object_type);
   if (!stmt.object || stmt.object->node_case != PG_QUERY__NODE__NODE_OBJECT_WITH_ARGS) {
     state.Error(ir::diag::kInvalid, "ALTER FUNCTION ... OWNER TO needs a function name", state.Span());
     return StmtResult::Done;
   }
   ir::QualifiedName key;
-  StmtResult r = FindFunctionTarget(state, *stmt.object->object_with_args, procedure, false, &key);
+  StmtResult r = FindFunctionTarget(state, *stmt.object->object_with_args, kind, false, &key);
   if (r == StmtResult::Defer || key.name.empty()) return r;
   state.db.functions.at(key).owner = owner;
   return StmtResult::Done;
+}
+
+std::string NormalizeSqlBody(const std::string& text, std::string* error) {
+  // The body alone does not parse: it is carried by a CREATE FUNCTION whose other parts do
+  // not matter.
+  ParsedText parsed = Parse("CREATE FUNCTION schemac_body() RETURNS void LANGUAGE sql\n" + text);
+  if (!parsed.tree) {
+    *error = parsed.error_message;
+    return text;
+  }
+  if (parsed.tree->n_stmts != 1 || !parsed.tree->stmts[0]->stmt ||
+      parsed.tree->stmts[0]->stmt->node_case != PG_QUERY__NODE__NODE_CREATE_FUNCTION_STMT ||
+      !parsed.tree->stmts[0]->stmt->create_function_stmt->sql_body) {
+    *error = "not a SQL-standard function body";
+    return text;
+  }
+  std::string out = CanonicalSqlBody(parsed.tree->stmts[0]->stmt->create_function_stmt->sql_body, error);
+  return error->empty() ? out : text;
 }
 
 }  // namespace schemac::sql

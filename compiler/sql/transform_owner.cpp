@@ -16,8 +16,15 @@ StmtResult TransformAlterOwner(State& state, PgQuery__AlterOwnerStmt& stmt) {
     return StmtResult::Done;
   }
   if (stmt.object_type == PG_QUERY__OBJECT_TYPE__OBJECT_FUNCTION ||
-      stmt.object_type == PG_QUERY__OBJECT_TYPE__OBJECT_PROCEDURE) {
+      stmt.object_type == PG_QUERY__OBJECT_TYPE__OBJECT_PROCEDURE ||
+      stmt.object_type == PG_QUERY__OBJECT_TYPE__OBJECT_AGGREGATE) {
     return AlterFunctionOwner(state, stmt, owner);
+  }
+  if (stmt.object_type == PG_QUERY__OBJECT_TYPE__OBJECT_EVENT_TRIGGER) {
+    return AlterEventTriggerOwner(state, StrVal(stmt.object), owner);
+  }
+  if (stmt.object_type == PG_QUERY__OBJECT_TYPE__OBJECT_COLLATION && stmt.object->node_case == PG_QUERY__NODE__NODE_LIST) {
+    return AlterCollationOwner(state, StrList(stmt.object->list->items, stmt.object->list->n_items), owner);
   }
   if ((stmt.object_type == PG_QUERY__OBJECT_TYPE__OBJECT_TYPE || stmt.object_type == PG_QUERY__OBJECT_TYPE__OBJECT_DOMAIN) &&
       stmt.object->node_case == PG_QUERY__NODE__NODE_LIST) {
@@ -38,6 +45,10 @@ StmtResult TransformAlterOwner(State& state, PgQuery__AlterOwnerStmt& stmt) {
       }
       if (auto ct = state.db.composite_types.find({s, name}); ct != state.db.composite_types.end() && !domain_only) {
         ct->second.owner = owner;
+        return StmtResult::Done;
+      }
+      if (auto rt = state.db.range_types.find({s, name}); rt != state.db.range_types.end() && !domain_only) {
+        rt->second.owner = owner;
         return StmtResult::Done;
       }
     }

@@ -1,8 +1,9 @@
-// CREATE [OR REPLACE] [CONSTRAINT] TRIGGER, and the trigger forms of COMMENT ON, DROP and
-// ALTER TABLE ... ENABLE / DISABLE TRIGGER. The IR holds what pg_trigger stores: the timing and
+// CREATE [OR REPLACE] [CONSTRAINT] TRIGGER on tables and views, and the trigger forms of COMMENT
+// ON, DROP and ALTER TABLE ... ENABLE / DISABLE TRIGGER. The IR holds what pg_trigger stores: the timing and
 // event bits, UPDATE OF columns in written order, the function schema-qualified, its string
 // arguments, the WHEN condition as canonical text (OLD / NEW references lower-cased, as
-// pg_get_triggerdef prints them).
+// pg_get_triggerdef prints them), a constraint trigger's FROM table. Dependencies: the relation,
+// the function, the FROM table, UPDATE OF and WHEN columns, functions the WHEN condition calls.
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -32,8 +33,10 @@ std::string ArgText(const PgQuery__Node* n) {
   }
 }
 
-// The table a trigger statement names, resolved through the search path; null when missing.
-ir::Table* TriggerTable(State& state, const std::vector<std::string>& parts) {
+}  // namespace
+
+// The table or view a trigger (or rule) statement names, resolved through the search path.
+TriggerRelation FindTriggerRelation(State& state, const std::vector<std::string>& parts) {
   std::string schema, name;
   if (parts.size() == 2) {
     schema = parts[0];
@@ -41,13 +44,16 @@ ir::Table* TriggerTable(State& state, const std::vector<std::string>& parts) {
   } else if (parts.size() == 1) {
     name = parts[0];
   } else {
-    return nullptr;
+    return {};
   }
   for (const std::string& s : state.Candidates(schema)) {
-    if (ir::Table* t = state.FindTable(s, name)) return t;
+    if (ir::Table* t = state.FindTable(s, name)) return {t->name, t, nullptr, &t->triggers, &t->rules};
+    if (ir::View* v = FindView(state, s, name)) return {v->name, nullptr, v, &v->triggers, &v->rules};
   }
-  return nullptr;
+  return {};
 }
+
+namespace {
 
 // Prepends `schema` to a one-part function name of the parse tree.
 void QualifyFunction(State& state, PgQuery__FuncCall& call, const std::string& schema) {
@@ -65,9 +71,11 @@ void QualifyFunction(State& state, PgQuery__FuncCall& call, const std::string& s
   call.n_funcname = 2;
 }
 
+}  // namespace
+
 // Unqualified calls of functions defined so far are schema-qualified in the WHEN condition, as
-// pg_get_triggerdef prints them under the catalog front end's empty search_path.
-void QualifyCalls(State& state, PgQuery__Node* expr) {
+// pg_get_triggerdef (pg_get_ruledef) prints them under the catalog front end's empty search_path.
+void QualifyUserFunctionCalls(State& state, PgQuery__Node* expr) {
   WalkNodes(expr, [&](PgQuery__Node* n) {
     if (n->node_case != PG_QUERY__NODE__NODE_FUNC_CALL || n->func_call->n_funcname != 1) return;
     std::string name = StrVal(n->func_call->funcname[0]);
@@ -82,14 +90,10 @@ void QualifyCalls(State& state, PgQuery__Node* expr) {
   });
 }
 
-bool IsViewName(State& state, const std::string& schema, const std::string& name) {
-  for (const std::string& s : state.Candidates(schema)) {
-    if (FindView(state, s, name)) return true;
-  }
-  return false;
+// "table \"s.t\"" / "view \"s.v\"" for messages.
+static std::string RelationSubject(const TriggerRelation& rel) {
+  return rel.view ? fmt::format("view \"{}\"", ir::DisplayName(rel.name)) : TableSubject(rel.name);
 }
-
-}  // namespace
 
 StmtResult TransformCreateTrigger(State& state, PgQuery__CreateTrigStmt& stmt) {
   ir::SourceSpan span = state.Span();
@@ -98,25 +102,18 @@ StmtResult TransformCreateTrigger(State& state, PgQuery__CreateTrigStmt& stmt) {
   const PgQuery__RangeVar* rv = stmt.relation;
   std::string rel_schema = rv->schemaname ? rv->schemaname : "";
   std::string rel_written = rel_schema.empty() ? std::string(rv->relname) : rel_schema + "." + rv->relname;
-  // The catalog front end does not read constraint triggers yet (introspect_constraints.cpp
-  // reports their pg_constraint row as unsupported).
-  if (stmt.isconstraint) {
-    state.Unsupported(subject + ": CREATE CONSTRAINT TRIGGER", span);
+  std::vector<std::string> rel_parts;
+  if (!rel_schema.empty()) rel_parts.push_back(rel_schema);
+  rel_parts.push_back(rv->relname);
+  TriggerRelation rel = FindTriggerRelation(state, rel_parts);
+  if (!rel.triggers) return state.Missing(fmt::format("relation \"{}\"", rel_written), span);
+  if (rel.view && rel.view->materialized) {
+    state.Error(ir::diag::kInvalid,
+                fmt::format("{}: \"{}\" is a materialized view; it cannot have triggers", subject, rv->relname), span);
     return StmtResult::Done;
   }
-  if (stmt.constrrel) {
-    state.Unsupported(subject + ": constraint trigger with FROM referenced table", span);
-    return StmtResult::Done;
-  }
-  ir::Table* table = state.FindTable(rv);
-  if (!table) {
-    if (IsViewName(state, rel_schema, rv->relname)) {
-      state.Unsupported(subject + ": trigger on a view", span);
-      return StmtResult::Done;
-    }
-    return state.Missing(fmt::format("relation \"{}\"", rel_written), span);
-  }
-  subject = fmt::format("trigger \"{}\" on {}", trigname, TableSubject(table->name));
+  ir::Table* table = rel.table;
+  subject = fmt::format("trigger \"{}\" on {}", trigname, RelationSubject(rel));
 
   // The function: name only, no arguments, returning trigger.
   std::vector<std::string> fn = StrList(stmt.funcname, stmt.n_funcname);
@@ -153,21 +150,56 @@ StmtResult TransformCreateTrigger(State& state, PgQuery__CreateTrigStmt& stmt) {
   g.constraint = stmt.isconstraint;
   g.deferrable = stmt.deferrable;
   g.initially_deferred = stmt.initdeferred;
-  if (g.timing == 'i') {
+  // PostgreSQL's CreateTrigger checks, in its order.
+  if (table && g.timing == 'i') {
     state.Error(ir::diag::kInvalid, fmt::format("{}: {} is a table; tables cannot have INSTEAD OF triggers", subject,
                                                 ir::DisplayName(table->name)),
                 span);
+    return StmtResult::Done;
+  }
+  if (rel.view && g.timing != 'i' && g.for_each_row) {
+    state.Error(ir::diag::kInvalid,
+                subject + ": views cannot have row-level BEFORE or AFTER triggers (use INSTEAD OF)", span);
+    return StmtResult::Done;
+  }
+  if (rel.view && g.on_truncate) {
+    state.Error(ir::diag::kInvalid, subject + ": views cannot have TRUNCATE triggers", span);
     return StmtResult::Done;
   }
   if (g.on_truncate && g.for_each_row) {
     state.Error(ir::diag::kInvalid, subject + ": TRUNCATE FOR EACH ROW triggers are not supported", span);
     return StmtResult::Done;
   }
+  if (g.timing == 'i' && (!g.for_each_row || stmt.when_clause || stmt.n_columns > 0)) {
+    state.Error(ir::diag::kInvalid,
+                subject + ": INSTEAD OF triggers must be FOR EACH ROW, without WHEN condition or column list", span);
+    return StmtResult::Done;
+  }
   if (g.constraint && (g.timing != 'a' || !g.for_each_row)) {
     state.Error(ir::diag::kInvalid, subject + ": constraint triggers must be AFTER ROW", span);
     return StmtResult::Done;
   }
-  std::vector<std::string> deps{ir::FuncKey(function->name), ir::RelKey(table->name)};
+  if (rel.view && stmt.n_transition_rels > 0) {
+    state.Error(ir::diag::kInvalid, subject + ": triggers on views cannot have transition tables", span);
+    return StmtResult::Done;
+  }
+  if (rel.view && stmt.n_columns > 0) {
+    state.Unsupported(subject + ": UPDATE OF columns on a view's trigger", span);
+    return StmtResult::Done;
+  }
+  std::vector<std::string> deps{ir::FuncKey(function->name), ir::RelKey(rel.name)};
+  if (stmt.constrrel) {
+    std::vector<std::string> from_parts;
+    if (stmt.constrrel->schemaname && *stmt.constrrel->schemaname) from_parts.push_back(stmt.constrrel->schemaname);
+    from_parts.push_back(stmt.constrrel->relname);
+    TriggerRelation from = FindTriggerRelation(state, from_parts);
+    if (!from.triggers) {
+      std::string shown = from_parts.size() == 2 ? from_parts[0] + "." + from_parts[1] : from_parts[0];
+      return state.Missing(fmt::format("{}: relation \"{}\"", subject, shown), span);
+    }
+    g.from_table = from.name;
+    deps.push_back(ir::RelKey(from.name));
+  }
   for (std::size_t i = 0; i < stmt.n_columns; ++i) {
     std::string col = StrVal(stmt.columns[i]);
     if (!table->FindColumn(col)) {
@@ -196,7 +228,7 @@ StmtResult TransformCreateTrigger(State& state, PgQuery__CreateTrigStmt& stmt) {
                   span);
       return StmtResult::Done;
     }
-    QualifyCalls(state, stmt.when_clause);
+    QualifyUserFunctionCalls(state, stmt.when_clause);
     std::optional<ir::Expr> when = TransformExpr(state, stmt.when_clause, subject);
     if (!when) return StmtResult::Done;
     g.when = std::move(when);
@@ -209,12 +241,12 @@ StmtResult TransformCreateTrigger(State& state, PgQuery__CreateTrigStmt& stmt) {
   deps.erase(std::unique(deps.begin(), deps.end()), deps.end());
   g.deps.keys = std::move(deps);
 
-  auto existing = table->triggers.find(trigname);
-  if (existing != table->triggers.end()) {
+  auto existing = rel.triggers->find(trigname);
+  if (existing != rel.triggers->end()) {
     if (!stmt.replace) {
       state.Error(ir::diag::kDuplicate,
                   fmt::format("{}: trigger \"{}\" for relation \"{}\" already exists", subject, trigname,
-                              table->name.name),
+                              rel.name.name),
                   span, {{"first defined here", existing->second.span}});
       return StmtResult::Done;
     }
@@ -227,32 +259,33 @@ StmtResult TransformCreateTrigger(State& state, PgQuery__CreateTrigStmt& stmt) {
     existing->second = std::move(g);
     return StmtResult::Done;
   }
-  table->triggers.emplace(trigname, std::move(g));
+  rel.triggers->emplace(trigname, std::move(g));
   return StmtResult::Done;
 }
 
-// [schema.]table.trigger of COMMENT ON TRIGGER / DROP TRIGGER: the table and the trigger name.
-StmtResult FindTriggerTarget(State& state, const std::vector<std::string>& names, bool missing_ok, ir::Table** table,
-                             std::string* trigname) {
+// [schema.]relation.trigger of COMMENT ON TRIGGER / DROP TRIGGER: the relation (table or view,
+// none when absent under IF EXISTS) and the trigger name.
+StmtResult FindTriggerTarget(State& state, const std::vector<std::string>& names, bool missing_ok,
+                             TriggerRelation* rel, std::string* trigname) {
   ir::SourceSpan span = state.Span();
-  *table = nullptr;
+  *rel = {};
   if (names.size() < 2 || names.size() > 3) {
     state.Error(ir::diag::kInvalid, "improper trigger reference", span);
     return StmtResult::Done;
   }
-  std::vector<std::string> rel(names.begin(), names.end() - 1);
+  std::vector<std::string> parts(names.begin(), names.end() - 1);
   *trigname = names.back();
-  std::string shown = rel.size() == 2 ? rel[0] + "." + rel[1] : rel[0];
-  ir::Table* t = TriggerTable(state, rel);
-  if (!t) {
+  std::string shown = parts.size() == 2 ? parts[0] + "." + parts[1] : parts[0];
+  TriggerRelation found = FindTriggerRelation(state, parts);
+  if (!found.triggers) {
     if (missing_ok && state.ctx.final_pass) return StmtResult::Done;
     return state.Missing(fmt::format("relation \"{}\"", shown), span);
   }
-  if (!t->triggers.count(*trigname)) {
+  if (!found.triggers->count(*trigname)) {
     if (missing_ok && state.ctx.final_pass) return StmtResult::Done;
-    return state.Missing(fmt::format("trigger \"{}\" for table \"{}\"", *trigname, t->name.name), span);
+    return state.Missing(fmt::format("trigger \"{}\" for table \"{}\"", *trigname, found.name.name), span);
   }
-  *table = t;
+  *rel = found;
   return StmtResult::Done;
 }
 
@@ -261,13 +294,13 @@ StmtResult CommentOnTrigger(State& state, PgQuery__CommentStmt& stmt) {
   if (stmt.object && stmt.object->node_case == PG_QUERY__NODE__NODE_LIST) {
     names = StrList(stmt.object->list->items, stmt.object->list->n_items);
   }
-  ir::Table* table = nullptr;
+  TriggerRelation rel;
   std::string trigname;
-  StmtResult r = FindTriggerTarget(state, names, false, &table, &trigname);
-  if (r == StmtResult::Defer || !table) return r;
+  StmtResult r = FindTriggerTarget(state, names, false, &rel, &trigname);
+  if (r == StmtResult::Defer || !rel.triggers) return r;
   std::optional<std::string> comment;
   if (stmt.comment && *stmt.comment) comment = std::string(stmt.comment);
-  table->triggers.at(trigname).comment = comment;
+  rel.triggers->at(trigname).comment = comment;
   return StmtResult::Done;
 }
 
@@ -276,18 +309,18 @@ StmtResult TransformDropTriggers(State& state, PgQuery__DropStmt& stmt) {
     state.Unsupported("DROP TRIGGER ... CASCADE", state.Span());
     return StmtResult::Done;
   }
-  std::vector<std::pair<ir::Table*, std::string>> targets;
+  std::vector<std::pair<std::map<std::string, ir::Trigger>*, std::string>> targets;
   for (std::size_t i = 0; i < stmt.n_objects; ++i) {
     PgQuery__Node* obj = stmt.objects[i];
     std::vector<std::string> names;
     if (obj->node_case == PG_QUERY__NODE__NODE_LIST) names = StrList(obj->list->items, obj->list->n_items);
-    ir::Table* table = nullptr;
+    TriggerRelation rel;
     std::string trigname;
-    StmtResult r = FindTriggerTarget(state, names, stmt.missing_ok, &table, &trigname);
+    StmtResult r = FindTriggerTarget(state, names, stmt.missing_ok, &rel, &trigname);
     if (r == StmtResult::Defer) return r;
-    if (table) targets.push_back({table, trigname});
+    if (rel.triggers) targets.push_back({rel.triggers, trigname});
   }
-  for (auto& [table, trigname] : targets) table->triggers.erase(trigname);
+  for (auto& [triggers, trigname] : targets) triggers->erase(trigname);
   return StmtResult::Done;
 }
 
@@ -297,7 +330,7 @@ bool WaitsForTrigger(const ir::Table& table, const PgQuery__AlterTableCmd& cmd) 
     case PG_QUERY__ALTER_TABLE_TYPE__AT_EnableAlwaysTrig:
     case PG_QUERY__ALTER_TABLE_TYPE__AT_EnableReplicaTrig:
     case PG_QUERY__ALTER_TABLE_TYPE__AT_DisableTrig: return !table.triggers.count(cmd.name ? cmd.name : "");
-    default: return false;
+    default: return WaitsForRule(table, cmd);
   }
 }
 

@@ -40,6 +40,99 @@ void Qualify(State& state, PgQuery__Node*** names, std::size_t* n, const std::st
   *n = 2;
 }
 
+// The columns of the query's relations it reads, as column keys, so that a dropped or retyped
+// column rebuilds only the views that use it (as pg_depend records for a stored view). Over-
+// approximation is safe (a needless rebuild), missing a column is not: a reference that cannot
+// be attributed (`*`, a whole-row reference, NATURAL JOIN, an unqualified name where a view's
+// unknown output might hold it) leaves its relations at relation granularity, read entirely.
+class ColumnReads {
+ public:
+  void AddRelation(const std::string& ref_name, const ir::QualifiedName& rel, const ir::Table* table) {
+    rels_.push_back({ref_name, rel, table});
+  }
+  void Visit(PgQuery__Node* n) {
+    if (n->node_case == PG_QUERY__NODE__NODE_JOIN_EXPR) {
+      const PgQuery__JoinExpr* j = n->join_expr;
+      if (j->is_natural) AllOpaque();
+      for (std::size_t i = 0; i < j->n_using_clause; ++i) {
+        if (j->using_clause[i]->node_case == PG_QUERY__NODE__NODE_STRING) Unqualified(j->using_clause[i]->string->sval);
+      }
+      return;
+    }
+    if (n->node_case != PG_QUERY__NODE__NODE_COLUMN_REF) return;
+    const PgQuery__ColumnRef* ref = n->column_ref;
+    std::vector<std::string> fields;
+    bool star = false;
+    for (std::size_t i = 0; i < ref->n_fields; ++i) {
+      if (ref->fields[i]->node_case == PG_QUERY__NODE__NODE_STRING) {
+        fields.push_back(ref->fields[i]->string->sval);
+      } else {
+        star = true;  // A_Star: only last
+      }
+    }
+    if (star) {
+      // `*` reads every relation; `q.*` every relation named q (a subquery's is walked itself).
+      if (fields.empty()) AllOpaque();
+      for (Rel& r : rels_) {
+        if (!fields.empty() && r.ref_name == fields.back()) opaque_.insert(ir::RelKey(r.name));
+      }
+      return;
+    }
+    // `c`, `q.c`, `s.q.c`, or a field of a composite column (`c.f`): every reading that names
+    // a relation of the query counts, and without one the first name is a column.
+    bool named = false;
+    for (std::size_t i = 0; i + 1 < fields.size(); ++i) {
+      if (Names(fields[i])) {
+        Qualified(fields[i], fields[i + 1]);
+        named = true;
+      }
+    }
+    if (!named) Unqualified(fields[0]);
+  }
+  void AppendKeys(std::vector<std::string>* keys) const {
+    for (const auto& [rel, col] : columns_) {
+      if (!opaque_.count(ir::RelKey(rel))) keys->push_back(ir::ColumnKey(rel, col));
+    }
+  }
+
+ private:
+  struct Rel {
+    std::string ref_name;  // alias, else the relation's name
+    ir::QualifiedName name;
+    const ir::Table* table;  // null for a view (its output is not known here)
+  };
+  bool Names(const std::string& q) const {
+    return std::any_of(rels_.begin(), rels_.end(), [&](const Rel& r) { return r.ref_name == q; });
+  }
+  void AllOpaque() {
+    for (const Rel& r : rels_) opaque_.insert(ir::RelKey(r.name));
+  }
+  // `name` alone: a column of any relation having it, or a whole-row reference to relation `name`.
+  void Unqualified(const std::string& name) {
+    for (const Rel& r : rels_) {
+      if (r.ref_name == name || !r.table) {
+        opaque_.insert(ir::RelKey(r.name));
+      } else if (r.table->FindColumn(name)) {
+        columns_.insert({r.name, name});
+      }
+    }
+  }
+  // `q.name`: column `name` of the relations called q (else q is a column, handled as unqualified).
+  void Qualified(const std::string& q, const std::string& name) {
+    for (const Rel& r : rels_) {
+      if (r.ref_name != q) continue;
+      if (r.table && !r.table->FindColumn(name)) {
+        opaque_.insert(ir::RelKey(r.name));  // function-call notation on the whole row
+      } else {
+        columns_.insert({r.name, name});
+      }
+    }
+  }
+  std::vector<Rel> rels_;
+  std::set<std::pair<ir::QualifiedName, std::string>> columns_;
+  std::set<std::string> opaque_;
+};
+
 // Relations, functions and user types the query names, as reference keys. Unqualified names
 // resolve through the search path among the objects defined so far; a name found nowhere is
 // a CTE, a system relation, or defined later (then the statement is deferred).
@@ -51,6 +144,7 @@ bool QueryDeps(State& state, PgQuery__Node* query, std::vector<std::string>* key
     }
   });
   bool ok = true;
+  ColumnReads reads;
   WalkNodes(query, [&](PgQuery__Node* n) {
     if (n->node_case == PG_QUERY__NODE__NODE_RANGE_VAR) {
       const PgQuery__RangeVar* rv = n->range_var;
@@ -59,8 +153,11 @@ bool QueryDeps(State& state, PgQuery__Node* query, std::vector<std::string>* key
       if (schema.empty() && ctes.count(name)) return;
       if (schema == "pg_catalog" || schema == "information_schema") return;
       for (const std::string& s : state.Candidates(schema)) {
-        if (state.db.tables.count({s, name}) || state.db.views.count({s, name})) {
+        auto table = state.db.tables.find({s, name});
+        if (table != state.db.tables.end() || state.db.views.count({s, name})) {
           keys->push_back(ir::RelKey({s, name}));
+          std::string ref_name = rv->alias && rv->alias->aliasname ? rv->alias->aliasname : name;
+          reads.AddRelation(ref_name, {s, name}, table != state.db.tables.end() ? &table->second : nullptr);
           // Qualified in the stored text, so that the plan (run under any search_path) reads
           // the same relation.
           if (schema.empty() && state.ctx.arena) n->range_var->schemaname = state.ctx.arena->Strdup(s);
@@ -100,6 +197,8 @@ bool QueryDeps(State& state, PgQuery__Node* query, std::vector<std::string>* key
       }
     }
   });
+  WalkNodes(query, [&](PgQuery__Node* n) { reads.Visit(n); });
+  reads.AppendKeys(keys);
   std::sort(keys->begin(), keys->end());
   keys->erase(std::unique(keys->begin(), keys->end()), keys->end());
   return ok;

@@ -48,6 +48,13 @@ T Pick(Ts&&... values) {
   return Pick(std::vector<T>{T(std::forward<Ts>(values))...});
 }
 
+template <typename Map>
+auto PickKey(const Map& m) {
+  std::vector<typename Map::key_type> keys;
+  for (const auto& [k, v] : m) keys.push_back(k);
+  return Pick(keys);
+}
+
 // --- names ----------------------------------------------------------------------------------
 
 // Names that need quoting: reserved words, upper case, spaces, a double quote, non-ASCII
@@ -62,6 +69,27 @@ const std::vector<std::string> kColumnNames = {
 const std::vector<std::string> kEnumNames = {"mood", "Status Kind"};
 const std::vector<std::string> kEnumValues = {"a", "b", "c", "d", "with space", "Ünï", "it's"};
 const std::vector<std::string> kComments = {"a comment", "it's quoted", "ünïcode ✓", "two\nlines"};
+// Type names (domains and composite types) are disjoint from each other, from the enum names and
+// from the table names (a table's row type takes its name in the type namespace).
+const std::vector<std::string> kDomainNames = {"posint", "Label Dom"};
+const std::vector<std::string> kCompositeNames = {"pair_t", "Addr Type"};
+const std::vector<std::string> kRangeNames = {"int_span", "Num Span"};  // multirange: name + "_multirange"
+const std::vector<std::string> kCollationNames = {"c_coll", "My Coll"};
+const std::vector<std::string> kRuleNames = {"r_keep", "No Touch"};
+const std::vector<std::string> kEventTriggerNames = {"evt_ddl", "Evt Drop"};
+const std::vector<std::string> kAggregateNames = {"total_agg", "Sum Up"};
+const std::string kEventFunction = "evt_fn";     // RETURNS event_trigger
+const std::string kAggStepFunction = "agg_step";  // agg_step(int4, int4) RETURNS int4: aggregates
+const std::vector<std::string> kViewNames = {"v_items", "Report View", "select_v", "v_" + std::string(61, 'v')};
+const std::vector<std::string> kMatviewNames = {"mv_totals", "Mat View"};
+// Functions: general ones (mutated freely), procedures, trigger functions, and the helpers that
+// column defaults and CHECK constraints call (never dropped nor given another signature).
+const std::vector<std::string> kFunctionNames = {"calc", "Fmt Name", "select"};
+const std::vector<std::string> kProcedureNames = {"do_work", "Run It"};
+const std::vector<std::string> kTriggerFunctionNames = {"trg_fn", "Audit Fn"};
+const std::vector<std::string> kTriggerNames = {"trg_a", "Trg B", "before"};
+const std::string kSevenFunction = "seven";   // seven() RETURNS int4: column defaults
+const std::string kIsPosFunction = "is_pos";  // is_pos(int4), is_pos(int8) RETURNS bool: CHECKs
 
 std::string Q(const std::string& name) { return emit::QuoteIdentifier(name); }
 
@@ -70,7 +98,7 @@ const QualifiedName kCollationC{"pg_catalog", "C"};
 // --- types ----------------------------------------------------------------------------------
 
 enum class Kind { Int2, Int4, Int8, Numeric, Text, Varchar, Bool, Timestamptz, Date, Uuid, Jsonb, Bytea,
-                  Int4Array, TextArray, Enum, Bpchar, Timestamp, Time, Inet };
+                  Int4Array, TextArray, Enum, Bpchar, Timestamp, Time, Inet, Domain, Range };
 
 const std::vector<Kind> kBuiltinKinds = {Kind::Int2, Kind::Int4, Kind::Int8, Kind::Numeric, Kind::Text,
                                          Kind::Varchar, Kind::Bool, Kind::Timestamptz, Kind::Date, Kind::Uuid,
@@ -79,7 +107,10 @@ const std::vector<Kind> kMoreKinds = {Kind::Bpchar, Kind::Timestamp, Kind::Time,
 
 Kind KindOf(const TypeRef& t) {
   if (t.array) return t.name == "int4" ? Kind::Int4Array : Kind::TextArray;
-  if (t.schema != "pg_catalog") return Kind::Enum;
+  if (t.schema != "pg_catalog") {
+    if (std::count(kRangeNames.begin(), kRangeNames.end(), t.name)) return Kind::Range;
+    return std::count(kDomainNames.begin(), kDomainNames.end(), t.name) ? Kind::Domain : Kind::Enum;
+  }
   static const std::map<std::string, Kind> kinds = {
       {"int2", Kind::Int2}, {"int4", Kind::Int4}, {"int8", Kind::Int8}, {"numeric", Kind::Numeric},
       {"text", Kind::Text}, {"varchar", Kind::Varchar}, {"bool", Kind::Bool}, {"timestamptz", Kind::Timestamptz},
@@ -92,12 +123,18 @@ bool IsInteger(Kind k) { return k == Kind::Int2 || k == Kind::Int4 || k == Kind:
 
 // Kinds whose row values (RowValue) differ between rows, so UNIQUE and PRIMARY KEY hold.
 bool IsKeyKind(Kind k) {
-  return IsInteger(k) || k == Kind::Numeric || k == Kind::Text || k == Kind::Varchar || k == Kind::Date ||
+  return IsInteger(k) || k == Kind::Domain || k == Kind::Numeric || k == Kind::Text || k == Kind::Varchar || k == Kind::Date ||
          k == Kind::Uuid || k == Kind::Bpchar || k == Kind::Timestamp || k == Kind::Time || k == Kind::Inet;
 }
 
 // Kinds with a collation (COLLATE "C" applies).
 bool IsTextual(Kind k) { return k == Kind::Text || k == Kind::Varchar || k == Kind::Bpchar; }
+
+// The collation of a textual column: "C", or now and then one of the state's collations.
+QualifiedName PickCollation(const ir::Database& db) {
+  if (!db.collations.empty() && Between(0, 2) == 0) return PickKey(db.collations);
+  return kCollationC;
+}
 
 TypeRef GenType(Kind k, const ir::Database& db, const Features& f) {
   switch (k) {
@@ -133,12 +170,30 @@ TypeRef GenType(Kind k, const ir::Database& db, const Features& f) {
       QualifiedName n = Pick(names);
       return {n.schema, n.name, "", false};
     }
+    case Kind::Domain: {
+      std::vector<QualifiedName> names;
+      for (const auto& [name, d] : db.domains) names.push_back(name);
+      QualifiedName n = Pick(names);
+      return {n.schema, n.name, "", false};
+    }
+    case Kind::Range: {
+      QualifiedName n = PickKey(db.range_types);
+      return {n.schema, n.name, "", false};
+    }
   }
   throw std::logic_error("unknown kind");
 }
 
+// The base type of a domain column's type (the type itself for other kinds).
+const TypeRef& BaseType(const ir::Database& db, const TypeRef& t) {
+  if (KindOf(t) != Kind::Domain) return t;
+  return db.domains.at(QualifiedName{t.schema, t.name}).base_type;
+}
+
 Kind GenKind(const ir::Database& db, const Features& f) {
   if (!db.enums.empty() && Between(0, 8) == 0) return Kind::Enum;
+  if (!db.domains.empty() && Between(0, 5) == 0) return Kind::Domain;
+  if (!db.range_types.empty() && Between(0, 6) == 0) return Kind::Range;
   if (f.more_types && Between(0, 5) == 0) return Pick(kMoreKinds);
   return Pick(kBuiltinKinds);
 }
@@ -171,6 +226,12 @@ ir::Expr GenDefault(const TypeRef& type, const ir::Database& db, const Features&
       default: break;
     }
   }
+  if (KindOf(type) == Kind::Int4 && Between(0, 3) == 0) {
+    // A default calling a user function (the helper seven()), when the state has it.
+    for (const auto& [key, fn] : db.functions) {
+      if (fn.name.name == kSevenFunction) return {emit::QuoteQualified(fn.name) + "()"};
+    }
+  }
   switch (KindOf(type)) {
     case Kind::Int2:
     case Kind::Int4:
@@ -195,6 +256,10 @@ ir::Expr GenDefault(const TypeRef& type, const ir::Database& db, const Features&
       return {Pick<std::string>("LOCALTIMESTAMP", "'2024-01-02 03:04:05'::timestamp without time zone")};
     case Kind::Time: return {Pick<std::string>("LOCALTIME", "'12:30:00'::time without time zone")};
     case Kind::Inet: return {"'10.1.2.3'::inet"};
+    case Kind::Domain:
+      // A value every domain CHECK accepts (DomainCheck), in stored form.
+      return {KindOf(BaseType(db, type)) == Kind::Text ? "'d'::text" : "5"};
+    case Kind::Range: return {"'[1,2)'::" + emit::QuoteQualified({type.schema, type.name})};
   }
   throw std::logic_error("unknown kind");
 }
@@ -218,6 +283,11 @@ bool NameTaken(const ir::Database& db, const std::string& schema, const std::str
   }
   for (const auto& [qn, s] : db.sequences) if (qn.schema == schema && qn.name == name) return true;
   for (const auto& [qn, e] : db.enums) if (qn.schema == schema && (qn.name == name || "_" + qn.name == name)) return true;
+  for (const auto& [qn, v] : db.views) {
+    if (qn.schema != schema) continue;
+    if (qn.name == name) return true;
+    for (const auto& [in, i] : v.indexes) if (in == name) return true;
+  }
   return false;
 }
 
@@ -262,6 +332,14 @@ bool ColumnUsed(const ir::Database& db, const ir::Table& t, const std::string& c
     }
   }
   for (const ir::Column& c : t.columns) if (ExprMentions(c.generated, column)) return true;
+  // Views and triggers record the columns they use in their dependencies (GenView, AddTrigger).
+  std::string key = ir::ColumnKey(t.name, column);
+  for (const auto& [qn, v] : db.views) {
+    if (std::count(v.deps.keys.begin(), v.deps.keys.end(), key)) return true;
+  }
+  for (const auto& [n, g] : t.triggers) {
+    if (std::count(g.deps.keys.begin(), g.deps.keys.end(), key)) return true;
+  }
   for (const auto& [qn, other] : db.tables) {
     for (const auto& [n, c] : other.constraints) {
       if (c.kind == ConstraintKind::ForeignKey && c.ref_table == t.name &&
@@ -331,8 +409,19 @@ ir::SequenceOptions GenSequenceOptions(const TypeRef& data_type) {
   return o;
 }
 
-ir::Expr CheckFor(const ir::Column& c, const Features& f) {
+// Whether the state has the helper is_pos(int4) and is_pos(int8) (created together).
+std::optional<QualifiedName> IsPosFunction(const ir::Database& db) {
+  for (const auto& [key, fn] : db.functions) if (fn.name.name == kIsPosFunction) return fn.name;
+  return std::nullopt;
+}
+
+ir::Expr CheckFor(const ir::Column& c, const Features& f, const ir::Database* db = nullptr) {
   std::string col = Q(c.name);
+  Kind kind = KindOf(c.type);
+  if (db && (kind == Kind::Int4 || kind == Kind::Int8) && Between(0, 3) == 0) {
+    // A CHECK calling a user function: the overload for the column's type.
+    if (auto fn = IsPosFunction(*db)) return {emit::QuoteQualified(*fn) + "(" + col + ")"};
+  }
   if (f.written_forms && *arbitrary<bool>()) {
     switch (KindOf(c.type)) {
       case Kind::Int2:
@@ -364,7 +453,7 @@ void AddCheck(ir::Database& db, ir::Table& t, const Features& f) {
   ir::Constraint k;
   k.name = FreshName(db, "ck");
   k.kind = ConstraintKind::Check;
-  k.check = CheckFor(*c, f);
+  k.check = CheckFor(*c, f, &db);
   k.validated = !(f.not_valid && Between(0, 5) == 0);
   k.no_inherit = f.no_inherit && Between(0, 6) == 0;
   t.constraints[k.name] = k;
@@ -537,7 +626,7 @@ ir::Column GenColumn(ir::Database& db, const ir::Table& t, const Features& f, bo
   c.type = GenType(kind, db, f);
   c.not_null = *arbitrary<bool>();
   Kind k = KindOf(c.type);
-  if (f.column_collations && IsTextual(k) && Between(0, 5) == 0) c.collation = kCollationC;
+  if (f.column_collations && IsTextual(k) && Between(0, 5) == 0) c.collation = PickCollation(db);
   if (allow_identity && f.identity && IsInteger(k) && Between(0, 5) == 0) {
     ir::Identity id;
     id.kind = *arbitrary<bool>() ? ir::IdentityKind::Always : ir::IdentityKind::ByDefault;
@@ -692,11 +781,1225 @@ std::string SchemaOf(const ir::Database& db) {
 
 // --- mutations ------------------------------------------------------------------------------
 
-template <typename Map>
-auto PickKey(const Map& m) {
-  std::vector<typename Map::key_type> keys;
-  for (const auto& [k, v] : m) keys.push_back(k);
-  return Pick(keys);
+
+// --- object kinds beyond tables ---------------------------------------------------------------
+//
+// Expressions of these kinds are written as PostgreSQL stores them, with no literal PostgreSQL
+// would add a cast to: domain CHECK and DEFAULT, trigger WHEN and function argument defaults are
+// compared after parse and deparse only (docs/canonicalization.md "Known gaps": `VALUE >= 0` on
+// a numeric domain is stored as `VALUE >= 0::numeric` and would differ in every plan). Hence
+// domains only over int4, int8 and text, WHEN only comparing with int literals or IS [NOT] NULL,
+// argument defaults only on int4 (`0`) and text (`'x'::text`).
+
+TypeRef Builtin(const std::string& name) { return {"pg_catalog", name, "", false}; }
+
+// The domain CHECKs: every one accepts the row values (1, 2 / 'r1', 'r2'), the domain default
+// (5 / 'd') and NULL, so adding one never fails on data.
+ir::Expr DomainCheck(const TypeRef& base) {
+  if (base.name == "text") return {Pick<std::string>("VALUE <> ''::text", "length(VALUE) < 50")};
+  return {Pick<std::string>("VALUE > 0", "VALUE < 30000", "VALUE <> 13")};
+}
+
+void AddDomainCheck(ir::Domain& d, const Features& f) {
+  for (int i = 1;; ++i) {
+    std::string name = "dck" + std::to_string(i);
+    if (d.checks.count(name)) continue;
+    ir::Constraint k;
+    k.name = name;
+    k.kind = ConstraintKind::Check;
+    k.check = DomainCheck(d.base_type);
+    k.validated = !(f.not_valid && Between(0, 5) == 0);
+    k.comment = GenComment(f, 4);
+    d.checks[name] = k;
+    return;
+  }
+}
+
+// A domain is NOT NULL only with a DEFAULT, so that a column of it added to a table with rows
+// (or re-added by a rollback) gets a value.
+void GenDomain(ir::Database& db, const Features& f) {
+  std::vector<std::string> free;
+  std::string schema = SchemaOf(db);
+  for (const std::string& n : kDomainNames) if (!db.domains.count({schema, n})) free.push_back(n);
+  if (free.empty()) return;
+  ir::Domain d;
+  d.name = {schema, Pick(free)};
+  d.base_type = Builtin(Pick<std::string>("int4", "int4", "int8", "text"));
+  if (Between(0, 2) == 0) d.default_expr = ir::Expr{d.base_type.name == "text" ? "'d'::text" : "5"};
+  d.not_null = d.default_expr && *arbitrary<bool>();
+  int n = Between(0, 3);
+  for (int i = 0; i < n; ++i) AddDomainCheck(d, f);
+  d.comment = GenComment(f, 3);
+  db.domains[d.name] = d;
+}
+
+ir::CompositeAttribute GenAttribute(const ir::CompositeType& t, const Features& f) {
+  static const std::vector<std::string> names = {"x", "y", "Label", "note", "select"};
+  std::vector<std::string> free;
+  for (const std::string& n : names) {
+    bool used = false;
+    for (const ir::CompositeAttribute& a : t.attributes) used = used || a.name == n;
+    if (!used) free.push_back(n);
+  }
+  ir::CompositeAttribute a;
+  a.name = free.empty() ? "a" + std::to_string(t.attributes.size()) : Pick(free);
+  a.type = Pick(std::vector<TypeRef>{Builtin("int4"), Builtin("text"), {"pg_catalog", "numeric", "10,2", false},
+                                     Builtin("bool"), Builtin("date")});
+  a.comment = GenComment(f, 5);
+  return a;
+}
+
+void GenComposite(ir::Database& db, const Features& f) {
+  std::vector<std::string> free;
+  std::string schema = SchemaOf(db);
+  for (const std::string& n : kCompositeNames) if (!db.composite_types.count({schema, n})) free.push_back(n);
+  if (free.empty()) return;
+  ir::CompositeType t;
+  t.name = {schema, Pick(free)};
+  int n = Between(1, 4);
+  for (int i = 0; i < n; ++i) t.attributes.push_back(GenAttribute(t, f));
+  t.comment = GenComment(f, 3);
+  db.composite_types[t.name] = t;
+}
+
+bool IsUserType(const TypeRef& t) { return t.schema != "pg_catalog"; }
+
+// Dependencies of a function: the user types of its arguments and result, and the table a
+// SQL-standard body reads (SetSqlBody).
+void FunctionDeps(ir::Function& fn) {
+  std::set<std::string> keys;
+  for (const std::string& k : fn.deps.keys) if (fn.sql_body && k.rfind("rel:", 0) == 0) keys.insert(k);
+  for (const ir::FunctionArg& a : fn.args) if (IsUserType(a.type)) keys.insert(ir::TypeKey({a.type.schema, a.type.name}));
+  if (fn.return_type && IsUserType(*fn.return_type)) {
+    keys.insert(ir::TypeKey({fn.return_type->schema, fn.return_type->name}));
+  }
+  fn.deps.keys.assign(keys.begin(), keys.end());
+}
+
+QualifiedName FunctionKey(const ir::Function& fn) { return {fn.name.schema, ir::Signature(fn)}; }
+
+// Whether another routine of the state has the same name and input types (or is a procedure of
+// the same signature: functions and procedures share the namespace).
+bool SignatureTaken(const ir::Database& db, const ir::Function& fn) { return db.functions.count(FunctionKey(fn)) > 0; }
+
+std::string DefaultBody(const ir::Function& fn) {
+  bool plpgsql = fn.language == "plpgsql";
+  if (fn.kind == ir::FunctionKind::Procedure) return plpgsql ? "\nBEGIN\n  NULL;\nEND;\n" : "SELECT 1";
+  if (fn.return_type && fn.return_type->name == "trigger") return "\nBEGIN\n  RETURN NEW;\nEND;\n";
+  if (fn.return_type && fn.return_type->name == "void") return plpgsql ? "BEGIN NULL; END;" : "SELECT NULL";
+  if (fn.returns_set) return plpgsql ? "BEGIN RETURN; END;" : "SELECT NULL WHERE false";
+  return plpgsql ? "BEGIN RETURN NULL; END;" : "SELECT NULL";
+}
+
+// The types a general routine's arguments and result take: built-ins, and the state's domains
+// and composite types.
+TypeRef GenRoutineType(const ir::Database& db, bool result) {
+  std::vector<TypeRef> types = {Builtin("int4"), Builtin("int8"), Builtin("text"), Builtin("bool"),
+                                {"pg_catalog", "int4", "", true}};
+  if (result) types.push_back(Builtin("void"));
+  for (const auto& [n, d] : db.domains) types.push_back({n.schema, n.name, "", false});
+  for (const auto& [n, t] : db.composite_types) types.push_back({n.schema, n.name, "", false});
+  for (const auto& [n, t] : db.range_types) types.push_back({n.schema, n.name, "", false});
+  return Pick(types);
+}
+
+void GenRoutineAttributes(ir::Function& fn, const Features& f) {
+  if (fn.kind == ir::FunctionKind::Function) {
+    fn.volatility = Pick<char>('v', 'v', 's', 'i');
+    fn.strict = Between(0, 4) == 0;
+    fn.parallel = Pick<char>('u', 'u', 's', 'r');
+    fn.cost = Pick<double>(100, 100, 1, 250);
+  }
+  fn.security_definer = Between(0, 6) == 0;
+  if (Between(0, 6) == 0) fn.config.push_back(Param("work_mem", Pick<std::string>("64MB", "1MB")));
+  fn.comment = GenComment(f, 4);
+}
+
+// A SQL-standard body where the routine allows a simple one: a procedure's BEGIN ATOMIC, RETURN
+// of a literal of the result type (int4, text, bool: PostgreSQL stores these literals as
+// written), or for an int8 function the count of a table's rows (the function then depends on
+// the table). Else the routine keeps its string body.
+void SetSqlBody(const ir::Database& db, ir::Function& fn) {
+  if (fn.language != "sql" || fn.returns_set) return;
+  if (std::any_of(fn.args.begin(), fn.args.end(), [](const ir::FunctionArg& x) { return x.mode == ir::ArgMode::Out; })) {
+    return;
+  }
+  std::optional<std::string> body;
+  std::optional<QualifiedName> reads;
+  if (fn.kind == ir::FunctionKind::Procedure) {
+    body = "BEGIN ATOMIC\n    SELECT 1;\nEND";
+  } else if (fn.return_type == Builtin("int4")) {
+    body = Pick<std::string>("RETURN 1", "RETURN 42");
+  } else if (fn.return_type == Builtin("text")) {
+    body = "RETURN 'x'::text";
+  } else if (fn.return_type == Builtin("bool")) {
+    body = "RETURN true";
+  } else if (fn.return_type == Builtin("int8") && !db.tables.empty()) {
+    reads = PickKey(db.tables);
+    body = "BEGIN ATOMIC\n    SELECT count(*) AS count FROM " + emit::QuoteQualified(*reads) + ";\nEND";
+  }
+  if (!body) return;
+  fn.sql_body = body;
+  fn.body.clear();
+  if (reads) {
+    fn.deps.keys.push_back(ir::RelKey(*reads));
+    std::sort(fn.deps.keys.begin(), fn.deps.keys.end());
+  }
+}
+
+// A general function or procedure named from the lists, with 0-3 arguments (named, sometimes
+// with a default on the last IN argument), SQL or PL/pgSQL. An overload when the name is taken.
+void GenRoutine(ir::Database& db, const Features& f) {
+  ir::Function fn;
+  fn.kind = Between(0, 4) == 0 ? ir::FunctionKind::Procedure : ir::FunctionKind::Function;
+  fn.name = {SchemaOf(db), Pick(fn.kind == ir::FunctionKind::Procedure ? kProcedureNames : kFunctionNames)};
+  fn.language = Pick<std::string>("sql", "plpgsql");
+  static const std::vector<std::string> arg_names = {"a", "b", "Val", "from"};
+  int n = Between(0, 4);
+  for (int i = 0; i < n; ++i) {
+    ir::FunctionArg a;
+    a.name = arg_names[i];
+    a.type = GenRoutineType(db, false);
+    if (fn.kind == ir::FunctionKind::Function && Between(0, 8) == 0) a.mode = ir::ArgMode::Out;
+    fn.args.push_back(a);
+  }
+  if (fn.kind == ir::FunctionKind::Function) {
+    bool has_out = false;
+    for (const ir::FunctionArg& a : fn.args) has_out = has_out || a.mode == ir::ArgMode::Out;
+    if (has_out) {
+      // OUT arguments define the result: one OUT is its type, several make a record.
+      int outs = 0;
+      const ir::FunctionArg* out = nullptr;
+      for (const ir::FunctionArg& a : fn.args) if (a.mode == ir::ArgMode::Out) { ++outs; out = &a; }
+      fn.return_type = outs == 1 ? out->type : Builtin("record");
+    } else {
+      fn.return_type = GenRoutineType(db, true);
+      fn.returns_set = fn.return_type->name != "void" && Between(0, 5) == 0;
+      if (fn.returns_set) fn.rows = 1000;
+    }
+  }
+  // A default on the last argument when it is an IN argument of a type with a cast-free default.
+  if (!fn.args.empty() && fn.args.back().mode == ir::ArgMode::In && Between(0, 3) == 0) {
+    ir::FunctionArg& last = fn.args.back();
+    if (last.type == Builtin("int4")) last.default_expr = ir::Expr{"0"};
+    if (last.type == Builtin("text")) last.default_expr = ir::Expr{"'x'::text"};
+  }
+  fn.body = DefaultBody(fn);
+  GenRoutineAttributes(fn, f);
+  FunctionDeps(fn);
+  if (f.sql_bodies && Between(0, 3) == 0) SetSqlBody(db, fn);
+  if (SignatureTaken(db, fn)) return;
+  db.functions[FunctionKey(fn)] = fn;
+}
+
+ir::Function TriggerFunction(const QualifiedName& name, const Features& f) {
+  ir::Function fn;
+  fn.name = name;
+  fn.return_type = Builtin("trigger");
+  fn.language = "plpgsql";
+  fn.body = DefaultBody(fn);
+  fn.comment = GenComment(f, 4);
+  return fn;
+}
+
+// A trigger function of the state, created when there is none (or now and then another one).
+QualifiedName EnsureTriggerFunction(ir::Database& db, const Features& f, bool another = false) {
+  std::vector<QualifiedName> existing;
+  for (const auto& [k, fn] : db.functions) if (fn.return_type && fn.return_type->name == "trigger") existing.push_back(fn.name);
+  if (!existing.empty() && !another) return Pick(existing);
+  std::vector<QualifiedName> free;
+  for (const auto& [sn, s] : db.schemas) {
+    for (const std::string& n : kTriggerFunctionNames) {
+      QualifiedName qn{sn, n};
+      if (!db.functions.count({sn, n + "()"})) free.push_back(qn);
+    }
+  }
+  if (free.empty()) return Pick(existing);
+  ir::Function fn = TriggerFunction(Pick(free), f);
+  db.functions[FunctionKey(fn)] = fn;
+  return fn.name;
+}
+
+// The helpers column defaults and CHECKs call: seven() and the overloads is_pos(int4) and
+// is_pos(int8), in one schema.
+void GenHelperFunctions(ir::Database& db, const Features& f) {
+  std::string schema = SchemaOf(db);
+  ir::Function seven;
+  seven.name = {schema, kSevenFunction};
+  seven.return_type = Builtin("int4");
+  seven.language = "sql";
+  seven.volatility = 'i';
+  seven.body = "SELECT 7";
+  seven.comment = GenComment(f, 4);
+  db.functions[FunctionKey(seven)] = seven;
+  for (const char* type : {"int4", "int8"}) {
+    ir::Function p;
+    p.name = {schema, kIsPosFunction};
+    p.args.push_back(ir::FunctionArg{ir::ArgMode::In, "v", Builtin(type), std::nullopt});
+    p.return_type = Builtin("bool");
+    p.language = Pick<std::string>("sql", "plpgsql");
+    p.volatility = 'i';
+    p.body = p.language == "sql" ? "SELECT v > 0" : "BEGIN RETURN v > 0; END;";
+    p.comment = GenComment(f, 4);
+    db.functions[FunctionKey(p)] = p;
+  }
+}
+
+bool IsHelper(const ir::Function& fn) {
+  return fn.name.name == kSevenFunction || fn.name.name == kIsPosFunction || fn.name.name == kAggStepFunction;
+}
+// Trigger and event trigger functions (never mutated as general routines).
+bool IsTriggerFunction(const ir::Function& fn) {
+  return fn.return_type && (fn.return_type->name == "trigger" || fn.return_type->name == "event_trigger");
+}
+
+// Dependencies of a trigger: its table, its function, and the columns of WHEN and UPDATE OF.
+void TriggerDeps(const QualifiedName& table, ir::Trigger& g, const std::vector<std::string>& columns) {
+  std::set<std::string> keys{ir::RelKey(table), ir::FuncKey(g.function)};
+  for (const std::string& c : columns) keys.insert(ir::ColumnKey(table, c));
+  for (const std::string& c : g.update_columns) keys.insert(ir::ColumnKey(table, c));
+  g.deps.keys.assign(keys.begin(), keys.end());
+}
+
+// A row or statement trigger on `table` calling a trigger function: BEFORE or AFTER, 1-3
+// events, UPDATE OF columns, WHEN over NEW / OLD (row triggers), string arguments, sometimes a
+// constraint trigger, any enabled state. The function returns NEW: rows stay as inserted.
+void AddTrigger(ir::Database& db, const QualifiedName& table, const Features& f,
+                std::optional<std::string> name = std::nullopt) {
+  ir::Table& t = db.tables.at(table);
+  std::vector<std::string> free;
+  for (const std::string& n : kTriggerNames) if (!t.triggers.count(n)) free.push_back(n);
+  if (free.empty() && !name) return;
+  ir::Trigger g;
+  g.name = name ? *name : Pick(free);
+  g.function = EnsureTriggerFunction(db, f);
+  ir::Table& tt = db.tables.at(table);  // EnsureTriggerFunction does not touch tables
+  g.constraint = Between(0, 6) == 0;
+  g.for_each_row = g.constraint || *arbitrary<bool>();
+  g.timing = g.constraint ? 'a' : Pick<char>('b', 'a');
+  g.on_insert = *arbitrary<bool>();
+  g.on_update = *arbitrary<bool>();
+  g.on_delete = *arbitrary<bool>();
+  g.on_truncate = !g.for_each_row && Between(0, 3) == 0;
+  if (!g.on_insert && !g.on_update && !g.on_delete && !g.on_truncate) g.on_insert = true;
+  // Not over generated columns (a BEFORE trigger's WHEN cannot read NEW generated columns).
+  auto cols = ColumnsWhere(tt, [](const ir::Column& c) { return !c.generated; });
+  if (cols.empty()) return;
+  if (g.on_update && Between(0, 3) == 0) g.update_columns.push_back(Pick(cols)->name);
+  std::vector<std::string> when_columns;
+  if (g.for_each_row && Between(0, 2) == 0) {
+    // NEW exists for INSERT and UPDATE, OLD for UPDATE and DELETE.
+    const ir::Column& c = *Pick(cols);
+    bool new_ok = !g.on_delete, old_ok = !g.on_insert;
+    std::string col = Q(c.name);
+    if (new_ok && old_ok) {
+      g.when = ir::Expr{"old." + col + " IS DISTINCT FROM new." + col};
+    } else if (new_ok || old_ok) {
+      std::string rec = new_ok ? "new." : "old.";
+      bool integer = IsInteger(KindOf(c.type));
+      g.when = ir::Expr{integer && *arbitrary<bool>() ? rec + col + " > 0" : rec + col + " IS NOT NULL"};
+    }
+    if (g.when) when_columns.push_back(c.name);
+  }
+  if (Between(0, 4) == 0) g.function_args = {Pick<std::string>("x", "it's", "a b")};
+  if (g.constraint) {
+    g.deferrable = *arbitrary<bool>();
+    g.initially_deferred = g.deferrable && *arbitrary<bool>();
+  }
+  g.enabled = Between(0, 3) == 0 ? Pick<char>('D', 'R', 'A') : 'O';
+  g.comment = GenComment(f, 4);
+  TriggerDeps(table, g, when_columns);
+  tt.triggers[g.name] = g;
+}
+
+// The output columns a view can select from a relation: a table's columns, a view's output.
+std::vector<ir::ViewColumn> RelationColumns(const ir::Database& db, const QualifiedName& rel) {
+  std::vector<ir::ViewColumn> out;
+  if (auto t = db.tables.find(rel); t != db.tables.end()) {
+    for (const ir::Column& c : t->second.columns) out.push_back({c.name, c.type});
+  } else {
+    out = db.views.at(rel).output.columns;
+  }
+  return out;
+}
+
+// The query of a view selecting `columns` of `rel`, with an optional WHERE, and its dependencies.
+void SetViewQuery(ir::View& v, const QualifiedName& rel, const std::vector<ir::ViewColumn>& columns,
+                  const std::optional<std::string>& where_column) {
+  // As PostgreSQL stores it (pg_get_viewdef under search_path = '', parsed and deparsed):
+  // columns qualified by the relation's name, so that P3's server side writes the same text.
+  std::string list;
+  for (const ir::ViewColumn& c : columns) list += (list.empty() ? "" : ", ") + Q(rel.name) + "." + Q(c.name);
+  v.query = "SELECT " + list + " FROM " + emit::QuoteQualified(rel);
+  if (where_column) v.query += " WHERE " + Q(rel.name) + "." + Q(*where_column) + " IS NOT NULL";
+  v.output.columns = columns;
+  std::set<std::string> keys{ir::RelKey(rel)};
+  for (const ir::ViewColumn& c : columns) keys.insert(ir::ColumnKey(rel, c.name));
+  if (where_column) keys.insert(ir::ColumnKey(rel, *where_column));
+  v.deps.keys.assign(keys.begin(), keys.end());
+  // Comments only on columns the view has.
+  std::erase_if(v.column_comments, [&](const auto& kv) {
+    return std::none_of(columns.begin(), columns.end(), [&](const ir::ViewColumn& c) { return c.name == kv.first; });
+  });
+  // Matview indexes only over columns the view has.
+  std::erase_if(v.indexes, [&](const auto& kv) {
+    const std::string& col = *kv.second.elements[0].column;
+    return std::none_of(columns.begin(), columns.end(), [&](const ir::ViewColumn& c) { return c.name == col; });
+  });
+}
+
+// What a view reads: the relation of its "rel:" key, the WHERE column (or none).
+std::pair<QualifiedName, std::optional<std::string>> ViewSource(const ir::Database& db, const ir::View& v) {
+  for (const std::string& k : v.deps.keys) {
+    if (k.rfind("rel:", 0) != 0) continue;
+    for (const auto& [qn, t] : db.tables) {
+      if (ir::RelKey(qn) == k) {
+        std::size_t where = v.query.find(" WHERE ");
+        std::optional<std::string> col;
+        if (where != std::string::npos) {
+          for (const ir::ViewColumn& c : RelationColumns(db, qn)) {
+            if (v.query.substr(where) == " WHERE " + Q(qn.name) + "." + Q(c.name) + " IS NOT NULL") col = c.name;
+          }
+        }
+        return {qn, col};
+      }
+    }
+    for (const auto& [qn, w] : db.views) {
+      if (ir::RelKey(qn) == k) {
+        std::size_t where = v.query.find(" WHERE ");
+        std::optional<std::string> col;
+        if (where != std::string::npos) {
+          for (const ir::ViewColumn& c : RelationColumns(db, qn)) {
+            if (v.query.substr(where) == " WHERE " + Q(qn.name) + "." + Q(c.name) + " IS NOT NULL") col = c.name;
+          }
+        }
+        return {qn, col};
+      }
+    }
+  }
+  throw std::logic_error("view without a relation: " + v.query);
+}
+
+// Views (directly or not) reading `rel`.
+bool HasDependentViews(const ir::Database& db, const QualifiedName& rel) {
+  std::string key = ir::RelKey(rel);
+  for (const auto& [qn, v] : db.views) {
+    if (std::count(v.deps.keys.begin(), v.deps.keys.end(), key)) return true;
+  }
+  return false;
+}
+
+// Whether reading `rel` reads an unpopulated materialized view (directly or through views).
+bool ReadsUnpopulated(const ir::Database& db, const QualifiedName& rel) {
+  auto it = db.views.find(rel);
+  if (it == db.views.end()) return false;
+  if (it->second.materialized && !it->second.with_data) return true;
+  for (const auto& [qn, w] : db.views) {
+    if (qn != rel && std::count(it->second.deps.keys.begin(), it->second.deps.keys.end(), ir::RelKey(qn)) &&
+        ReadsUnpopulated(db, qn)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// A materialized view created WITH DATA runs its query, which fails on an unpopulated one
+// ("has not been populated"): such matviews are left WITH NO DATA too.
+void KeepPopulationValid(ir::Database& db) {
+  for (auto& [qn, v] : db.views) {
+    if (!v.materialized || !v.with_data) continue;
+    for (const auto& [src, w] : db.views) {
+      if (src != qn && std::count(v.deps.keys.begin(), v.deps.keys.end(), ir::RelKey(src)) &&
+          ReadsUnpopulated(db, src)) {
+        v.with_data = false;
+      }
+    }
+  }
+}
+
+void AddMatviewIndex(ir::Database& db, ir::View& v) {
+  ir::Index ix;
+  ix.name = FreshName(db, "mvix");
+  ix.method = "btree";
+  ir::IndexElement e;
+  e.column = Pick(v.output.columns).name;
+  ix.elements.push_back(e);
+  v.indexes[ix.name] = ix;
+}
+
+std::vector<ir::ViewColumn> PickViewColumns(const std::vector<ir::ViewColumn>& from) {
+  std::vector<ir::ViewColumn> out;
+  int n = Between(1, 4);
+  for (int i = 0; i < n; ++i) {
+    const ir::ViewColumn& c = Pick(from);
+    if (std::none_of(out.begin(), out.end(), [&](const ir::ViewColumn& x) { return x.name == c.name; })) out.push_back(c);
+  }
+  return out;
+}
+
+// A view or materialized view over a table or another view (chains of views).
+void GenView(ir::Database& db, const Features& f) {
+  std::vector<QualifiedName> sources;
+  for (const auto& [qn, t] : db.tables) sources.push_back(qn);
+  for (const auto& [qn, v] : db.views) sources.push_back(qn);
+  // Prefer a view as the source now and then, for chains.
+  QualifiedName rel = Pick(sources);
+  if (!db.views.empty() && Between(0, 2) == 0) rel = PickKey(db.views);
+  std::vector<ir::ViewColumn> cols = RelationColumns(db, rel);
+  if (cols.empty()) return;
+  ir::View v;
+  v.materialized = Between(0, 3) == 0;
+  std::string schema = SchemaOf(db);
+  std::vector<std::string> free;
+  for (const std::string& n : v.materialized ? kMatviewNames : kViewNames) {
+    if (!NameTaken(db, schema, n)) free.push_back(n);
+  }
+  if (free.empty()) return;
+  v.name = {schema, Pick(free)};
+  std::optional<std::string> where;
+  if (Between(0, 3) == 0) where = Pick(cols).name;
+  SetViewQuery(v, rel, PickViewColumns(cols), where);
+  if (v.materialized) {
+    v.with_data = Between(0, 4) != 0;
+    if (Between(0, 3) == 0) AddMatviewIndex(db, v);
+  } else if (Between(0, 5) == 0) {
+    v.options.push_back(Param("security_barrier", "true"));
+  }
+  v.comment = GenComment(f, 3);
+  if (f.comments && Between(0, 4) == 0) v.column_comments[Pick(v.output.columns).name] = Pick(kComments);
+  db.views[v.name] = v;
+}
+
+// A range type over int4, int8 or numeric, named with PostgreSQL's default multirange name.
+void GenRange(ir::Database& db, const Features& f) {
+  ir::RangeType r;
+  r.name = {SchemaOf(db), Pick(kRangeNames)};
+  if (db.range_types.count(r.name)) return;
+  r.subtype = Builtin(Pick<std::string>("int4", "int8", "numeric"));
+  r.multirange = {r.name.schema, r.name.name + "_multirange"};
+  r.comment = GenComment(f, 4);
+  db.range_types[r.name] = r;
+}
+
+// A collation: a libc copy of C or POSIX, or an ICU one (deterministic: LIKE and the pattern
+// operator classes work over it).
+void GenCollation(ir::Database& db, const Features& f) {
+  ir::Collation c;
+  c.name = {SchemaOf(db), Pick(kCollationNames)};
+  if (db.collations.count(c.name)) return;
+  switch (Between(0, 3)) {
+    case 0: c.provider = 'c'; c.lc_collate = c.lc_ctype = "C"; break;
+    case 1: c.provider = 'c'; c.lc_collate = c.lc_ctype = "POSIX"; break;
+    default: c.provider = 'i'; c.lc_collate = c.lc_ctype = Pick<std::string>("und-u-kn-true", "de-DE"); break;
+  }
+  c.comment = GenComment(f, 4);
+  db.collations[c.name] = c;
+}
+
+// Whether a table column or an index key of `db` uses the collation.
+bool CollationUsed(const ir::Database& db, const QualifiedName& name) {
+  for (const auto& [qn, t] : db.tables) {
+    for (const ir::Column& c : t.columns) if (c.collation == name) return true;
+    for (const auto& [n, ix] : t.indexes) {
+      for (const ir::IndexElement& e : ix.elements) if (e.collation == name) return true;
+    }
+  }
+  return false;
+}
+
+// The helper agg_step(int4, int4) RETURNS int4 that user aggregates take as state function.
+QualifiedName EnsureAggStep(ir::Database& db, const Features& f) {
+  for (const auto& [k, fn] : db.functions) if (fn.name.name == kAggStepFunction) return fn.name;
+  ir::Function step;
+  step.name = {SchemaOf(db), kAggStepFunction};
+  step.args = {ir::FunctionArg{ir::ArgMode::In, "s", Builtin("int4"), std::nullopt},
+               ir::FunctionArg{ir::ArgMode::In, "v", Builtin("int4"), std::nullopt}};
+  step.return_type = Builtin("int4");
+  step.language = "sql";
+  step.volatility = 'i';
+  step.body = "SELECT s + v";
+  step.comment = GenComment(f, 4);
+  db.functions[FunctionKey(step)] = step;
+  return step.name;
+}
+
+// An aggregate over int4: sum-like with the built-in int4pl or the user agg_step, an optional
+// INITCOND, PARALLEL SAFE now and then.
+void GenAggregate(ir::Database& db, const Features& f) {
+  ir::Function fn;
+  fn.kind = ir::FunctionKind::Aggregate;
+  fn.name = {SchemaOf(db), Pick(kAggregateNames)};
+  fn.args = {ir::FunctionArg{ir::ArgMode::In, "", Builtin("int4"), std::nullopt}};
+  fn.language = "internal";
+  fn.body = "aggregate_dummy";
+  fn.volatility = 'i';
+  fn.cost = 1;
+  if (SignatureTaken(db, fn)) return;
+  ir::Aggregate agg;
+  agg.sfunc = *arbitrary<bool>() ? EnsureAggStep(db, f) : QualifiedName{"pg_catalog", "int4pl"};
+  agg.stype = Builtin("int4");
+  if (*arbitrary<bool>()) agg.initcond = Pick<std::string>("0", "10");
+  fn.aggregate = agg;
+  if (Between(0, 3) == 0) fn.parallel = 's';
+  fn.comment = GenComment(f, 4);
+  if (agg.sfunc.schema != "pg_catalog") fn.deps.keys = {ir::FuncKey(agg.sfunc)};
+  db.functions[FunctionKey(fn)] = fn;
+}
+
+// The event trigger function evt_fn() (does nothing), created when missing.
+QualifiedName EnsureEventFunction(ir::Database& db, const Features& f) {
+  for (const auto& [k, fn] : db.functions) if (fn.name.name == kEventFunction) return fn.name;
+  ir::Function fn;
+  fn.name = {SchemaOf(db), kEventFunction};
+  fn.return_type = Builtin("event_trigger");
+  fn.language = "plpgsql";
+  fn.body = "BEGIN NULL; END;";
+  fn.comment = GenComment(f, 4);
+  db.functions[FunctionKey(fn)] = fn;
+  return fn.name;
+}
+
+// An event trigger on one of the four events, with tags for the command events, in any enabled
+// state. Its function does nothing, so it fires harmlessly on the plans' own DDL.
+void GenEventTrigger(ir::Database& db, const Features& f, std::optional<std::string> name = std::nullopt) {
+  ir::EventTrigger e;
+  e.name = name ? *name : Pick(kEventTriggerNames);
+  if (!name && db.event_triggers.count(e.name)) return;
+  e.function = EnsureEventFunction(db, f);
+  e.event = Pick<std::string>("ddl_command_end", "ddl_command_start", "sql_drop", "table_rewrite");
+  if (e.event.rfind("ddl_", 0) == 0 && *arbitrary<bool>()) {
+    e.tags = Pick<std::vector<std::string>>(std::vector<std::string>{"CREATE TABLE"},
+                                            std::vector<std::string>{"ALTER TABLE", "CREATE INDEX"});
+  } else if (e.event == "sql_drop" && *arbitrary<bool>()) {
+    e.tags = {"DROP TABLE"};
+  }
+  e.enabled = Between(0, 3) == 0 ? Pick<char>('D', 'R', 'A') : 'O';
+  e.comment = GenComment(f, 4);
+  e.deps.keys = {ir::FuncKey(e.function)};
+  db.event_triggers[e.name] = e;
+}
+
+// A trigger on a (plain) view: INSTEAD OF INSERT / UPDATE / DELETE for each row, or a BEFORE /
+// AFTER statement trigger.
+void AddViewTrigger(ir::Database& db, const QualifiedName& view, const Features& f,
+                    std::optional<std::string> name = std::nullopt) {
+  std::vector<std::string> free;
+  for (const std::string& n : kTriggerNames) if (!db.views.at(view).triggers.count(n)) free.push_back(n);
+  if (free.empty() && !name) return;
+  ir::Trigger g;
+  g.name = name ? *name : Pick(free);
+  g.function = EnsureTriggerFunction(db, f);
+  g.for_each_row = *arbitrary<bool>();
+  g.timing = g.for_each_row ? 'i' : Pick<char>('b', 'a');
+  g.on_insert = *arbitrary<bool>();
+  g.on_update = *arbitrary<bool>();
+  g.on_delete = *arbitrary<bool>();
+  if (!g.on_insert && !g.on_update && !g.on_delete) g.on_delete = true;
+  if (Between(0, 4) == 0) g.function_args = {Pick<std::string>("x", "it's")};
+  // Always enabled: PostgreSQL has no ALTER for a view's trigger or rule state ("ALTER action
+  // DISABLE TRIGGER cannot be performed on relation"), and the front ends refuse it.
+  g.comment = GenComment(f, 4);
+  TriggerDeps(view, g, {});
+  db.views.at(view).triggers[g.name] = g;
+}
+
+// A rule ON UPDATE or DELETE DO INSTEAD NOTHING on a table or a plain view (the properties never
+// update nor delete rows, so the rows stay).
+void AddRule(ir::Database& db, const QualifiedName& rel, const Features& f) {
+  auto& rules = db.tables.count(rel) ? db.tables.at(rel).rules : db.views.at(rel).rules;
+  ir::Rule r;
+  r.name = Pick(kRuleNames);
+  if (rules.count(r.name)) return;
+  r.event = Pick<char>('2', '4');
+  r.instead = true;
+  if (db.tables.count(rel) && Between(0, 4) == 0) r.enabled = Pick<char>('D', 'R', 'A');
+  r.comment = GenComment(f, 4);
+  r.deps.keys = {ir::RelKey(rel)};
+  rules[r.name] = r;
+}
+
+// Tables and plain views (where rules go).
+std::vector<QualifiedName> RuleTargets(const ir::Database& db) {
+  std::vector<QualifiedName> out;
+  for (const auto& [qn, t] : db.tables) out.push_back(qn);
+  for (const auto& [qn, v] : db.views) if (!v.materialized) out.push_back(qn);
+  return out;
+}
+
+std::vector<QualifiedName> PlainViews(const ir::Database& db) {
+  std::vector<QualifiedName> out;
+  for (const auto& [qn, v] : db.views) if (!v.materialized) out.push_back(qn);
+  return out;
+}
+
+// The objects beyond tables, in an order where each finds what it uses.
+void GenObjectsBeforeTables(ir::Database& db, const Features& f) {
+  if (f.range_types && Between(0, 4) == 0) GenRange(db, f);
+  if (f.collations && Between(0, 4) == 0) GenCollation(db, f);
+  if (f.domains && Between(0, 3) == 0) {
+    int n = Between(1, 3);
+    for (int i = 0; i < n; ++i) GenDomain(db, f);
+  }
+  if (f.composite_types && Between(0, 4) == 0) GenComposite(db, f);
+  if (f.functions && Between(0, 4) == 0) GenHelperFunctions(db, f);
+}
+
+void GenObjectsAfterTables(ir::Database& db, const Features& f) {
+  if (f.functions && Between(0, 3) == 0) {
+    int n = Between(1, 4);
+    for (int i = 0; i < n; ++i) GenRoutine(db, f);
+  }
+  if (f.triggers && Between(0, 3) == 0) {
+    int n = Between(1, 3);
+    for (int i = 0; i < n; ++i) AddTrigger(db, PickKey(db.tables), f);
+  }
+  if (f.views && Between(0, 3) == 0) {
+    int n = Between(1, 4);
+    for (int i = 0; i < n; ++i) GenView(db, f);
+  }
+  if (f.aggregates && Between(0, 5) == 0) GenAggregate(db, f);
+  if (f.event_triggers && Between(0, 6) == 0) GenEventTrigger(db, f);
+  std::vector<QualifiedName> views = PlainViews(db);
+  if (f.view_triggers && !views.empty() && Between(0, 2) == 0) AddViewTrigger(db, Pick(views), f);
+  if (f.rules && Between(0, 5) == 0) AddRule(db, Pick(RuleTargets(db)), f);
+}
+
+// --- mutations of objects beyond tables ---------------------------------------------------------
+
+// Whether a table column of `db` has the type `type`.
+bool TypeUsedByColumns(const ir::Database& db, const QualifiedName& type) {
+  for (const auto& [qn, t] : db.tables) {
+    for (const ir::Column& c : t.columns) if (c.type.schema == type.schema && c.type.name == type.name) return true;
+  }
+  return false;
+}
+
+bool TypeUsedByFunctions(const ir::Database& db, const QualifiedName& type) {
+  std::string key = ir::TypeKey(type);
+  for (const auto& [k, fn] : db.functions) if (std::count(fn.deps.keys.begin(), fn.deps.keys.end(), key)) return true;
+  return false;
+}
+
+// A domain: add, drop or change a CHECK, validate one, set or drop the default, NOT NULL (only
+// with a default), another base type (only for a domain no table column uses, in a or b: the
+// planner rebuilds the domain, and "recreating domain ... while column ... uses it" is an honest
+// not-yet-supported error, diff/objects_domain.cpp CheckTypeChangesUnderTables), add or drop
+// a domain, the comment of the domain or of a CHECK.
+void MutateDomain(ir::Database& db, const ir::Database& a, const Features& f) {
+  if (!f.domains) return;
+  int what = Uniform(0, 8);
+  if (what == 0 || db.domains.empty()) {
+    GenDomain(db, f);
+    return;
+  }
+  QualifiedName name = PickKey(db.domains);
+  ir::Domain& d = db.domains.at(name);
+  switch (what) {
+    case 1: AddDomainCheck(d, f); break;
+    case 2:
+      if (!d.checks.empty()) d.checks.erase(PickKey(d.checks));
+      break;
+    case 3:
+      if (!d.checks.empty()) {
+        ir::Constraint& k = d.checks.at(PickKey(d.checks));
+        if (!k.validated && Between(0, 3) != 0) k.validated = true;
+        else k.check = DomainCheck(d.base_type);
+      }
+      break;
+    case 4:
+      if (d.default_expr && !d.not_null) d.default_expr.reset();
+      else d.default_expr = ir::Expr{d.base_type.name == "text" ? "'d'::text" : Pick<std::string>("5", "7")};
+      break;
+    case 5:
+      if (d.default_expr) d.not_null = !d.not_null;
+      break;
+    case 6:
+      if (TypeUsedByColumns(db, name) || TypeUsedByColumns(a, name) || d.base_type.name == "text") break;
+      d.base_type = Builtin(d.base_type.name == "int4" ? "int8" : "int4");
+      break;
+    case 7:
+      if (!TypeUsedByColumns(db, name) && !TypeUsedByFunctions(db, name)) {
+        db.domains.erase(name);
+        return;
+      }
+      if (f.comments) {
+        if (!d.checks.empty() && *arbitrary<bool>()) {
+          auto& c = d.checks.at(PickKey(d.checks)).comment;
+          c = c ? std::nullopt : std::optional<std::string>(Pick(kComments));
+        } else {
+          d.comment = d.comment ? std::nullopt : std::optional<std::string>(Pick(kComments));
+        }
+      }
+      break;
+  }
+}
+
+// A composite type: add an attribute (at the end), drop one, retype one, reorder (a rebuild,
+// which rebuilds the functions using it), comments, add or drop the type. No table column uses
+// a composite type (so no "changing an attribute's type ... while column ... uses it").
+void MutateComposite(ir::Database& db, [[maybe_unused]] const ir::Database& a, const Features& f) {
+  if (!f.composite_types) return;
+  int what = Uniform(0, 6);
+  if (what == 0 || db.composite_types.empty()) {
+    GenComposite(db, f);
+    return;
+  }
+  QualifiedName name = PickKey(db.composite_types);
+  ir::CompositeType& t = db.composite_types.at(name);
+  switch (what) {
+    case 1: t.attributes.push_back(GenAttribute(t, f)); break;
+    case 2:
+      if (t.attributes.size() > 1) t.attributes.erase(t.attributes.begin() + Between<std::size_t>(0, t.attributes.size()));
+      break;
+    case 3: {
+      ir::CompositeAttribute& x = t.attributes[Between<std::size_t>(0, t.attributes.size())];
+      x.type = x.type == Builtin("int4") ? Builtin("int8") : Builtin("int4");
+      break;
+    }
+    case 4:
+      if (t.attributes.size() > 1) std::swap(t.attributes.front(), t.attributes.back());
+      break;
+    case 5:
+      if (!TypeUsedByFunctions(db, name) && Between(0, 3) == 0) {
+        db.composite_types.erase(name);
+        return;
+      }
+      if (f.comments) {
+        if (*arbitrary<bool>()) {
+          auto& c = t.attributes[Between<std::size_t>(0, t.attributes.size())].comment;
+          c = c ? std::nullopt : std::optional<std::string>(Pick(kComments));
+        } else {
+          t.comment = t.comment ? std::nullopt : std::optional<std::string>(Pick(kComments));
+        }
+      }
+      break;
+  }
+}
+
+// Whether a trigger of any table or view calls `name`.
+bool FunctionUsedByTriggers(const ir::Database& db, const QualifiedName& name) {
+  for (const auto& [qn, t] : db.tables) {
+    for (const auto& [n, g] : t.triggers) if (g.function == name) return true;
+  }
+  for (const auto& [qn, v] : db.views) {
+    for (const auto& [n, g] : v.triggers) if (g.function == name) return true;
+  }
+  return false;
+}
+
+// Whether a routine's SQL-standard body reads the table.
+bool ReadByFunctions(const ir::Database& db, const QualifiedName& table) {
+  std::string key = ir::RelKey(table);
+  for (const auto& [k, fn] : db.functions) if (std::count(fn.deps.keys.begin(), fn.deps.keys.end(), key)) return true;
+  return false;
+}
+
+// A general function or procedure (never a helper that table expressions call: changing its
+// signature or result is an honest "not yet supported: changing the signature or result of
+// function ... used by ..." error, diff/objects_function.cpp CheckFunctionDropsUnderTables; nor
+// a trigger function, see MutateTrigger): add one or an overload, drop one, another signature
+// (an argument's type, an argument more or less), another result type, renamed arguments, the
+// body, the language, attributes, an argument default added or removed, the comment. The
+// helpers get a new body or comment only.
+void MutateFunction(ir::Database& db, [[maybe_unused]] const ir::Database& a, const Features& f) {
+  if (!f.functions) return;
+  int what = Uniform(0, 10);
+  std::vector<QualifiedName> general, helpers;
+  for (const auto& [k, fn] : db.functions) {
+    if (IsHelper(fn)) helpers.push_back(k);
+    else if (!IsTriggerFunction(fn) && fn.kind != ir::FunctionKind::Aggregate) general.push_back(k);
+  }
+  if (what == 0 || (general.empty() && helpers.empty())) {
+    GenRoutine(db, f);
+    return;
+  }
+  if (what == 9 || general.empty()) {
+    if (helpers.empty()) return;
+    ir::Function& h = db.functions.at(Pick(helpers));
+    if (*arbitrary<bool>()) h.body += " -- v2";
+    else h.comment = h.comment ? std::nullopt : std::optional<std::string>(Pick(kComments));
+    return;
+  }
+  QualifiedName key = Pick(general);
+  ir::Function fn = db.functions.at(key);
+  db.functions.erase(key);
+  bool is_function = fn.kind == ir::FunctionKind::Function;
+  switch (what) {
+    case 1: return;  // dropped
+    case 2: {
+      // Another signature: retype an argument, add one, or drop the last one.
+      int how = Between(0, 3);
+      if (how == 0 && !fn.args.empty() && fn.args.back().mode == ir::ArgMode::In) {
+        ir::FunctionArg& x = fn.args.back();
+        x.type = x.type == Builtin("int4") ? Builtin("int8") : Builtin("int4");
+        x.default_expr.reset();
+      } else if (how == 1 && fn.args.size() < 4) {
+        ir::FunctionArg x;
+        for (const char* n : {"a", "b", "Val", "from", "e"}) {
+          if (std::none_of(fn.args.begin(), fn.args.end(), [&](const ir::FunctionArg& y) { return y.name == n; })) {
+            x.name = n;
+            break;
+          }
+        }
+        x.type = GenRoutineType(db, false);
+        if (!fn.args.empty() && fn.args.back().default_expr) x.default_expr = ir::Expr{x.type == Builtin("text") ? "'x'::text" : "0"};
+        if (x.default_expr && !(x.type == Builtin("text") || x.type == Builtin("int4"))) break;
+        fn.args.push_back(x);
+      } else if (!fn.args.empty() && fn.args.back().mode != ir::ArgMode::Out) {
+        fn.args.pop_back();
+      }
+      break;
+    }
+    case 3:
+      if (is_function && !fn.returns_set && fn.return_type && fn.return_type->name != "record") {
+        bool has_out = std::any_of(fn.args.begin(), fn.args.end(), [](const ir::FunctionArg& x) { return x.mode == ir::ArgMode::Out; });
+        if (!has_out) {
+          fn.return_type = GenRoutineType(db, true);
+          fn.body = DefaultBody(fn);
+          fn.sql_body.reset();
+        }
+      }
+      break;
+    case 4:
+      if (!fn.args.empty()) {
+        ir::FunctionArg& x = fn.args[Between<std::size_t>(0, fn.args.size())];
+        x.name = x.name == "renamed" ? "again" : "renamed";
+        for (const ir::FunctionArg& y : fn.args) if (&y != &x && y.name == x.name) x.name += "2";
+      }
+      break;
+    case 5:
+      if (fn.sql_body) {
+        if (*fn.sql_body == "RETURN 1" || *fn.sql_body == "RETURN 42") {
+          fn.sql_body = *fn.sql_body == "RETURN 1" ? "RETURN 42" : "RETURN 1";
+        } else {
+          fn.sql_body.reset();
+          fn.body = DefaultBody(fn);
+        }
+      } else if (f.sql_bodies && fn.language == "sql" && *arbitrary<bool>()) {
+        SetSqlBody(db, fn);
+      } else {
+        fn.body += Pick<std::string>("\n-- changed", " ");
+      }
+      break;
+    case 6:
+      fn.language = fn.language == "sql" ? "plpgsql" : "sql";
+      fn.body = DefaultBody(fn);
+      fn.sql_body.reset();
+      break;
+    case 7: {
+      ir::Function fresh = fn;
+      GenRoutineAttributes(fresh, f);
+      fresh.comment = fn.comment;
+      fn = fresh;
+      break;
+    }
+    case 8:
+      if (!fn.args.empty() && fn.args.back().mode == ir::ArgMode::In) {
+        ir::FunctionArg& last = fn.args.back();
+        if (last.default_expr) last.default_expr.reset();
+        else if (last.type == Builtin("int4")) last.default_expr = ir::Expr{Pick<std::string>("0", "42")};
+        else if (last.type == Builtin("text")) last.default_expr = ir::Expr{"'x'::text"};
+      }
+      if (f.comments && Between(0, 2) == 0) fn.comment = fn.comment ? std::nullopt : std::optional<std::string>(Pick(kComments));
+      break;
+  }
+  // An argument default needs defaults on every later IN argument.
+  bool seen_default = false;
+  for (ir::FunctionArg& x : fn.args) {
+    if (x.mode == ir::ArgMode::Out) continue;
+    if (x.default_expr) seen_default = true;
+    else if (seen_default) {
+      for (ir::FunctionArg& y : fn.args) y.default_expr.reset();
+      break;
+    }
+  }
+  FunctionDeps(fn);
+  if (!SignatureTaken(db, fn)) db.functions[FunctionKey(fn)] = fn;
+}
+
+// Triggers: add one, drop one, another function (the old one goes when nothing calls it: the
+// trigger's function is replaced by another routine), a new definition (events, timing, WHEN),
+// the enabled state, the comment; and a trigger function's body or comment.
+void MutateTrigger(ir::Database& db, [[maybe_unused]] const ir::Database& a, const Features& f) {
+  if (!f.triggers) return;
+  int what = Uniform(0, 7);
+  std::vector<std::pair<QualifiedName, std::string>> all;
+  for (const auto& [qn, t] : db.tables) for (const auto& [n, g] : t.triggers) all.emplace_back(qn, n);
+  if (what == 0 || all.empty()) {
+    AddTrigger(db, PickKey(db.tables), f);
+    return;
+  }
+  auto [table, name] = Pick(all);
+  ir::Trigger& g = db.tables.at(table).triggers.at(name);
+  switch (what) {
+    case 1: db.tables.at(table).triggers.erase(name); break;
+    case 2: {
+      QualifiedName old = g.function;
+      QualifiedName next = EnsureTriggerFunction(db, f, true);
+      ir::Trigger& h = db.tables.at(table).triggers.at(name);
+      h.function = next;
+      std::vector<std::string> when_cols;
+      for (const std::string& k : h.deps.keys) {
+        std::string prefix = "col:" + table.schema + "." + table.name + ".";
+        if (k.rfind(prefix, 0) == 0) when_cols.push_back(k.substr(prefix.size()));
+      }
+      TriggerDeps(table, h, when_cols);
+      if (!(old == next) && !FunctionUsedByTriggers(db, old)) db.functions.erase({old.schema, old.name + "()"});
+      break;
+    }
+    case 3: {
+      // A new definition under the same name (a constraint trigger's is rebuilt).
+      ir::Table& t = db.tables.at(table);
+      t.triggers.erase(name);
+      AddTrigger(db, table, f, name);
+      break;
+    }
+    case 4: g.enabled = Pick<char>('O', 'D', 'R', 'A'); break;
+    case 5: g.comment = g.comment ? std::nullopt : std::optional<std::string>(Pick(kComments)); break;
+    case 6: {
+      ir::Function& fn = db.functions.at({g.function.schema, g.function.name + "()"});
+      if (*arbitrary<bool>()) fn.body = fn.body.find("-- v2") == std::string::npos ? fn.body + "-- v2\n" : DefaultBody(fn);
+      else fn.comment = fn.comment ? std::nullopt : std::optional<std::string>(Pick(kComments));
+      break;
+    }
+  }
+}
+
+// Views: add one (also over another view), drop one nothing reads, append a column to the query
+// (CREATE OR REPLACE VIEW), a new query for a view nothing reads, WHERE on or off, view <->
+// materialized view, WITH [NO] DATA, a matview index, security_barrier, comments.
+void MutateView(ir::Database& db, [[maybe_unused]] const ir::Database& a, const Features& f) {
+  if (!f.views) return;
+  int what = Uniform(0, 9);
+  if (what == 0 || db.views.empty()) {
+    GenView(db, f);
+    return;
+  }
+  QualifiedName name = PickKey(db.views);
+  bool leaf = !HasDependentViews(db, name);
+  ir::View& v = db.views.at(name);
+  auto [rel, where] = ViewSource(db, v);
+  std::vector<ir::ViewColumn> source_cols = RelationColumns(db, rel);
+  switch (what) {
+    case 1:
+      if (leaf) db.views.erase(name);
+      break;
+    case 2: {
+      if (!f.view_query_changes) break;
+      std::vector<ir::ViewColumn> cols = v.output.columns;
+      std::vector<ir::ViewColumn> more;
+      for (const ir::ViewColumn& c : source_cols) {
+        if (std::none_of(cols.begin(), cols.end(), [&](const ir::ViewColumn& x) { return x.name == c.name; })) more.push_back(c);
+      }
+      if (more.empty()) break;
+      cols.push_back(Pick(more));
+      SetViewQuery(v, rel, cols, where);
+      break;
+    }
+    case 3: {
+      if (!f.view_query_changes || !leaf) break;
+      // Another source now and then (a table or another view, not this one nor what reads it).
+      std::vector<QualifiedName> sources;
+      for (const auto& [qn, t] : db.tables) sources.push_back(qn);
+      for (const auto& [qn, w] : db.views) if (qn != name) sources.push_back(qn);
+      if (Between(0, 2) == 0) rel = Pick(sources);
+      std::vector<ir::ViewColumn> cols = RelationColumns(db, rel);
+      std::optional<std::string> w;
+      if (Between(0, 3) == 0) w = Pick(cols).name;
+      SetViewQuery(v, rel, PickViewColumns(cols), w);
+      break;
+    }
+    case 4:
+      if (!f.view_query_changes) break;
+      SetViewQuery(v, rel, v.output.columns, where ? std::nullopt : std::optional<std::string>(Pick(source_cols).name));
+      break;
+    case 5:
+      // Materialized views have no triggers nor rules.
+      v.materialized = !v.materialized;
+      v.options.clear();
+      v.indexes.clear();
+      v.triggers.clear();
+      v.rules.clear();
+      v.with_data = true;
+      break;
+    case 6:
+      if (v.materialized) v.with_data = !v.with_data;
+      else if (v.options.empty()) v.options.push_back(Param("security_barrier", "true"));
+      else v.options.clear();
+      break;
+    case 7:
+      if (!v.materialized) break;
+      if (v.indexes.empty() || *arbitrary<bool>()) AddMatviewIndex(db, v);
+      else v.indexes.erase(PickKey(v.indexes));
+      break;
+    case 8:
+      if (!f.comments) break;
+      if (*arbitrary<bool>()) {
+        v.comment = v.comment ? std::nullopt : std::optional<std::string>(Pick(kComments));
+      } else {
+        std::string c = Pick(v.output.columns).name;
+        if (v.column_comments.count(c)) v.column_comments.erase(c);
+        else v.column_comments[c] = Pick(kComments);
+      }
+      break;
+  }
+}
+
+// A range type: add one, drop one nothing uses, another subtype (a rebuild; only when no table
+// column uses it in a or b: "recreating ... while column ... uses it" is not yet supported), the
+// comment.
+void MutateRange(ir::Database& db, const ir::Database& a, const Features& f) {
+  if (!f.range_types) return;
+  int what = Uniform(0, 4);
+  if (what == 0 || db.range_types.empty()) {
+    GenRange(db, f);
+    return;
+  }
+  QualifiedName name = PickKey(db.range_types);
+  ir::RangeType& r = db.range_types.at(name);
+  bool used = TypeUsedByColumns(db, name) || TypeUsedByFunctions(db, name);
+  switch (what) {
+    case 1:
+      if (!used) db.range_types.erase(name);
+      break;
+    case 2:
+      if (!TypeUsedByColumns(db, name) && !TypeUsedByColumns(a, name)) {
+        r.subtype = r.subtype == Builtin("int4") ? Builtin("int8") : Builtin("int4");
+      }
+      break;
+    case 3:
+      if (f.comments) r.comment = r.comment ? std::nullopt : std::optional<std::string>(Pick(kComments));
+      break;
+  }
+}
+
+// A collation: add one, drop one nothing uses, another locale (a rebuild; only when nothing
+// uses it in a or b, as for range types), the comment.
+void MutateCollation(ir::Database& db, const ir::Database& a, const Features& f) {
+  if (!f.collations) return;
+  int what = Uniform(0, 4);
+  if (what == 0 || db.collations.empty()) {
+    GenCollation(db, f);
+    return;
+  }
+  QualifiedName name = PickKey(db.collations);
+  ir::Collation& c = db.collations.at(name);
+  switch (what) {
+    case 1:
+      if (!CollationUsed(db, name)) db.collations.erase(name);
+      break;
+    case 2:
+      if (!CollationUsed(db, name) && !CollationUsed(a, name)) {
+        if (c.provider == 'i') c.lc_collate = c.lc_ctype = c.lc_collate == "de-DE" ? "und-u-kn-true" : "de-DE";
+        else c.lc_collate = c.lc_ctype = c.lc_collate == "C" ? "POSIX" : "C";
+      }
+      break;
+    case 3:
+      if (f.comments) c.comment = c.comment ? std::nullopt : std::optional<std::string>(Pick(kComments));
+      break;
+  }
+}
+
+// An aggregate: add one, drop one, another INITCOND or state function, PARALLEL, the comment.
+void MutateAggregate(ir::Database& db, [[maybe_unused]] const ir::Database& a, const Features& f) {
+  if (!f.aggregates) return;
+  std::vector<QualifiedName> aggs;
+  for (const auto& [k, fn] : db.functions) if (fn.kind == ir::FunctionKind::Aggregate) aggs.push_back(k);
+  int what = Uniform(0, 5);
+  if (what == 0 || aggs.empty()) {
+    GenAggregate(db, f);
+    return;
+  }
+  QualifiedName key = Pick(aggs);
+  ir::Function& fn = db.functions.at(key);
+  ir::Aggregate& agg = *fn.aggregate;
+  switch (what) {
+    case 1: db.functions.erase(key); break;
+    case 2: agg.initcond = agg.initcond ? std::nullopt : std::optional<std::string>(Pick<std::string>("0", "10")); break;
+    case 3:
+      if (agg.sfunc.schema == "pg_catalog") {
+        agg.sfunc = EnsureAggStep(db, f);
+        db.functions.at(key).deps.keys = {ir::FuncKey(db.functions.at(key).aggregate->sfunc)};
+      } else {
+        agg.sfunc = {"pg_catalog", "int4pl"};
+        fn.deps.keys.clear();
+      }
+      break;
+    case 4:
+      fn.parallel = fn.parallel == 's' ? 'u' : 's';
+      if (f.comments && *arbitrary<bool>()) fn.comment = fn.comment ? std::nullopt : std::optional<std::string>(Pick(kComments));
+      break;
+  }
+}
+
+// Event triggers: add one, drop one, a new definition under the same name (event, tags), the
+// enabled state, the comment.
+void MutateEventTrigger(ir::Database& db, [[maybe_unused]] const ir::Database& a, const Features& f) {
+  if (!f.event_triggers) return;
+  int what = Uniform(0, 5);
+  if (what == 0 || db.event_triggers.empty()) {
+    GenEventTrigger(db, f);
+    return;
+  }
+  std::string name = PickKey(db.event_triggers);
+  ir::EventTrigger& e = db.event_triggers.at(name);
+  switch (what) {
+    case 1: db.event_triggers.erase(name); break;
+    case 2: GenEventTrigger(db, f, name); break;
+    case 3: e.enabled = e.enabled == 'O' ? Pick<char>('D', 'R', 'A') : 'O'; break;
+    case 4:
+      if (f.comments) e.comment = e.comment ? std::nullopt : std::optional<std::string>(Pick(kComments));
+      break;
+  }
+}
+
+// Triggers on views and rules: add, drop, a new definition of a view trigger, the enabled state,
+// the comment.
+void MutateViewTriggerOrRule(ir::Database& db, [[maybe_unused]] const ir::Database& a, const Features& f) {
+  std::vector<QualifiedName> views = PlainViews(db);
+  bool triggers = f.view_triggers && !views.empty() && (!f.rules || *arbitrary<bool>());
+  if (triggers) {
+    QualifiedName view = Pick(views);
+    ir::View& v = db.views.at(view);
+    int what = Uniform(0, 5);
+    if (what == 0 || v.triggers.empty()) {
+      AddViewTrigger(db, view, f);
+      return;
+    }
+    std::string name = PickKey(v.triggers);
+    ir::Trigger& g = v.triggers.at(name);
+    switch (what) {
+      case 1: v.triggers.erase(name); break;
+      case 2:
+        v.triggers.erase(name);
+        AddViewTrigger(db, view, f, name);
+        break;
+      default:
+        if (f.comments) g.comment = g.comment ? std::nullopt : std::optional<std::string>(Pick(kComments));
+        break;
+    }
+    return;
+  }
+  if (!f.rules) return;
+  QualifiedName rel = Pick(RuleTargets(db));
+  auto& rules = db.tables.count(rel) ? db.tables.at(rel).rules : db.views.at(rel).rules;
+  int what = Uniform(0, 4);
+  if (what == 0 || rules.empty()) {
+    AddRule(db, rel, f);
+    return;
+  }
+  std::string name = PickKey(rules);
+  ir::Rule& r = rules.at(name);
+  switch (what) {
+    case 1: rules.erase(name); break;
+    case 2:
+      if (db.tables.count(rel)) r.enabled = r.enabled == 'O' ? Pick<char>('D', 'R', 'A') : 'O';
+      break;
+    case 3:
+      if (f.comments) r.comment = r.comment ? std::nullopt : std::optional<std::string>(Pick(kComments));
+      else r.event = r.event == '2' ? '4' : '2';
+      break;
+  }
 }
 
 void MutateAddColumn(ir::Database& db, [[maybe_unused]] const ir::Database& a, const Features& f) {
@@ -745,13 +2048,27 @@ void MutateWidenType(ir::Database& db, [[maybe_unused]] const ir::Database& a, c
     Kind k = KindOf(c.type);
     bool used_by_generated = false;
     for (const ir::Column& g : t.columns) used_by_generated = used_by_generated || ExprMentions(g.generated, c.name);
+    // Nor columns a CHECK passes to is_pos(): the retyped CHECK calls another overload, a
+    // change of the constraint's meaning the generators keep out.
+    for (const auto& [n, k] : t.constraints) {
+      used_by_generated = used_by_generated ||
+                          (ExprMentions(k.check, c.name) && k.check->text.find(kIsPosFunction + "(") != std::string::npos);
+    }
     return !c.generated && !used_by_generated &&
            (k == Kind::Int4 || k == Kind::Varchar || (k == Kind::Numeric && !c.type.modifiers.empty()));
   });
   if (cols.empty()) return;
   ir::Column& c = MutableColumn(t, (Pick(cols))->name);
   switch (KindOf(c.type)) {
-    case Kind::Int4: c.type.name = "int8"; break;
+    case Kind::Int4:
+      c.type.name = "int8";
+      // A default operator class written out follows the type (int4_ops refuses bigint).
+      for (auto& [n, ix] : t.indexes) {
+        for (ir::IndexElement& e : ix.elements) {
+          if (e.column == c.name && e.opclass && e.opclass->name == "int4_ops") e.opclass->name = "int8_ops";
+        }
+      }
+      break;
     case Kind::Varchar: c.type.modifiers = std::to_string(std::stoi(c.type.modifiers) + Between(1, 20)); break;
     case Kind::Numeric: {
       auto comma = c.type.modifiers.find(',');
@@ -818,7 +2135,7 @@ void MutateChangeConstraint(ir::Database& db, [[maybe_unused]] const ir::Databas
   ir::Constraint& c = t.constraints.at(Pick(names));
   if (c.kind == ConstraintKind::Check) {
     auto cols = ColumnsWhere(t, [](const ir::Column& x) { return IsPlain(x) && CheckableKind(KindOf(x.type)); });
-    if (!cols.empty()) c.check = CheckFor(*Pick(cols), f);
+    if (!cols.empty()) c.check = CheckFor(*Pick(cols), f, &db);
   } else {
     const std::vector<ir::FkAction> actions = {ir::FkAction::NoAction, ir::FkAction::Restrict,
                                                ir::FkAction::Cascade, ir::FkAction::SetNull,
@@ -993,7 +2310,8 @@ void MutateDropTable(ir::Database& db, [[maybe_unused]] const ir::Database& a, c
         referenced = referenced || (c.kind == ConstraintKind::ForeignKey && c.ref_table == qn);
       }
     }
-    if (!referenced) droppable.push_back(qn);
+    // Nor a table a view reads (PostgreSQL refuses; b's view would read nothing).
+    if (!referenced && !HasDependentViews(db, qn) && !ReadByFunctions(db, qn)) droppable.push_back(qn);
   }
   if (droppable.empty()) return;
   db.tables.erase(Pick(droppable));
@@ -1088,7 +2406,7 @@ void MutateColumnCollation(ir::Database& db, [[maybe_unused]] const ir::Database
   });
   if (cols.empty()) return;
   ir::Column& c = MutableColumn(t, (Pick(cols))->name);
-  c.collation = c.collation ? std::nullopt : std::optional<QualifiedName>(kCollationC);
+  c.collation = c.collation ? std::nullopt : std::optional<QualifiedName>(PickCollation(db));
 }
 
 // Each mutation changes `db` (b, a copy of `a` being mutated) or leaves it alone when it finds
@@ -1098,7 +2416,9 @@ const std::vector<Mutation> kMutations = {
     MutateAddColumn,      MutateDropColumn, MutateWidenType, MutateDefault,  MutateNotNull,
     MutateAddConstraint,  MutateDropConstraint, MutateChangeConstraint, MutateIndex, MutateEnum,
     MutateSequence,       MutateIdentityKind, MutateComment, MutateAddTable, MutateDropTable,
-    MutateTableStorage,   MutateConstraintFlags, MutateColumnCollation, MutateIndexDefinition};
+    MutateTableStorage,   MutateConstraintFlags, MutateColumnCollation, MutateIndexDefinition,
+    MutateDomain,         MutateComposite,  MutateFunction,  MutateTrigger,  MutateView,
+    MutateRange,          MutateCollation,  MutateAggregate, MutateEventTrigger, MutateViewTriggerOrRule};
 
 // Literal of row `i` (0 or 1) for a column of this type.
 std::string RowValue(const ir::Database& db, const TypeRef& type, int i) {
@@ -1123,6 +2443,8 @@ std::string RowValue(const ir::Database& db, const TypeRef& type, int i) {
     case Kind::Time: return "'0" + n + ":00:00'";
     case Kind::Inet: return "'10.0.0." + n + "'";
     case Kind::Enum: return emit::QuoteLiteral(db.enums.at(QualifiedName{type.schema, type.name}).values.front());
+    case Kind::Domain: return RowValue(db, BaseType(db, type), i);
+    case Kind::Range: return "'[" + n + ",9)'";
   }
   throw std::logic_error("unknown kind");
 }
@@ -1183,6 +2505,7 @@ rc::Gen<ir::Database> GenDatabase(const Features& f) {
       s.comment = GenComment(f, 4);
       db.sequences[s.name] = s;
     }
+    GenObjectsBeforeTables(db, f);
     int ntables = Between(1, 5);
     for (int i = 0; i < ntables; ++i) GenTable(db, GenNewTableName(db), f);
     if (f.foreign_keys) {
@@ -1193,6 +2516,8 @@ rc::Gen<ir::Database> GenDatabase(const Features& f) {
       }
     }
     DropForeignKeysToUnlogged(db);
+    GenObjectsAfterTables(db, f);
+    KeepPopulationValid(db);
     return db;
   });
 }
@@ -1264,6 +2589,7 @@ rc::Gen<StatePair> GenStatePair(const Features& f) {
     DropKeysOverNewColumns(p);
     DropChecksOverNewDefaults(p);
     DropForeignKeysToUnlogged(p.b);
+    KeepPopulationValid(p.b);
     return p;
   });
 }

@@ -58,6 +58,37 @@ struct Features {
   /// lower(varchar_col)), which PostgreSQL stores with added casts. Only a database side can
   /// decide these, so P3 (offline parity) turns this off.
   bool written_forms = false;
+  /// Domains (CHECK, DEFAULT, NOT NULL) and table columns of domain types.
+  bool domains = true;
+  /// Composite types (CREATE TYPE ... AS (...)), used by function arguments and results.
+  bool composite_types = true;
+  /// Functions and procedures (SQL and PL/pgSQL, overloads, argument defaults, attributes), and
+  /// the helper functions column defaults and CHECK constraints call.
+  bool functions = true;
+  /// Triggers (row and statement, WHEN, UPDATE OF, constraint triggers, enabled state) and their
+  /// trigger functions.
+  bool triggers = true;
+  /// Views and materialized views (also over other views), with comments and matview indexes.
+  bool views = true;
+  /// Changes of a view's query text. P3 turns this off: the offline plan cannot decide a view
+  /// query change (docs/canonicalization.md "View queries": offline, a difference is planned as
+  /// drop and create), while the server plan may use CREATE OR REPLACE VIEW; by design.
+  bool view_query_changes = true;
+  /// Range types (CREATE TYPE ... AS RANGE over int4, int8, numeric), used by table columns and
+  /// routine arguments.
+  bool range_types = true;
+  /// CREATE COLLATION (libc C / POSIX, ICU), used by textual table columns.
+  bool collations = true;
+  /// Triggers on views: INSTEAD OF row triggers and BEFORE / AFTER statement triggers.
+  bool view_triggers = true;
+  /// Rules on tables and views (ON UPDATE / DELETE DO INSTEAD NOTHING).
+  bool rules = true;
+  /// Event triggers and their functions.
+  bool event_triggers = true;
+  /// Aggregates (CREATE AGGREGATE over a built-in or a user state function).
+  bool aggregates = true;
+  /// SQL-standard function bodies (RETURN ..., BEGIN ATOMIC ... END), also reading a table.
+  bool sql_bodies = true;
 };
 
 /// The features the suite runs with by default.
@@ -66,9 +97,11 @@ Features DefaultFeatures();
 /// The state every database starts in: schema public with PostgreSQL's comment on it.
 ir::Database EmptyDatabase();
 
-/// A random state: 1-2 schemas, 1-4 tables, enums, sequences, constraints, indexes, comments.
-/// Not generated: EXCLUDE constraints (the IR has no fields for them; the front ends and the
-/// differ reject them as not yet supported), partitioning, inheritance, other object kinds.
+/// A random state: 1-2 schemas, 1-4 tables, enums, sequences, constraints, indexes, comments,
+/// domains, composite, range types, collations, functions, procedures and aggregates (also with
+/// SQL-standard bodies), triggers on tables and views, rules, event triggers, views and
+/// materialized views. Not generated: EXCLUDE constraints (the IR has no fields for them; the
+/// front ends and the differ reject them as not yet supported), partitioning, inheritance.
 /// Every expression is written as PostgreSQL stores it (pg_get_expr under search_path = ''),
 /// so that offline and server canonicalization agree on it.
 rc::Gen<ir::Database> GenDatabase(const Features& features);

@@ -19,6 +19,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include <unistd.h>
@@ -244,6 +245,8 @@ TEST_CASE("P2: forward plan then its rollback round-trips, keeping identities an
 
 TEST_CASE("P3: offline and server plans agree on stored-form expressions", "[property][p3]") {
   property::Features features = property::DefaultFeatures();
+  // By design the offline plan cannot decide a view query change (see Features::view_query_changes).
+  features.view_query_changes = false;
   CheckProperty("P3 parity", [features] {
     StatePair p = *property::GenStatePair(features);
     TempDir dir;
@@ -278,7 +281,102 @@ TEST_CASE("the generators produce every feature in scope", "[generators]") {
     if (on) ++seen[what];
   };
   auto state = [&](const ir::Database& db) {
+    for (const auto& [qn, d] : db.domains) {
+      count(true, "domain");
+      count(!d.checks.empty(), "domain CHECK");
+      count(d.default_expr.has_value(), "domain DEFAULT");
+      count(d.not_null, "domain NOT NULL");
+      count(d.comment.has_value(), "comment on domain");
+      for (const auto& [n, k] : d.checks) count(k.comment.has_value(), "comment on domain CHECK");
+    }
+    for (const auto& [qn, c] : db.composite_types) {
+      count(true, "composite type");
+      count(c.comment.has_value(), "comment on composite type");
+      for (const ir::CompositeAttribute& x : c.attributes) count(x.comment.has_value(), "comment on composite attribute");
+    }
+    std::map<std::string, int> overloads;
+    for (const auto& [key, fn] : db.functions) {
+      bool trigger_fn = fn.return_type && fn.return_type->name == "trigger";
+      count(fn.kind == ir::FunctionKind::Function && fn.language == "sql", "function LANGUAGE sql");
+      count(fn.kind == ir::FunctionKind::Function && fn.language == "plpgsql" && !trigger_fn, "function LANGUAGE plpgsql");
+      count(fn.kind == ir::FunctionKind::Procedure && fn.language == "sql", "procedure LANGUAGE sql");
+      count(fn.kind == ir::FunctionKind::Procedure && fn.language == "plpgsql", "procedure LANGUAGE plpgsql");
+      count(trigger_fn, "trigger function");
+      count(fn.returns_set, "function RETURNS SETOF");
+      count(!fn.config.empty(), "function SET");
+      count(fn.comment.has_value(), "comment on function");
+      for (const ir::FunctionArg& a : fn.args) {
+        count(a.default_expr.has_value(), "function argument DEFAULT");
+        count(a.mode == ir::ArgMode::Out, "function OUT argument");
+        count(db.domains.count({a.type.schema, a.type.name}) > 0, "function argument of a domain type");
+        count(db.composite_types.count({a.type.schema, a.type.name}) > 0, "function argument of a composite type");
+      }
+      if (fn.name.name != "is_pos") ++overloads[fn.name.schema + "." + fn.name.name];
+    }
+    for (const auto& [n, k] : overloads) count(k > 1, "function overloads");
+    for (const auto& [key, fn] : db.functions) {
+      count(fn.sql_body && fn.sql_body->rfind("RETURN", 0) == 0, "SQL-standard body RETURN");
+      count(fn.sql_body && fn.sql_body->find(" FROM ") != std::string::npos, "SQL-standard body reading a table");
+      count(fn.kind == ir::FunctionKind::Aggregate, "aggregate");
+      count(fn.aggregate && fn.aggregate->sfunc.schema != "pg_catalog", "aggregate over a user state function");
+      count(fn.return_type && fn.return_type->name == "event_trigger", "event trigger function");
+    }
+    count(!db.range_types.empty(), "range type");
+    for (const auto& [qn, c] : db.collations) {
+      count(c.provider == 'c', "collation libc");
+      count(c.provider == 'i', "collation icu");
+    }
+    for (const auto& [n, e] : db.event_triggers) {
+      count(true, "event trigger");
+      count(!e.tags.empty(), "event trigger WHEN TAG");
+      count(e.enabled != 'O', "event trigger not enabled as origin");
+    }
+    for (const auto& [qn, v] : db.views) {
+      for (const auto& [n, g] : v.triggers) {
+        count(g.timing == 'i', "view trigger INSTEAD OF");
+        count(!g.for_each_row, "view statement trigger");
+      }
+      count(!v.rules.empty(), "rule on a view");
+    }
     for (const auto& [qn, t] : db.tables) {
+      count(!t.rules.empty(), "rule on a table");
+      for (const ir::Column& c : t.columns) {
+        count(db.range_types.count({c.type.schema, c.type.name}) > 0, "column of a range type");
+        count(c.collation && db.collations.count(*c.collation), "column of a user collation");
+      }
+    }
+    for (const auto& [qn, v] : db.views) {
+      count(!v.materialized, "view");
+      count(v.materialized, "materialized view");
+      count(v.materialized && !v.indexes.empty(), "materialized view index");
+      count(v.materialized && !v.with_data, "materialized view WITH NO DATA");
+      count(v.comment.has_value(), "comment on view");
+      count(!v.column_comments.empty(), "comment on view column");
+      for (const std::string& k : v.deps.keys) {
+        for (const auto& [other, w] : db.views) count(k == ir::RelKey(other), "view over a view");
+      }
+    }
+    for (const auto& [qn, t] : db.tables) {
+      for (const auto& [n, g] : t.triggers) {
+        count(true, "trigger");
+        count(g.for_each_row, "trigger FOR EACH ROW");
+        count(!g.for_each_row, "trigger FOR EACH STATEMENT");
+        count(g.timing == 'b', "trigger BEFORE");
+        count(g.when.has_value(), "trigger WHEN");
+        count(!g.update_columns.empty(), "trigger UPDATE OF");
+        count(g.on_truncate, "trigger TRUNCATE");
+        count(g.constraint, "constraint trigger");
+        count(g.enabled != 'O', "trigger not enabled as origin");
+        count(!g.function_args.empty(), "trigger arguments");
+        count(g.comment.has_value(), "comment on trigger");
+      }
+      for (const ir::Column& c : t.columns) {
+        count(db.domains.count({c.type.schema, c.type.name}) > 0, "column of a domain type");
+        count(c.default_expr && c.default_expr->text.find("seven()") != std::string::npos, "column DEFAULT calls a function");
+      }
+      for (const auto& [n, k] : t.constraints) {
+        count(k.check && k.check->text.find("is_pos(") != std::string::npos, "CHECK calls a function");
+      }
       count(t.unlogged, "table UNLOGGED");
       for (const ir::StorageParam& p : t.options) count(true, "table WITH " + p.name);
       for (const ir::Column& c : t.columns) {
@@ -313,7 +411,159 @@ TEST_CASE("the generators produce every feature in scope", "[generators]") {
       }
     }
   };
+  // Changes of the object kinds beyond tables.
+  auto changed_objects = [&](const StatePair& p) {
+    for (const auto& [qn, db] : p.b.domains) {
+      auto it = p.a.domains.find(qn);
+      if (it == p.a.domains.end()) { count(true, "change: add domain"); continue; }
+      const ir::Domain& da = it->second;
+      count(da.checks != db.checks, "change: domain CHECK");
+      count(da.default_expr != db.default_expr, "change: domain DEFAULT");
+      count(da.not_null != db.not_null, "change: domain NOT NULL");
+      count(!(da.base_type == db.base_type), "change: domain base type");
+      count(da.comment != db.comment, "change: comment on domain");
+    }
+    for (const auto& [qn, d] : p.a.domains) count(!p.b.domains.count(qn), "change: drop domain");
+    for (const auto& [qn, rb] : p.b.range_types) {
+      auto it = p.a.range_types.find(qn);
+      count(it == p.a.range_types.end(), "change: add range type");
+      count(it != p.a.range_types.end() && !(it->second.subtype == rb.subtype), "change: range subtype");
+    }
+    for (const auto& [qn, cb] : p.b.collations) {
+      auto it = p.a.collations.find(qn);
+      count(it == p.a.collations.end(), "change: add collation");
+      count(it != p.a.collations.end() && it->second.lc_collate != cb.lc_collate, "change: collation locale");
+    }
+    for (const auto& [n, eb] : p.b.event_triggers) {
+      auto it = p.a.event_triggers.find(n);
+      count(it == p.a.event_triggers.end(), "change: add event trigger");
+      count(it != p.a.event_triggers.end() && it->second.enabled != eb.enabled, "change: event trigger enabled state");
+      count(it != p.a.event_triggers.end() && (it->second.event != eb.event || it->second.tags != eb.tags),
+            "change: event trigger definition");
+    }
+    for (const auto& [n, ea] : p.a.event_triggers) count(!p.b.event_triggers.count(n), "change: drop event trigger");
+    for (const auto& [k, fb] : p.b.functions) {
+      auto it = p.a.functions.find(k);
+      if (it == p.a.functions.end() || !fb.aggregate) continue;
+      count(!(it->second.aggregate == fb.aggregate), "change: aggregate definition");
+      count(it->second.sql_body != fb.sql_body, "change: SQL-standard body");
+    }
+    for (const auto& [k, fb] : p.b.functions) {
+      auto it = p.a.functions.find(k);
+      count(it != p.a.functions.end() && it->second.sql_body != fb.sql_body, "change: SQL-standard body");
+    }
+    for (const auto& [qn, vb] : p.b.views) {
+      auto it = p.a.views.find(qn);
+      if (it == p.a.views.end()) continue;
+      count(it->second.triggers != vb.triggers, "change: view triggers");
+      count(it->second.rules != vb.rules, "change: rules on a view");
+    }
+    for (const auto& [qn, tb] : p.b.tables) {
+      auto it = p.a.tables.find(qn);
+      count(it != p.a.tables.end() && it->second.rules != tb.rules, "change: rules on a table");
+    }
+    for (const auto& [qn, cb] : p.b.composite_types) {
+      auto it = p.a.composite_types.find(qn);
+      if (it == p.a.composite_types.end()) { count(true, "change: add composite type"); continue; }
+      const ir::CompositeType& ca = it->second;
+      count(ca.attributes.size() < cb.attributes.size(), "change: composite ADD ATTRIBUTE");
+      count(ca.attributes.size() > cb.attributes.size(), "change: composite DROP ATTRIBUTE");
+      bool retyped = false;
+      for (const ir::CompositeAttribute& x : cb.attributes) {
+        for (const ir::CompositeAttribute& y : ca.attributes) retyped = retyped || (x.name == y.name && !(x.type == y.type));
+      }
+      count(retyped, "change: composite attribute type");
+      count(ca.comment != cb.comment, "change: comment on composite type");
+    }
+    std::set<std::string> names_a, names_b;
+    for (const auto& [k, fn] : p.a.functions) names_a.insert(fn.name.schema + "." + fn.name.name);
+    for (const auto& [k, fn] : p.b.functions) names_b.insert(fn.name.schema + "." + fn.name.name);
+    for (const auto& [k, fb] : p.b.functions) {
+      auto it = p.a.functions.find(k);
+      if (it == p.a.functions.end()) {
+        // A new signature under a name that had another one: a signature change (or overload).
+        count(names_a.count(fb.name.schema + "." + fb.name.name) > 0, "change: function signature");
+        count(true, "change: add function");
+        continue;
+      }
+      const ir::Function& fa = it->second;
+      count(!(fa.return_type == fb.return_type), "change: function result type");
+      count(fa.body != fb.body && fa.language == fb.language, "change: function body");
+      count(fa.language != fb.language, "change: function language");
+      count(fa.volatility != fb.volatility || fa.strict != fb.strict || fa.cost != fb.cost ||
+                fa.security_definer != fb.security_definer || fa.config != fb.config || fa.parallel != fb.parallel,
+            "change: function attributes");
+      bool renamed = false, default_changed = false;
+      for (std::size_t i = 0; i < std::min(fa.args.size(), fb.args.size()); ++i) {
+        renamed = renamed || fa.args[i].name != fb.args[i].name;
+        default_changed = default_changed || fa.args[i].default_expr != fb.args[i].default_expr;
+      }
+      count(renamed, "change: function argument names");
+      count(default_changed, "change: function argument DEFAULT");
+      count(fa.comment != fb.comment, "change: comment on function");
+      count(fa.body != fb.body && (fa.name.name == "seven" || fa.name.name == "is_pos"), "change: body of a function a table uses");
+    }
+    for (const auto& [k, fn] : p.a.functions) count(!p.b.functions.count(k), "change: drop function");
+    for (const auto& [qn, tb] : p.b.tables) {
+      auto it = p.a.tables.find(qn);
+      if (it == p.a.tables.end()) continue;
+      for (const auto& [n, gb] : tb.triggers) {
+        auto ga = it->second.triggers.find(n);
+        if (ga == it->second.triggers.end()) { count(true, "change: add trigger"); continue; }
+        count(!(ga->second.function == gb.function), "change: trigger function");
+        count(ga->second.enabled != gb.enabled, "change: trigger enabled state");
+        count(ga->second.comment != gb.comment, "change: comment on trigger");
+        ir::Trigger x = ga->second, y = gb;
+        x.enabled = y.enabled;
+        x.comment = y.comment;
+        x.function = y.function;
+        count(!(x == y), "change: trigger definition");
+        count(ga->second.when != gb.when, "change: trigger WHEN");
+        const ir::Function* fa = nullptr;
+        const ir::Function* fb = nullptr;
+        for (const auto& [k, fn] : p.a.functions) if (fn.name == ga->second.function) fa = &fn;
+        for (const auto& [k, fn] : p.b.functions) if (fn.name == gb.function) fb = &fn;
+        count(fa && fb && fa->name == fb->name && fa->body != fb->body, "change: body of a trigger's function");
+      }
+      for (const auto& [n, g] : it->second.triggers) count(!tb.triggers.count(n), "change: drop trigger");
+    }
+    // Columns whose type changes, as column keys.
+    std::set<std::string> retyped;
+    for (const auto& [qn, tb] : p.b.tables) {
+      auto it = p.a.tables.find(qn);
+      if (it == p.a.tables.end()) continue;
+      for (const ir::Column& cb : tb.columns) {
+        const ir::Column* ca = it->second.FindColumn(cb.name);
+        if (ca && (!(ca->type == cb.type) || ca->collation != cb.collation)) retyped.insert(ir::ColumnKey(qn, cb.name));
+      }
+    }
+    for (const auto& [qn, vb] : p.b.views) {
+      auto it = p.a.views.find(qn);
+      if (it == p.a.views.end()) { count(true, "change: add view"); continue; }
+      const ir::View& va = it->second;
+      bool on_retyped = false;
+      for (const std::string& k : vb.deps.keys) on_retyped = on_retyped || retyped.count(k);
+      count(on_retyped, "change: a column a view reads changes type");
+      // A view over a view over a table whose column changes type.
+      bool chain = false;
+      for (const std::string& k : vb.deps.keys) {
+        for (const auto& [other, w] : p.b.views) {
+          if (k != ir::RelKey(other)) continue;
+          for (const std::string& k2 : w.deps.keys) chain = chain || retyped.count(k2);
+        }
+      }
+      count(chain, "change: a view over a view over a retyped column");
+      count(va.query != vb.query && va.output.columns.size() < vb.output.columns.size(), "change: view column appended");
+      count(va.query != vb.query, "change: view query");
+      count(va.materialized != vb.materialized, "change: view <-> materialized view");
+      count(va.comment != vb.comment || va.column_comments != vb.column_comments, "change: comment on view");
+      count(va.materialized && vb.materialized && va.indexes != vb.indexes, "change: materialized view index");
+      count(va.with_data != vb.with_data, "change: WITH [NO] DATA");
+    }
+    for (const auto& [qn, v] : p.a.views) count(!p.b.views.count(qn), "change: drop view");
+  };
   auto changed = [&](const StatePair& p) {
+    changed_objects(p);
     for (const auto& [qn, tb] : p.b.tables) {
       auto it = p.a.tables.find(qn);
       if (it == p.a.tables.end()) continue;
@@ -373,6 +623,49 @@ TEST_CASE("the generators produce every feature in scope", "[generators]") {
       {f.index_opclasses,
        {"opclass text_pattern_ops", "opclass varchar_pattern_ops", "opclass bpchar_pattern_ops",
         "opclass jsonb_path_ops", "index key COLLATE", "change: index operator class"}},
+      {f.domains,
+       {"domain", "domain CHECK", "domain DEFAULT", "domain NOT NULL", "comment on domain", "comment on domain CHECK",
+        "column of a domain type", "change: add domain", "change: drop domain", "change: domain CHECK",
+        "change: domain DEFAULT", "change: domain NOT NULL", "change: domain base type", "change: comment on domain"}},
+      {f.composite_types,
+       {"composite type", "comment on composite type", "comment on composite attribute", "change: add composite type",
+        "change: composite ADD ATTRIBUTE", "change: composite DROP ATTRIBUTE", "change: composite attribute type",
+        "change: comment on composite type"}},
+      {f.functions,
+       {"function LANGUAGE sql", "function LANGUAGE plpgsql", "procedure LANGUAGE sql", "procedure LANGUAGE plpgsql",
+        "function RETURNS SETOF", "function SET", "comment on function", "function argument DEFAULT",
+        "function OUT argument", "function overloads", "column DEFAULT calls a function", "CHECK calls a function",
+        "change: add function", "change: drop function", "change: function signature", "change: function result type",
+        "change: function body", "change: function language", "change: function attributes",
+        "change: function argument names", "change: function argument DEFAULT", "change: comment on function",
+        "change: body of a function a table uses"}},
+      {f.functions && f.domains, {"function argument of a domain type"}},
+      {f.functions && f.composite_types, {"function argument of a composite type"}},
+      {f.triggers,
+       {"trigger", "trigger function", "trigger FOR EACH ROW", "trigger FOR EACH STATEMENT", "trigger BEFORE",
+        "trigger WHEN", "trigger UPDATE OF", "trigger TRUNCATE", "constraint trigger", "trigger not enabled as origin",
+        "trigger arguments", "comment on trigger", "change: add trigger", "change: drop trigger",
+        "change: trigger function", "change: trigger enabled state", "change: comment on trigger",
+        "change: trigger definition", "change: trigger WHEN", "change: body of a trigger's function"}},
+      {f.views,
+       {"view", "materialized view", "materialized view index", "materialized view WITH NO DATA", "comment on view",
+        "comment on view column", "view over a view", "change: add view", "change: drop view",
+        "change: a column a view reads changes type", "change: a view over a view over a retyped column",
+        "change: view <-> materialized view", "change: comment on view", "change: materialized view index",
+        "change: WITH [NO] DATA"}},
+      {f.views && f.view_query_changes, {"change: view column appended", "change: view query"}},
+      {f.range_types, {"range type", "column of a range type", "change: add range type", "change: range subtype"}},
+      {f.collations,
+       {"collation libc", "collation icu", "column of a user collation", "change: add collation",
+        "change: collation locale"}},
+      {f.view_triggers, {"view trigger INSTEAD OF", "view statement trigger", "change: view triggers"}},
+      {f.rules, {"rule on a view", "rule on a table", "change: rules on a view", "change: rules on a table"}},
+      {f.event_triggers,
+       {"event trigger", "event trigger function", "event trigger WHEN TAG", "event trigger not enabled as origin",
+        "change: add event trigger", "change: drop event trigger", "change: event trigger enabled state",
+        "change: event trigger definition"}},
+      {f.aggregates, {"aggregate", "aggregate over a user state function", "change: aggregate definition"}},
+      {f.sql_bodies, {"SQL-standard body RETURN", "SQL-standard body reading a table", "change: SQL-standard body"}},
   };
   for (const auto& [on, names] : required) {
     if (!on) continue;

@@ -11,7 +11,7 @@ CREATE TABLE public.accounts (
     created_at timestamptz NOT NULL DEFAULT now(),
     updated_at timestamptz NOT NULL DEFAULT now(),
     deleted_at timestamptz,
-    billing_email varchar(254),
+    billing_email public.email,
     CONSTRAINT accounts_slug_key UNIQUE (slug),
     CONSTRAINT accounts_slug_format CHECK (slug ~ '^[a-z0-9][a-z0-9-]*$'),
     CONSTRAINT accounts_seats_nonnegative CHECK (seats_used >= 0)
@@ -59,7 +59,7 @@ COMMENT ON TABLE public.memberships IS 'Which users belong to which accounts, an
 CREATE TABLE public.invitations (
     id bigserial PRIMARY KEY,
     account_id bigint NOT NULL REFERENCES public.accounts (id) ON DELETE CASCADE,
-    email varchar(254) NOT NULL,
+    email public.email NOT NULL,
     role public.member_role NOT NULL DEFAULT 'member',
     token uuid NOT NULL DEFAULT gen_random_uuid() UNIQUE,
     invited_by uuid REFERENCES public.users (id) ON DELETE SET NULL,
@@ -75,6 +75,7 @@ CREATE TABLE public.teams (
     account_id bigint NOT NULL REFERENCES public.accounts (id) ON DELETE CASCADE,
     parent_team_id integer REFERENCES public.teams (id) ON DELETE CASCADE,
     name varchar(100) NOT NULL,
+    handle public.slug,
     CONSTRAINT teams_not_own_parent CHECK (parent_team_id <> id),
     UNIQUE (account_id, name)
 );

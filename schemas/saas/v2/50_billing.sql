@@ -63,7 +63,7 @@ ALTER SEQUENCE billing.invoice_number_seq OWNED BY billing.invoices.number;
 CREATE TABLE billing.payments (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     invoice_id bigint NOT NULL,
-    amount_cents bigint NOT NULL,
+    amount_cents billing.positive_cents,
     method billing.payment_method_kind NOT NULL,
     provider_ref varchar(64) COLLATE "C",
     status varchar(16) NOT NULL DEFAULT 'pending',
@@ -120,7 +120,7 @@ CREATE UNIQUE INDEX payment_methods_one_default ON billing.payment_methods (acco
 CREATE TABLE billing.refunds (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     payment_id bigint NOT NULL REFERENCES billing.payments (id) ON DELETE RESTRICT,
-    amount_cents bigint NOT NULL CHECK (amount_cents > 0),
+    amount_cents billing.positive_cents,
     reason text,
     created_at timestamptz NOT NULL DEFAULT now()
 );

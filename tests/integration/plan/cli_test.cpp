@@ -93,7 +93,7 @@ TEST_CASE("schemac plan: an unreachable database exits 3 and never shows the pas
   TempDir dir("schemac-plan-unreachable");
   WriteFile(dir.File("s.sql"), kSchema);
   for (const std::string& dsn : {std::string(kUnreachable), std::string("postgresql://me:hunter2@/x?host=/nonexistent")}) {
-    for (const std::string& format : {"sql", "json"}) {
+    for (const std::string format : {"sql", "json"}) {
       RunResult r = RunSchemac({"plan", "--db", dsn, dir.File("s.sql"), "--format", format});
       INFO(dsn << " " << format << "\nstderr: " << r.err);
       CHECK(r.exit_code == 3);
@@ -237,14 +237,14 @@ TEST_CASE("schemac plan --explain: each step names the steps it follows, the rul
   INFO(r.out << r.err);
   REQUIRE(r.exit_code == 0);
   // The view is dropped before the column changes (its pg_depend row on the column) and created
-  // after it (its parse-tree dependency on the table).
+  // after it (its parse-tree dependency on the column it reads).
   CHECK(r.out.find("-- step 1: drop_object public.v\n") != std::string::npos);
   CHECK(r.out.find("-- step 2: alter_column_type public.t.id\n"
                    "--   after step 1 (drop_object public.v): an object is dropped before what it uses is dropped "
                    "or changed [dependency col:public.t.id]\n") != std::string::npos);
   CHECK(r.out.find("-- step 3: create_object public.v\n"
                    "--   after step 2 (alter_column_type public.t.id): an object is created, replaced or altered "
-                   "after what it uses is created or changed [dependency rel:public.t]\n") != std::string::npos);
+                   "after what it uses is created or changed [dependency col:public.t.id]\n") != std::string::npos);
 
   args.insert(args.end(), {"--format", "json"});
   RunResult j = RunSchemac(args);

@@ -81,3 +81,51 @@ COMMENT ON PROCEDURE public.p(int, text) IS 'proc';
 CREATE FUNCTION public.outs(OUT a int, OUT b date) LANGUAGE sql AS 'select 1, current_date';
 )sql");
 }
+
+TEST_CASE("functions: SQL-standard bodies and aggregates agree in both front ends", "[catalog][function]") {
+  // Bodies written as PostgreSQL prints them: then the texts agree without a scratch database.
+  ExpectBothFrontEndsAgree(R"sql(
+CREATE SCHEMA app;
+CREATE TABLE app.t (id int, c int, d text);
+CREATE FUNCTION app.inc(a integer) RETURNS integer LANGUAGE sql IMMUTABLE RETURN a + 1;
+CREATE FUNCTION app.twice(integer) RETURNS integer LANGUAGE sql RETURN $1 * 2;
+CREATE FUNCTION app.total(a integer) RETURNS bigint LANGUAGE sql STABLE
+  BEGIN ATOMIC SELECT sum(t.c) AS sum FROM app.t WHERE t.id = total.a; END;
+CREATE PROCEDURE app.put(x integer, y text) BEGIN ATOMIC
+  INSERT INTO app.t (id, d) VALUES (put.x, put.y);
+  UPDATE app.t SET c = app.inc(put.x) WHERE t.id = put.x;
+END;
+CREATE FUNCTION app.nothing() RETURNS void LANGUAGE sql BEGIN ATOMIC END;
+CREATE FUNCTION app.step(s integer, v integer) RETURNS integer LANGUAGE sql RETURN s + v;
+CREATE AGGREGATE app.mysum(integer) (sfunc = int4pl, stype = int4, initcond = 0, parallel = safe);
+CREATE AGGREGATE app.cnt(*) (sfunc = int8inc, stype = int8, initcond = '0');
+CREATE AGGREGATE app.pct(float8 ORDER BY float8) (sfunc = ordered_set_transition, stype = internal,
+  finalfunc = percentile_disc_final, finalfunc_extra);
+CREATE AGGREGATE app.rk(VARIADIC "any" ORDER BY VARIADIC "any") (sfunc = ordered_set_transition_multi,
+  stype = internal, finalfunc = rank_final, finalfunc_extra, hypothetical);
+CREATE AGGREGATE app.myavg(x float8) (sfunc = float8_accum, stype = float8[], finalfunc = float8_avg,
+  combinefunc = float8_combine, initcond = '{0,0,0}', msfunc = float8_accum, minvfunc = float8_accum,
+  mstype = float8[], minitcond = '{0,0,0}', mfinalfunc = float8_avg, sortop = >, sspace = 24,
+  finalfunc_modify = shareable, mfinalfunc_modify = read_write);
+CREATE AGGREGATE app.old (basetype = int4, sfunc = app.step, stype = int4);
+COMMENT ON AGGREGATE app.cnt(*) IS 'count';
+)sql");
+}
+
+TEST_CASE("functions: dependencies of SQL-standard bodies and aggregates come from pg_depend", "[catalog][function]") {
+  testing::ScratchDatabase scratch("fndeps");
+  testing::RunSql(scratch.Conninfo(), R"sql(
+CREATE TABLE t (id int, c int, d text);
+CREATE FUNCTION inc(a integer) RETURNS integer LANGUAGE sql RETURN a + 1;
+CREATE FUNCTION total(a integer) RETURNS bigint LANGUAGE sql BEGIN ATOMIC SELECT sum(c) FROM t WHERE id = inc(a); END;
+CREATE FUNCTION step(s integer, v integer) RETURNS integer LANGUAGE sql RETURN s + v;
+CREATE AGGREGATE agg(integer) (sfunc = step, stype = integer);
+)sql");
+  ir::Diagnostics diags;
+  ir::Database db = catalog::Introspect(scratch.Conninfo(), {}, diags);
+  INFO(Messages(diags, nullptr));
+  REQUIRE_FALSE(diags.HasErrors());
+  CHECK(db.functions.at({"public", "total(int4)"}).deps.keys ==
+        std::vector<std::string>{"col:public.t.c", "col:public.t.id", "func:public.inc", "rel:public.t"});
+  CHECK(db.functions.at({"public", "agg(int4)"}).deps.keys == std::vector<std::string>{"func:public.step"});
+}

@@ -23,15 +23,6 @@ const char* const kStates[] = {
     // schemas/saas/v2: its own test case below.
 };
 
-// Owners are recorded from the catalog but compared only with --owners, and the files set none:
-// left out of the comparison.
-void ClearOwners(ir::Database& db) {
-  for (auto& [name, schema] : db.schemas) schema.owner.reset();
-  for (auto& [name, e] : db.enums) e.owner.reset();
-  for (auto& [name, seq] : db.sequences) seq.owner.reset();
-  for (auto& [name, table] : db.tables) table.owner.reset();
-}
-
 void CheckRoundTrip(const std::string& relative) {
   const std::string path = RepoPath(relative);
   testing::ScratchDatabase db("plan_rt");
@@ -62,8 +53,13 @@ void CheckRoundTrip(const std::string& relative) {
   for (const ir::Diagnostic& d : diags.items()) messages += ir::FormatDiagnostic(d, &sources) + "\n";
   INFO(messages);
   REQUIRE_FALSE(diags.HasErrors());
-  ClearOwners(current);
-  ClearOwners(desired);
+  // Owners are recorded from the catalog but compared only with --owners, and the files set none.
+  ir::ClearOwners(current);
+  ir::ClearOwners(desired);
+  // An extension whose files write no VERSION accepts the installed one.
+  for (auto& [name, e] : desired.extensions) {
+    if (!e.version && current.extensions.count(name)) current.extensions.at(name).version.reset();
+  }
   // "- " lines: only in the catalog's IR; "+ " lines: only in the compiled IR.
   CHECK(LineDiff(ir::DebugPrint(current), ir::DebugPrint(desired)) == "");
 }
@@ -138,9 +134,24 @@ TEST_CASE("plan: saas v1 files -> their pg_dump, offline: only undecided express
     if (d.id == ir::diag::kUndecidedExpression) undecided.push_back(d.object);
   }
   auto covered = [&](const ir::ObjectId& id) {
-    std::string table = "table \"" + ir::DisplayName(ir::QualifiedName{id.schema, id.name}) + "\"";
+    std::string name = "\"" + ir::DisplayName(ir::QualifiedName{id.schema, id.name}) + "\"";
     for (const std::string& object : undecided) {
-      if (object.rfind(table, 0) == 0 && (id.sub.empty() || object.find("\"" + id.sub + "\"") != std::string::npos)) {
+      bool subject = false;
+      for (const char* kind : {"table ", "view ", "materialized view ", "domain "}) {
+        subject = subject || object.rfind(kind + name, 0) == 0;
+      }
+      if (subject && (id.sub.empty() || object.find("\"" + id.sub + "\"") != std::string::npos)) return true;
+    }
+    return false;
+  };
+  // A view dropped and created again only because a view it reads is (public.overdue_tasks reads
+  // public.open_tasks) is covered by that view's warning.
+  auto rebuilt_with = [&](const emit::Step& step, const std::vector<emit::Step>& steps) {
+    if (step.object.kind != ir::ObjectKind::View && step.object.kind != ir::ObjectKind::MaterializedView) return false;
+    for (const emit::Step& other : steps) {
+      if (&other != &step && other.object.kind == step.object.kind && other.change == step.change &&
+          covered(other.object) && step.reason.find(ir::DisplayName({other.object.schema, other.object.name})) !=
+                                       std::string::npos) {
         return true;
       }
     }
@@ -148,7 +159,7 @@ TEST_CASE("plan: saas v1 files -> their pg_dump, offline: only undecided express
   };
   std::vector<emit::Step> steps = Steps(out.plans.forward);
   for (const emit::Step& step : steps) {
-    bool ok = covered(step.object);
+    bool ok = covered(step.object) || rebuilt_with(step, steps);
     for (const emit::Step& other : steps) {
       ok = ok || (other.change == "drop_column" && other.object.schema == step.object.schema &&
                   other.object.name == step.object.name && covered(other.object) &&

@@ -56,6 +56,32 @@ TEST_CASE("plan: --include-schema and --exclude-schema narrow both sides", "[pla
   }
 }
 
+TEST_CASE("plan: the scope narrows views, functions and types in the files too", "[plan][scope]") {
+  testing::ScratchDatabase db("plan_scope_objects");
+  testing::RunSql(db.Conninfo(), "CREATE SCHEMA a; CREATE SCHEMA b;");
+  TempDir dir("schemac-plan-scope-objects");
+  const std::string desired = dir.File("desired.sql");
+  WriteFile(desired,
+            "CREATE SCHEMA a; CREATE SCHEMA b;\n"
+            "CREATE FUNCTION a.f() RETURNS int LANGUAGE sql AS 'SELECT 1';\n"
+            "CREATE FUNCTION b.f() RETURNS int LANGUAGE sql AS 'SELECT 1';\n"
+            "CREATE VIEW a.v AS SELECT 1 AS x; CREATE VIEW b.v AS SELECT 1 AS x;\n"
+            "CREATE DOMAIN a.d AS int; CREATE DOMAIN b.d AS int;\n"
+            "CREATE TYPE a.c AS (x int); CREATE TYPE b.c AS (x int);\n"
+            "CREATE TYPE a.r AS RANGE (subtype = int8); CREATE TYPE b.r AS RANGE (subtype = int8);\n");
+  cli::DiffOptions o = PlanOptions({db.Conninfo()}, {desired});
+  o.include_schemas = {"a"};
+  cli::PlanOutcome out = cli::PlanStates(o);
+  INFO(DiagText(out));
+  REQUIRE(out.exit_code == cli::kExitOk);
+  std::vector<std::string> changes = Changes(out);
+  CHECK(changes.size() == 5);
+  for (const std::string& c : changes) {
+    INFO(c);
+    CHECK(c.find(" a.") != std::string::npos);
+  }
+}
+
 TEST_CASE("plan: the schemac schema and extension members are never managed", "[plan][scope]") {
   testing::ScratchDatabase db("plan_reserved");
   testing::RunSql(db.Conninfo(),
@@ -88,7 +114,7 @@ TEST_CASE("plan: the schemac schema and extension members are never managed", "[
 TEST_CASE("plan: a database holding an unsupported object is reported, and nothing is planned", "[plan][scope]") {
   testing::ScratchDatabase db("plan_view");
   testing::RunSql(db.Conninfo(),
-                  "CREATE TABLE public.t (x int); CREATE RULE v AS ON INSERT TO public.t DO INSTEAD NOTHING;");
+                  "CREATE TABLE public.t (x int); CREATE POLICY v ON public.t USING (true);");
   TempDir dir("schemac-plan-view");
   const std::string desired = dir.File("desired.sql");
   WriteFile(desired, "CREATE TABLE public.t (x int);\n");
@@ -109,6 +135,6 @@ TEST_CASE("plan: a database holding an unsupported object is reported, and nothi
   RunResult r = RunSchemac({"plan", "--db", db.Conninfo(), desired, "--dev-db", testing::TestConninfo()});
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("[catalog.unsupported]") != std::string::npos);
-  CHECK(r.err.find("rule v on table public.t") != std::string::npos);
+  CHECK(r.err.find("policy v on table public.t") != std::string::npos);
   CHECK(r.out == "");
 }

@@ -16,13 +16,6 @@ std::string FixturePath(const std::string& name) {
   return (std::filesystem::path(__FILE__).parent_path() / "fixtures" / name).string();
 }
 
-void ClearOwners(schemac::ir::Database& db) {
-  for (auto& [n, s] : db.schemas) s.owner.reset();
-  for (auto& [n, e] : db.enums) e.owner.reset();
-  for (auto& [n, s] : db.sequences) s.owner.reset();
-  for (auto& [n, t] : db.tables) t.owner.reset();
-}
-
 }  // namespace
 
 // fixtures/pg_dump_schema_only.sql is the verbatim output of PostgreSQL 15's
@@ -38,7 +31,7 @@ TEST_CASE("pg_dump --schema-only output compiles to the same IR as its source", 
   CHECK(dump.db.tables.at({"app", "orders"}).owner == "root");
   CHECK(dump.db.sequences.at({"app", "countdown"}).owner == "root");  // ALTER TABLE <sequence> OWNER TO
   CHECK(dump.db.enums.at({"app", "mood"}).owner == "root");
-  ClearOwners(dump.db);
+  schemac::ir::ClearOwners(dump.db);
   CHECK(schemac::ir::DebugPrint(dump.db) == schemac::ir::DebugPrint(source.db));
   CHECK(dump.db == source.db);
 
@@ -78,7 +71,7 @@ TEST_CASE("pg_dump: default names match PostgreSQL's choices", "[sql][pg_dump][n
   REQUIRE(dump.AllMessages() == "");
   auto source = CompileFiles({FixturePath("pg_dump_names_source.sql")});
   REQUIRE(source.AllMessages() == "");
-  ClearOwners(dump.db);
+  schemac::ir::ClearOwners(dump.db);
 
   schemac::ir::Diagnostics diags;
   schemac::sql::CanonicalizeOfflinePair(dump.db, source.db, diags);

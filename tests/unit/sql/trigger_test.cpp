@@ -114,19 +114,139 @@ CREATE FUNCTION trg() RETURNS trigger LANGUAGE plpgsql AS 'begin return new; end
   CHECK_THAT(all, Catch::Contains("test.sql:11:1: error: table \"public.t\": trigger \"yy\" for table \"t\" does not exist"));
 }
 
-TEST_CASE("trigger: constraint triggers are not yet supported", "[sql][trigger]") {
+TEST_CASE("trigger: constraint triggers", "[sql][trigger]") {
   auto c = Compile(std::string(kFunction) + R"(
 CREATE TABLE t (id int);
-CREATE CONSTRAINT TRIGGER k AFTER INSERT ON t DEFERRABLE FOR EACH ROW EXECUTE FUNCTION trg();
+CREATE SCHEMA o;
+CREATE TABLE o.ref (id int);
+CREATE CONSTRAINT TRIGGER k AFTER INSERT OR UPDATE ON t FROM o.ref DEFERRABLE INITIALLY DEFERRED
+  FOR EACH ROW EXECUTE FUNCTION trg('x');
+CREATE CONSTRAINT TRIGGER plain AFTER DELETE ON t FOR EACH ROW EXECUTE FUNCTION trg();
+CREATE CONSTRAINT TRIGGER late AFTER DELETE ON t INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION trg();
+COMMENT ON TRIGGER k ON t IS 'deferred check';
 )");
-  CHECK_THAT(c.AllMessages(), Catch::Contains("test.sql:5:1: error: not yet supported: trigger \"k\": CREATE CONSTRAINT TRIGGER"));
+  REQUIRE(c.AllMessages() == "");
+  const auto& k = c.Table("public", "t").triggers.at("k");
+  CHECK(k.constraint);
+  CHECK(k.deferrable);
+  CHECK(k.initially_deferred);
+  CHECK(k.from_table == std::optional<schemac::ir::QualifiedName>({"o", "ref"}));
+  CHECK(k.comment == std::optional<std::string>("deferred check"));
+  CHECK(k.deps.keys == std::vector<std::string>{"func:public.trg", "rel:o.ref", "rel:public.t"});
+  const auto& p = c.Table("public", "t").triggers.at("plain");
+  CHECK(p.constraint);
+  CHECK_FALSE(p.deferrable);
+  CHECK_FALSE(p.from_table);
+  // INITIALLY DEFERRED implies DEFERRABLE (PostgreSQL's grammar).
+  CHECK(c.Table("public", "t").triggers.at("late").deferrable);
 }
 
-TEST_CASE("trigger: on a view is not yet supported", "[sql][trigger]") {
+TEST_CASE("trigger: constraint trigger errors", "[sql][trigger]") {
   auto c = Compile(std::string(kFunction) + R"(
 CREATE TABLE t (id int);
 CREATE VIEW v AS SELECT id FROM t;
-CREATE TRIGGER g INSTEAD OF INSERT ON v FOR EACH ROW EXECUTE FUNCTION trg();
+CREATE CONSTRAINT TRIGGER a AFTER INSERT ON v FOR EACH ROW EXECUTE FUNCTION trg();
+CREATE CONSTRAINT TRIGGER b AFTER INSERT ON t FROM nowhere FOR EACH ROW EXECUTE FUNCTION trg();
+CREATE CONSTRAINT TRIGGER d AFTER INSERT ON t FOR EACH ROW EXECUTE FUNCTION trg();
+CREATE OR REPLACE TRIGGER d AFTER INSERT ON t FOR EACH ROW EXECUTE FUNCTION trg();
 )");
-  CHECK_THAT(c.AllMessages(), Catch::Contains("not yet supported: trigger \"g\": trigger on a view"));
+  std::string all = c.AllMessages();
+  CHECK_THAT(all, Catch::Contains("test.sql:6:1: error: trigger \"a\" on view \"public.v\": views cannot have row-level BEFORE or AFTER triggers"));
+  CHECK_THAT(all, Catch::Contains("test.sql:7:1: error: trigger \"b\" on table \"public.t\": relation \"nowhere\" does not exist"));
+  CHECK_THAT(all, Catch::Contains("test.sql:9:1: error: trigger \"d\" on table \"public.t\": CREATE OR REPLACE cannot replace a constraint trigger"));
+}
+
+TEST_CASE("trigger: INSTEAD OF and statement triggers on a view", "[sql][trigger]") {
+  auto c = Compile(R"(
+CREATE VIEW v AS SELECT id FROM t;
+CREATE TRIGGER g INSTEAD OF INSERT OR UPDATE ON v FOR EACH ROW EXECUTE FUNCTION trg();
+CREATE TRIGGER s BEFORE INSERT ON v FOR EACH STATEMENT EXECUTE FUNCTION trg();
+COMMENT ON TRIGGER g ON v IS 'writes through';
+CREATE TABLE t (id int);
+DROP TRIGGER s ON v;
+CREATE TRIGGER s2 AFTER DELETE ON v EXECUTE FUNCTION trg();
+)" + std::string(kFunction));
+  REQUIRE(c.AllMessages() == "");
+  const auto& v = c.db.views.at({"public", "v"});
+  REQUIRE(v.triggers.size() == 2);
+  const auto& g = v.triggers.at("g");
+  CHECK(g.timing == 'i');
+  CHECK(g.on_insert);
+  CHECK(g.on_update);
+  CHECK(g.for_each_row);
+  CHECK(g.comment == std::optional<std::string>("writes through"));
+  CHECK(g.deps.keys == std::vector<std::string>{"func:public.trg", "rel:public.v"});
+  CHECK_FALSE(v.triggers.at("s2").for_each_row);
+  CHECK_THAT(schemac::ir::DebugPrint(c.db), Catch::Contains("  trigger g instead of insert update row execute public.trg() "
+                                                             "enabled=O comment=\"writes through\""));
+}
+
+TEST_CASE("trigger: what views cannot have", "[sql][trigger]") {
+  auto c = Compile(std::string(kFunction) + R"(
+CREATE TABLE t (id int);
+CREATE VIEW v AS SELECT id FROM t;
+CREATE MATERIALIZED VIEW m AS SELECT id FROM t;
+CREATE TRIGGER a AFTER INSERT ON v FOR EACH ROW EXECUTE FUNCTION trg();
+CREATE TRIGGER b INSTEAD OF INSERT ON v EXECUTE FUNCTION trg();
+CREATE TRIGGER c AFTER TRUNCATE ON v EXECUTE FUNCTION trg();
+CREATE TRIGGER d AFTER INSERT ON m EXECUTE FUNCTION trg();
+CREATE TRIGGER e INSTEAD OF INSERT ON t FOR EACH ROW EXECUTE FUNCTION trg();
+)");
+  std::string all = c.AllMessages();
+  CHECK_THAT(all, Catch::Contains("test.sql:7:1: error: trigger \"a\" on view \"public.v\": views cannot have row-level BEFORE or AFTER triggers"));
+  CHECK_THAT(all, Catch::Contains("test.sql:8:1: error: trigger \"b\" on view \"public.v\": INSTEAD OF triggers must be FOR EACH ROW"));
+  CHECK_THAT(all, Catch::Contains("test.sql:9:1: error: trigger \"c\" on view \"public.v\": views cannot have TRUNCATE triggers"));
+  CHECK_THAT(all, Catch::Contains("test.sql:10:1: error: trigger \"d\": \"m\" is a materialized view; it cannot have triggers"));
+  CHECK_THAT(all, Catch::Contains("test.sql:11:1: error: trigger \"e\" on table \"public.t\": public.t is a table; tables cannot have INSTEAD OF triggers"));
+}
+
+TEST_CASE("event trigger: create, alter, comment, owner, drop", "[sql][trigger]") {
+  auto c = Compile(R"(
+CREATE EVENT TRIGGER audit ON ddl_command_end WHEN TAG IN ('create table', 'ALTER TABLE') EXECUTE FUNCTION ops.log_ddl();
+CREATE EVENT TRIGGER gone ON sql_drop EXECUTE PROCEDURE ops.log_ddl();
+CREATE EVENT TRIGGER temp ON table_rewrite EXECUTE FUNCTION ops.log_ddl();
+ALTER EVENT TRIGGER audit DISABLE;
+ALTER EVENT TRIGGER gone ENABLE ALWAYS;
+ALTER EVENT TRIGGER gone OWNER TO postgres;
+COMMENT ON EVENT TRIGGER audit IS 'who changed what';
+DROP EVENT TRIGGER temp;
+DROP EVENT TRIGGER IF EXISTS never;
+CREATE SCHEMA ops;
+CREATE FUNCTION ops.log_ddl() RETURNS event_trigger LANGUAGE plpgsql AS 'begin end';
+)");
+  REQUIRE(c.AllMessages() == "");
+  REQUIRE(c.db.event_triggers.size() == 2);
+  const auto& a = c.db.event_triggers.at("audit");
+  CHECK(a.event == "ddl_command_end");
+  CHECK(a.tags == std::vector<std::string>{"CREATE TABLE", "ALTER TABLE"});
+  CHECK(a.function == schemac::ir::QualifiedName{"ops", "log_ddl"});
+  CHECK(a.enabled == 'D');
+  CHECK(a.comment == std::optional<std::string>("who changed what"));
+  CHECK(a.deps.keys == std::vector<std::string>{"func:ops.log_ddl"});
+  const auto& g = c.db.event_triggers.at("gone");
+  CHECK(g.enabled == 'A');
+  CHECK(g.owner == std::optional<std::string>("postgres"));
+  CHECK_THAT(schemac::ir::DebugPrint(c.db),
+             Catch::Contains("event trigger audit on ddl_command_end tags (CREATE TABLE, ALTER TABLE) execute "
+                             "ops.log_ddl enabled=D comment=\"who changed what\" owner=-"));
+}
+
+TEST_CASE("event trigger: errors carry their position", "[sql][trigger]") {
+  auto c = Compile(R"(CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS 'begin return new; end';
+CREATE FUNCTION e() RETURNS event_trigger LANGUAGE plpgsql AS 'begin end';
+CREATE EVENT TRIGGER a ON ddl_command_end EXECUTE FUNCTION f();
+CREATE EVENT TRIGGER b ON nonsense EXECUTE FUNCTION e();
+CREATE EVENT TRIGGER c ON ddl_command_end WHEN colour IN ('red') EXECUTE FUNCTION e();
+CREATE EVENT TRIGGER d ON ddl_command_end EXECUTE FUNCTION e();
+CREATE EVENT TRIGGER d ON ddl_command_end EXECUTE FUNCTION e();
+ALTER EVENT TRIGGER zz DISABLE;
+CREATE EVENT TRIGGER x ON sql_drop EXECUTE FUNCTION missing();
+)");
+  std::string all = c.AllMessages();
+  CHECK_THAT(all, Catch::Contains("test.sql:3:1: error: event trigger \"a\": function public.f() must return type event_trigger"));
+  CHECK_THAT(all, Catch::Contains("test.sql:4:1: error: event trigger \"b\": unrecognized event name \"nonsense\""));
+  CHECK_THAT(all, Catch::Contains("test.sql:5:1: error: event trigger \"c\": unrecognized filter variable \"colour\""));
+  CHECK_THAT(all, Catch::Contains("test.sql:7:1: error: event trigger \"d\" already exists"));
+  CHECK_THAT(all, Catch::Contains("test.sql:8:1: error: event trigger \"zz\" does not exist"));
+  CHECK_THAT(all, Catch::Contains("test.sql:9:1: error: event trigger \"x\": function missing() does not exist"));
 }

@@ -21,10 +21,11 @@ TEST_CASE("view: query deparsed, deps resolved through the search path", "[sql][
   const ir::View& v1 = c.db.views.at({"app", "v1"});
   CHECK_FALSE(v1.materialized);
   CHECK(v1.query == "SELECT id, name FROM app.t WHERE id > 1");
-  CHECK(v1.deps.keys == std::vector<std::string>{"rel:app.t"});
+  CHECK(v1.deps.keys == std::vector<std::string>{"col:app.t.id", "col:app.t.name", "rel:app.t"});
   const ir::View& v2 = c.db.views.at({"public", "v2"});
   CHECK(v2.column_names == std::vector<std::string>{"a"});
-  CHECK(v2.deps.keys == std::vector<std::string>{"rel:app.t", "rel:app.v1"});
+  // USING (id) reads id of both sides; v1's output is not known offline, so v1 stays whole.
+  CHECK(v2.deps.keys == std::vector<std::string>{"col:app.t.id", "rel:app.t", "rel:app.v1"});
   CHECK(v2.query == "SELECT v1.id FROM app.v1 JOIN app.t USING (id)");
   // A CTE name is not a relation.
   CHECK(c.db.views.at({"app", "v3"}).deps.keys.empty());
@@ -131,4 +132,36 @@ TEST_CASE("views: a table named like an earlier view conflicts with it", "[sql][
 CREATE TABLE v (a int);)");
   CHECK(c.AllMessages().find("test.sql:2:1: error: table \"public.v\" conflicts with view of the same name") !=
         std::string::npos);
+}
+
+TEST_CASE("view: the columns a view reads are its dependencies, or the whole relation", "[sql][view]") {
+  auto c = Compile(R"(
+    CREATE TABLE t (id int, name text, amount int);
+    CREATE TABLE u (id int, note text);
+    CREATE VIEW q AS SELECT x.id FROM public.t x WHERE x.amount > 0;
+    CREATE VIEW q2 AS SELECT public.t.name FROM public.t;
+    CREATE VIEW j AS SELECT note FROM t JOIN u ON t.id = u.id;
+    CREATE VIEW star AS SELECT * FROM t;
+    CREATE VIEW qstar AS SELECT u.*, t.id FROM t, u;
+    CREATE VIEW whole AS SELECT row_to_json(t) FROM t;
+    CREATE VIEW nat AS SELECT id FROM t NATURAL JOIN u;
+    CREATE VIEW counted AS SELECT count(*) FROM t;
+    CREATE VIEW sub AS SELECT s.n FROM (SELECT name AS n FROM t) s;
+  )");
+  REQUIRE(c.AllMessages() == "");
+  auto deps = [&](const char* v) { return c.db.views.at({"public", v}).deps.keys; };
+  using K = std::vector<std::string>;
+  // An alias, and the schema-qualified relation name, name the same columns.
+  CHECK(deps("q") == K{"col:public.t.amount", "col:public.t.id", "rel:public.t"});
+  CHECK(deps("q2") == K{"col:public.t.name", "rel:public.t"});
+  // An unqualified column belongs to the relation that has it (both, if both have it).
+  CHECK(deps("j") == K{"col:public.t.id", "col:public.u.id", "col:public.u.note", "rel:public.t", "rel:public.u"});
+  // `*`, `u.*`, a whole-row reference and NATURAL JOIN read the whole relation.
+  CHECK(deps("star") == K{"rel:public.t"});
+  CHECK(deps("qstar") == K{"col:public.t.id", "rel:public.t", "rel:public.u"});
+  CHECK(deps("whole") == K{"rel:public.t"});
+  CHECK(deps("nat") == K{"rel:public.t", "rel:public.u"});
+  CHECK(deps("counted") == K{"rel:public.t"});
+  // A subquery's alias is not a relation: its own references name the columns.
+  CHECK(deps("sub") == K{"col:public.t.name", "rel:public.t"});
 }

@@ -1,0 +1,57 @@
+-- Views and materialized views for the product's reports and the admin console.
+
+-- Open tasks with their human-facing key ("OPS-12").
+CREATE VIEW public.open_tasks AS
+SELECT t.id,
+       t.account_id,
+       t.project_id,
+       p.key || '-' || t.number AS task_key,
+       t.number,
+       t.title,
+       t.status,
+       t.assignee_id,
+       t.due_date,
+       t.priority
+FROM public.tasks t
+JOIN public.projects p ON p.id = t.project_id
+WHERE t.completed_at IS NULL;
+COMMENT ON VIEW public.open_tasks IS 'Tasks not yet completed';
+COMMENT ON COLUMN public.open_tasks.task_key IS 'Project key and task number, e.g. OPS-12';
+
+-- A view on a view: what the daily digest mail lists.
+CREATE VIEW public.overdue_tasks AS
+SELECT o.id, o.account_id, o.task_key, o.title, o.assignee_id, o.due_date
+FROM public.open_tasks o
+WHERE o.due_date < CURRENT_DATE;
+COMMENT ON VIEW public.overdue_tasks IS 'Open tasks past their due date';
+
+-- The admin console's account list. security_invoker: row access is checked as the caller.
+CREATE VIEW public.account_overview WITH (security_invoker = true) AS
+SELECT a.id,
+       a.slug,
+       a.status,
+       pl.code AS plan_code,
+       (SELECT count(*) FROM public.memberships m WHERE m.account_id = a.id) AS member_count,
+       a.created_at
+FROM public.accounts a
+LEFT JOIN billing.plans pl ON pl.id = a.plan_id
+WHERE a.deleted_at IS NULL;
+COMMENT ON VIEW public.account_overview IS 'One row per live account';
+
+-- The last 30 days of the audit trail.
+CREATE VIEW audit.recent_events AS
+SELECT e.id, e.occurred_at, e.account_id, e."user", e.action, e.target_table, e.target_id
+FROM audit.events e
+WHERE e.occurred_at > now() - interval '30 days';
+
+-- Metered usage per subscription and month, refreshed by the billing worker.
+CREATE MATERIALIZED VIEW billing.usage_by_month AS
+SELECT u.subscription_id,
+       u.metric,
+       date_trunc('month', u.recorded_at) AS month,
+       sum(u.quantity) AS total_quantity
+FROM billing.usage_records u
+GROUP BY u.subscription_id, u.metric, date_trunc('month', u.recorded_at);
+CREATE UNIQUE INDEX usage_by_month_key ON billing.usage_by_month (subscription_id, metric, month);
+COMMENT ON MATERIALIZED VIEW billing.usage_by_month IS 'Refreshed CONCURRENTLY every hour';
+COMMENT ON INDEX billing.usage_by_month_key IS 'Needed by REFRESH MATERIALIZED VIEW CONCURRENTLY';

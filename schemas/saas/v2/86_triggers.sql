@@ -1,0 +1,43 @@
+-- Triggers.
+
+CREATE TRIGGER accounts_set_updated_at
+    BEFORE UPDATE ON public.accounts
+    FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
+
+CREATE TRIGGER tasks_set_updated_at
+    BEFORE UPDATE ON public.tasks
+    FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
+
+-- Not `UPDATE OF status`: see README.md, "Left out" (the function itself compares the statuses).
+CREATE TRIGGER tasks_stamp_completed_at
+    BEFORE UPDATE ON public.tasks
+    FOR EACH ROW EXECUTE FUNCTION public.stamp_completed_at();
+COMMENT ON TRIGGER tasks_stamp_completed_at ON public.tasks IS 'Keeps completed_at consistent with status';
+
+CREATE TRIGGER tasks_notify
+    AFTER UPDATE OF status, assignee_id ON public.tasks
+    FOR EACH ROW
+    WHEN (public.task_needs_notification(OLD.status, NEW.status, OLD.assignee_id, NEW.assignee_id))
+    EXECUTE FUNCTION public.notify_task_change();
+
+-- Only changes made by the application itself are audited, not those made by other triggers.
+CREATE TRIGGER memberships_audit
+    AFTER INSERT OR UPDATE OR DELETE ON public.memberships
+    FOR EACH ROW
+    WHEN (pg_trigger_depth() = 0)
+    EXECUTE FUNCTION audit.record_change('user_id');
+COMMENT ON TRIGGER memberships_audit ON public.memberships IS 'Joins, leaves and role changes are security relevant';
+
+-- Status and plan changes are what billing disputes are about.
+CREATE TRIGGER subscriptions_audit
+    AFTER UPDATE ON billing.subscriptions
+    FOR EACH ROW
+    WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.plan_id IS DISTINCT FROM NEW.plan_id)
+    EXECUTE FUNCTION audit.record_change('id');
+
+-- New in release 2: credit notes are audited like subscriptions.
+CREATE TRIGGER credit_notes_audit
+    AFTER INSERT OR UPDATE OR DELETE ON billing.credit_notes
+    FOR EACH ROW
+    WHEN (pg_trigger_depth() = 0)
+    EXECUTE FUNCTION audit.record_change('id');
