@@ -192,16 +192,40 @@ void CanonicalizeOfflinePair(ir::Database& from, ir::Database& to, ir::Diagnosti
       p.Compare(fmt::format("{}: trigger \"{}\"", subject, tname), "WHEN", ft->second.when, tt.when, tt.span);
     }
   };
+  // Rule WHERE conditions, on tables and on views.
+  auto rules = [&](const std::string& subject, std::map<std::string, ir::Rule>& from_rules,
+                   std::map<std::string, ir::Rule>& to_rules) {
+    for (auto& [rname, tr] : to_rules) {
+      auto fr = from_rules.find(rname);
+      if (fr == from_rules.end()) continue;
+      p.Compare(fmt::format("{}: rule \"{}\"", subject, rname), "WHERE", fr->second.where, tr.where, tr.span);
+    }
+  };
   for (auto& [name, to_table] : to.tables) {
     auto it = from.tables.find(name);
     if (it != from.tables.end()) {
-      triggers(fmt::format("table \"{}\"", ir::DisplayName(name)), it->second.triggers, to_table.triggers);
+      std::string subject = fmt::format("table \"{}\"", ir::DisplayName(name));
+      triggers(subject, it->second.triggers, to_table.triggers);
+      rules(subject, it->second.rules, to_table.rules);
     }
   }
   for (auto& [name, to_view] : to.views) {
     auto it = from.views.find(name);
     if (it != from.views.end()) {
-      triggers(fmt::format("view \"{}\"", ir::DisplayName(name)), it->second.triggers, to_view.triggers);
+      std::string subject = fmt::format("view \"{}\"", ir::DisplayName(name));
+      triggers(subject, it->second.triggers, to_view.triggers);
+      rules(subject, it->second.rules, to_view.rules);
+    }
+  }
+  // Argument defaults of routines of the same signature.
+  for (auto& [key, to_fn] : to.functions) {
+    auto it = from.functions.find(key);
+    if (it == from.functions.end() || it->second.args.size() != to_fn.args.size()) continue;
+    std::string subject = fmt::format("{} \"{}.{}\"", to_fn.kind == ir::FunctionKind::Procedure ? "procedure" : "function",
+                                      key.schema, key.name);
+    for (std::size_t i = 0; i < to_fn.args.size(); ++i) {
+      p.Compare(fmt::format("{}: argument {}", subject, i + 1), "default", it->second.args[i].default_expr,
+                to_fn.args[i].default_expr, to_fn.span);
     }
   }
   // Domain defaults and CHECK constraints (VALUE stands for the column).

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "compiler/sql/types.h"
 #include "compiler/sql/view_query.h"
 
 namespace schemac::sql {
@@ -145,6 +146,26 @@ bool QueryDeps(State& state, PgQuery__Node* query, std::vector<std::string>* key
   });
   bool ok = true;
   ColumnReads reads;
+  auto type_name = [&](PgQuery__TypeName* t) {
+    std::vector<std::string> parts = StrList(t->names, t->n_names);
+    if (parts.size() == 2 && parts[0] != "pg_catalog") {
+      keys->push_back(ir::TypeKey({parts[0], parts[1]}));
+    } else if (parts.size() == 1) {
+      for (const std::string& s : state.ctx.search_path) {
+        if (state.db.enums.count({s, parts[0]}) || state.db.domains.count({s, parts[0]}) ||
+            state.db.composite_types.count({s, parts[0]}) || IsRangeOrMultirange(state, {s, parts[0]})) {
+          keys->push_back(ir::TypeKey({s, parts[0]}));
+          Qualify(state, &t->names, &t->n_names, s);
+          return;
+        }
+      }
+      // Not built in and not (yet) defined: a type of a later statement, or of an extension.
+      if (!IsBuiltinTypeName(parts[0])) {
+        if (ok) *missing = fmt::format("type \"{}\"", parts[0]);
+        ok = false;
+      }
+    }
+  };
   WalkNodes(query, [&](PgQuery__Node* n) {
     if (n->node_case == PG_QUERY__NODE__NODE_RANGE_VAR) {
       const PgQuery__RangeVar* rv = n->range_var;
@@ -182,19 +203,9 @@ bool QueryDeps(State& state, PgQuery__Node* query, std::vector<std::string>* key
         }
       }
     } else if (n->node_case == PG_QUERY__NODE__NODE_TYPE_NAME) {
-      std::vector<std::string> parts = StrList(n->type_name->names, n->type_name->n_names);
-      if (parts.size() == 2 && parts[0] != "pg_catalog") {
-        keys->push_back(ir::TypeKey({parts[0], parts[1]}));
-      } else if (parts.size() == 1) {
-        for (const std::string& s : state.ctx.search_path) {
-          if (state.db.enums.count({s, parts[0]}) || state.db.domains.count({s, parts[0]}) ||
-              state.db.composite_types.count({s, parts[0]}) || state.db.range_types.count({s, parts[0]})) {
-            keys->push_back(ir::TypeKey({s, parts[0]}));
-            Qualify(state, &n->type_name->names, &n->type_name->n_names, s);
-            break;
-          }
-        }
-      }
+      type_name(n->type_name);
+    } else if (n->node_case == PG_QUERY__NODE__NODE_TYPE_CAST && n->type_cast->type_name) {
+      type_name(n->type_cast->type_name);  // a message field, not a node: the walk does not reach it
     }
   });
   WalkNodes(query, [&](PgQuery__Node* n) { reads.Visit(n); });
@@ -223,11 +234,14 @@ StmtResult DefineView(State& state, ir::View view, PgQuery__Node* query, bool re
   if (existing != state.db.views.end()) {
     if (if_not_exists) return StmtResult::Done;
     if (replace && !existing->second.materialized && !view.materialized) {
-      // CREATE OR REPLACE keeps comments, owner and (for the unchanged names) column comments.
+      // CREATE OR REPLACE keeps comments, owner, (for the unchanged names) column comments, and
+      // the view's triggers and rules.
       ir::View& old = existing->second;
       view.comment = old.comment;
       view.owner = old.owner;
       view.column_comments = old.column_comments;
+      view.triggers = std::move(old.triggers);
+      view.rules = std::move(old.rules);
       old = std::move(view);
       return StmtResult::Done;
     }

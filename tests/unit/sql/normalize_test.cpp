@@ -117,3 +117,24 @@ TEST_CASE("canonicalize offline: IN lists and casts PostgreSQL adds on columns a
                                             "table \"public.t\": constraint \"c2\"",
                                             "table \"public.t\": constraint \"c4\""});
 }
+
+TEST_CASE("canonicalize offline: rule WHERE and argument defaults are undecided, not silent", "[sql][canonicalize]") {
+  auto from = Compile(
+      "CREATE TABLE t (s varchar(5));\n"
+      "CREATE RULE r AS ON DELETE TO t WHERE old.s = 'a' DO INSTEAD NOTHING;\n"
+      "CREATE FUNCTION f(a int8 DEFAULT 0) RETURNS int LANGUAGE sql AS 'SELECT 1';");
+  auto to = Compile(
+      "CREATE TABLE t (s varchar(5));\n"
+      "CREATE RULE r AS ON DELETE TO t WHERE ((old.s)::text = 'a'::text) DO INSTEAD NOTHING;\n"
+      "CREATE FUNCTION f(a int8 DEFAULT '0'::bigint) RETURNS int LANGUAGE sql AS 'SELECT 1';");
+  REQUIRE(from.Clean());
+  REQUIRE(to.Clean());
+  schemac::ir::Diagnostics diags;
+  schemac::sql::CanonicalizeOfflinePair(from.db, to.db, diags);
+  std::vector<std::string> objects;
+  for (const auto& d : diags.items()) {
+    CHECK(d.id == "canon.undecided-expression");
+    objects.push_back(d.object);
+  }
+  CHECK(objects == std::vector<std::string>{"table \"public.t\": rule \"r\"", "function \"public.f(int8)\": argument 1"});
+}

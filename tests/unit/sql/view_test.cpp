@@ -165,3 +165,25 @@ TEST_CASE("view: the columns a view reads are its dependencies, or the whole rel
   // A subquery's alias is not a relation: its own references name the columns.
   CHECK(deps("sub") == K{"col:public.t.name", "rel:public.t"});
 }
+
+TEST_CASE("view: casts name their types; OR REPLACE keeps triggers and rules", "[sql][view]") {
+  auto c = Compile(R"(
+    CREATE VIEW early AS SELECT 'a'::mood AS m, '{[1,2)}'::span_multirange AS s;
+    CREATE TYPE mood AS ENUM ('a');
+    CREATE TYPE span AS RANGE (subtype = int4, multirange_type_name = span_multirange);
+    CREATE VIEW v AS SELECT 1 AS one;
+    CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS 'begin return new; end';
+    CREATE TRIGGER v_ins INSTEAD OF INSERT ON v FOR EACH ROW EXECUTE FUNCTION f();
+    CREATE RULE v_del AS ON DELETE TO v DO INSTEAD NOTHING;
+    CREATE OR REPLACE VIEW v AS SELECT 1 AS one, 2 AS two;
+  )");
+  REQUIRE(c.AllMessages() == "");
+  const ir::View& early = c.db.views.at({"public", "early"});
+  // The view waited for the types it casts to, and names them qualified.
+  CHECK(early.deps.keys == std::vector<std::string>{"type:public.mood", "type:public.span_multirange"});
+  CHECK(early.query.find("'a'::public.mood") != std::string::npos);
+  const ir::View& v = c.db.views.at({"public", "v"});
+  CHECK(v.query == "SELECT 1 AS one, 2 AS two");
+  CHECK(v.triggers.count("v_ins") == 1);
+  CHECK(v.rules.count("v_del") == 1);
+}
