@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "compiler/ir/expression_keys.h"
 #include "diff/objects_kinds.h"
 
 namespace schemac::diff {
@@ -60,7 +61,7 @@ void ColumnRequires(const ir::Column& c, std::vector<std::string>& out) {
   if (c.collation && c.collation->schema != "pg_catalog") out.push_back(ir::CollationKey(*c.collation));
   for (const auto* e : {&c.default_expr, &c.generated}) {
     if (*e) {
-      for (std::string& k : FunctionCallKeys((*e)->text)) out.push_back(std::move(k));
+      for (std::string& k : ir::ExpressionKeys((*e)->text)) out.push_back(std::move(k));
     }
   }
 }
@@ -68,80 +69,6 @@ void ColumnRequires(const ir::Column& c, std::vector<std::string>& out) {
 const ir::Table* TableOfSide(const ElementRef& side) { return side.table; }
 
 }  // namespace
-
-std::vector<std::string> FunctionCallKeys(const std::string& text) {
-  // Canonical text: identifiers are bare lower-case words or "quoted"; a qualified call reads
-  // schema.name( with no spaces. String literals are skipped.
-  std::vector<std::string> out;
-  std::vector<std::string> parts;  // identifiers of the current dotted chain
-  std::size_t i = 0;
-  auto ident = [&](std::string& into) -> bool {
-    if (i >= text.size()) return false;
-    char ch = text[i];
-    if (ch == '"') {
-      ++i;
-      while (i < text.size()) {
-        if (text[i] == '"') {
-          if (i + 1 < text.size() && text[i + 1] == '"') {
-            into += '"';
-            i += 2;
-            continue;
-          }
-          ++i;
-          return true;
-        }
-        into += text[i++];
-      }
-      return true;
-    }
-    if (std::isalpha(static_cast<unsigned char>(ch)) || ch == '_' || (static_cast<unsigned char>(ch) & 0x80)) {
-      while (i < text.size() && (std::isalnum(static_cast<unsigned char>(text[i])) || text[i] == '_' ||
-                                 text[i] == '$' || (static_cast<unsigned char>(text[i]) & 0x80))) {
-        into += text[i++];
-      }
-      return true;
-    }
-    return false;
-  };
-  while (i < text.size()) {
-    char ch = text[i];
-    if (ch == '\'') {  // string literal
-      ++i;
-      while (i < text.size()) {
-        if (text[i] == '\'') {
-          if (i + 1 < text.size() && text[i + 1] == '\'') {
-            i += 2;
-            continue;
-          }
-          ++i;
-          break;
-        }
-        ++i;
-      }
-      parts.clear();
-      continue;
-    }
-    std::string id;
-    std::size_t start = i;
-    if (ident(id)) {
-      parts.push_back(id);
-      if (i < text.size() && text[i] == '.') {
-        ++i;
-        continue;
-      }
-      if (i < text.size() && text[i] == '(' && parts.size() == 2 && parts[0] != "pg_catalog") {
-        out.push_back(ir::FuncKey({parts[0], parts[1]}));
-      }
-      parts.clear();
-      continue;
-    }
-    (void)start;
-    parts.clear();
-    ++i;
-  }
-  SortUnique(out);
-  return out;
-}
 
 std::vector<std::string> ProvidedKeys(const Change& c) {
   std::vector<std::string> out;
@@ -210,7 +137,7 @@ std::vector<std::string> RequiredKeys(const Change& c, bool before_state) {
         }
         for (const auto& [n, k] : side.table->constraints) {
           if (k.check) {
-            for (std::string& key : FunctionCallKeys(k.check->text)) out.push_back(std::move(key));
+            for (std::string& key : ir::ExpressionKeys(k.check->text)) out.push_back(std::move(key));
           }
         }
       }
@@ -225,7 +152,7 @@ std::vector<std::string> RequiredKeys(const Change& c, bool before_state) {
     case ChangeKind::AddConstraint:
     case ChangeKind::DropConstraint:
       if (side.constraint && side.constraint->check) {
-        for (std::string& k : FunctionCallKeys(side.constraint->check->text)) out.push_back(std::move(k));
+        for (std::string& k : ir::ExpressionKeys(side.constraint->check->text)) out.push_back(std::move(k));
       }
       break;
     case ChangeKind::CreateIndex:
@@ -234,11 +161,11 @@ std::vector<std::string> RequiredKeys(const Change& c, bool before_state) {
         for (const ir::IndexElement& e : side.index->elements) {
           if (e.collation && e.collation->schema != "pg_catalog") out.push_back(ir::CollationKey(*e.collation));
           if (e.expression) {
-            for (std::string& k : FunctionCallKeys(e.expression->text)) out.push_back(std::move(k));
+            for (std::string& k : ir::ExpressionKeys(e.expression->text)) out.push_back(std::move(k));
           }
         }
         if (side.index->predicate) {
-          for (std::string& k : FunctionCallKeys(side.index->predicate->text)) out.push_back(std::move(k));
+          for (std::string& k : ir::ExpressionKeys(side.index->predicate->text)) out.push_back(std::move(k));
         }
       }
       break;

@@ -69,8 +69,4 @@ std::vector<std::string> ProvidedKeys(const Change& c);
 /// column's type and the functions its default calls; ...
 std::vector<std::string> RequiredKeys(const Change& c, bool before_state);
 
-/// Function keys ("func:s.f") for every schema-qualified call `s.f(` in canonical expression
-/// text (canonical text qualifies every function outside pg_catalog).
-std::vector<std::string> FunctionCallKeys(const std::string& canonical_text);
-
 }  // namespace schemac::diff

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "compiler/ir/expression_keys.h"
 #include "diff/objects_kinds.h"
 
 namespace schemac::diff {
@@ -102,7 +103,7 @@ void CheckFunctionDropsUnderTables(const ir::Database& from, const ir::Database&
       // An expression that is the same in both states stays in place while the function goes.
       std::vector<std::pair<std::string, std::string>> after = TableExpressions(kept->second);
       for (const auto& [what, text] : TableExpressions(t)) {
-        std::vector<std::string> calls = FunctionCallKeys(text);
+        std::vector<std::string> calls = ir::ExpressionKeys(text);
         if (std::find(calls.begin(), calls.end(), key) == calls.end()) continue;
         if (std::find(after.begin(), after.end(), std::make_pair(what, text)) == after.end()) continue;
         diags.Report(ir::diag::kPlanUnsupported,

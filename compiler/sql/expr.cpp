@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "compiler/sql/types.h"
+
 namespace schemac::sql {
 
 std::vector<std::string> SplitQualifiedLiteral(const std::string& text) {
@@ -77,13 +79,18 @@ PgQuery__Node* MakeStringNode(Arena& arena, const std::string& s) {
   return arena.New(node);
 }
 
+void PrependSchema(Arena& arena, PgQuery__Node*** names, std::size_t* n, const std::string& schema) {
+  if (*n != 1) return;
+  auto** list = static_cast<PgQuery__Node**>(arena.Allocate(2 * sizeof(PgQuery__Node*)));
+  list[0] = MakeStringNode(arena, schema);
+  list[1] = (*names)[0];
+  *names = list;
+  *n = 2;
+}
+
 // f(...) -> schema.f(...), in place.
 void QualifyCall(Arena& arena, PgQuery__FuncCall* fc, const std::string& schema) {
-  auto** names = static_cast<PgQuery__Node**>(arena.Allocate(2 * sizeof(PgQuery__Node*)));
-  names[0] = MakeStringNode(arena, schema);
-  names[1] = fc->funcname[0];
-  fc->funcname = names;
-  fc->n_funcname = 2;
+  PrependSchema(arena, &fc->funcname, &fc->n_funcname, schema);
 }
 
 // nextval('seq') / nextval('seq'::regclass) -> nextval('schema.seq'::regclass), in place.
@@ -142,11 +149,50 @@ void QualifyNextval(State& state, PgQuery__FuncCall* fc) {
   }
 }
 
+// The schema of the first search-path entry holding a user type `name` (enum, domain,
+// composite, range or multirange), or "".
+std::string TypeSchemaOnPath(const ir::Database& db, const std::vector<std::string>& search_path,
+                             const std::string& name) {
+  for (const std::string& s : search_path) {
+    ir::QualifiedName q{s, name};
+    if (db.enums.count(q) || db.domains.count(q) || db.composite_types.count(q) || db.range_types.count(q)) return s;
+    for (const auto& [rn, r] : db.range_types) {
+      if (r.multirange == q) return s;
+    }
+  }
+  return "";
+}
+
+// Prepends `schema` to the one-part name of a cast's type.
+void QualifyCastType(Arena& arena, PgQuery__TypeName* tn, const std::string& schema) {
+  PrependSchema(arena, &tn->names, &tn->n_names, schema);
+}
+
+// A cast's one-part type name that is not built in, or "".
+std::string UserCastTypeName(const PgQuery__Node* n) {
+  if (n->node_case != PG_QUERY__NODE__NODE_TYPE_CAST || !n->type_cast->type_name) return "";
+  const PgQuery__TypeName* tn = n->type_cast->type_name;
+  if (tn->n_names != 1) return "";
+  std::string name = StrVal(tn->names[0]);
+  return IsBuiltinTypeName(name) ? "" : name;
+}
+
 }  // namespace
 
 std::optional<ir::Expr> TransformExpr(State& state, PgQuery__Node* expr, const std::string& subject) {
   if (!expr) return std::nullopt;
   WalkNodes(expr, [&](PgQuery__Node* n) {
+    // PostgreSQL stores a cast to a user type schema-qualified, as it does calls (below); the
+    // type is then also a dependency of the expression (ir::ExpressionKeys).
+    if (std::string name = UserCastTypeName(n); !name.empty()) {
+      std::string schema = TypeSchemaOnPath(state.db, state.ctx.search_path, name);
+      if (!schema.empty() && state.ctx.arena != nullptr) {
+        QualifyCastType(*state.ctx.arena, n->type_cast->type_name, schema);
+      } else {
+        state.pending_casts.emplace(name, state.ctx.search_path);
+      }
+      return;
+    }
     if (n->node_case != PG_QUERY__NODE__NODE_FUNC_CALL) return;
     QualifyNextval(state, n->func_call);
     // pg_catalog is always searched, so PostgreSQL prints its functions unqualified. Calls
@@ -161,7 +207,7 @@ std::optional<ir::Expr> TransformExpr(State& state, PgQuery__Node* expr, const s
     }
     // PostgreSQL stores (and prints, with an empty search_path) a call of a function outside
     // pg_catalog schema-qualified; the schema is where the search path finds it. Knowing it also
-    // gives the expression its dependency on the function (diff/objects.h FunctionCallKeys).
+    // gives the expression its dependency on the function (ir::ExpressionKeys).
     if (fname.size() == 1 && !IsBuiltinFunctionName(fname[0])) {
       std::string schema = FunctionSchemaOnPath(state.db, state.ctx.search_path, fname[0]);
       if (!schema.empty() && state.ctx.arena != nullptr) {
@@ -186,8 +232,10 @@ namespace {
 // The text with the pending calls qualified, or nullopt when nothing changes.
 std::optional<std::string> QualifyPendingIn(const State& state, const std::string& text) {
   bool candidate = false;
-  for (const auto& [name, path] : state.pending_calls) {
-    if (text.find(name) != std::string::npos) candidate = true;
+  for (const auto* pending : {&state.pending_calls, &state.pending_casts}) {
+    for (const auto& [name, path] : *pending) {
+      if (text.find(name) != std::string::npos) candidate = true;
+    }
   }
   if (!candidate) return std::nullopt;
   ParsedText p = Parse("SELECT " + text);
@@ -198,6 +246,15 @@ std::optional<std::string> QualifyPendingIn(const State& state, const std::strin
   PgQuery__Node* expr = p.tree->stmts[0]->stmt->select_stmt->target_list[0]->res_target->val;
   bool changed = false;
   WalkNodes(expr, [&](PgQuery__Node* n) {
+    if (std::string name = UserCastTypeName(n); !name.empty()) {
+      auto it = state.pending_casts.find(name);
+      if (it == state.pending_casts.end()) return;
+      std::string schema = TypeSchemaOnPath(state.db, it->second, name);
+      if (schema.empty()) return;  // not a type of these files (an extension's, say): as written
+      QualifyCastType(*p.arena, n->type_cast->type_name, schema);
+      changed = true;
+      return;
+    }
     if (n->node_case != PG_QUERY__NODE__NODE_FUNC_CALL || n->func_call->n_funcname != 1) return;
     std::string name = StrVal(n->func_call->funcname[0]);
     auto it = state.pending_calls.find(name);
@@ -216,8 +273,12 @@ std::optional<std::string> QualifyPendingIn(const State& state, const std::strin
 
 }  // namespace
 
+void QualifyNameList(State& state, PgQuery__Node*** names, std::size_t* n, const std::string& schema) {
+  if (state.ctx.arena) PrependSchema(*state.ctx.arena, names, n, schema);
+}
+
 void QualifyLateFunctionCalls(State& state) {
-  if (state.pending_calls.empty()) return;
+  if (state.pending_calls.empty() && state.pending_casts.empty()) return;
   auto fix = [&](std::optional<ir::Expr>& e) {
     if (!e) return;
     if (auto text = QualifyPendingIn(state, e->text)) e->text = std::move(*text);

@@ -37,6 +37,10 @@ std::string FunctionSchemaOnPath(const ir::Database& db, const std::vector<std::
 /// (the function was defined later) in every expression of the state's IR.
 void QualifyLateFunctionCalls(State& state);
 
+/// Prepends `schema` to a one-part name list of the parse tree (a function's or a type's name),
+/// in place, allocating from the statement's arena; a longer list is left alone.
+void QualifyNameList(State& state, PgQuery__Node*** names, std::size_t* n, const std::string& schema);
+
 /// Splits a regclass literal ('public."Odd"') into lower-cased (unless quoted) name parts.
 std::vector<std::string> SplitQualifiedLiteral(const std::string& text);
 

@@ -87,6 +87,8 @@ class State {
   /// Unqualified calls of functions not defined yet when their expression was read: the name
   /// and the search path it was seen with (the first one). QualifyLateFunctionCalls finishes them.
   std::map<std::string, std::vector<std::string>> pending_calls;
+  /// Likewise for casts to user types (enum, domain, composite, range) not defined yet.
+  std::map<std::string, std::vector<std::string>> pending_casts;
 
   /// Span of the current statement, or from a node location (byte offset) to its end.
   ir::SourceSpan Span(int32_t location = -1) const;

@@ -34,8 +34,6 @@ StmtResult CommentOnFunction(State& state, PgQuery__CommentStmt& stmt);
 StmtResult AlterFunctionOwner(State& state, PgQuery__AlterOwnerStmt& stmt, const std::string& owner);
 // Aggregates (transform_aggregate.cpp); DROP / COMMENT ON / OWNER TO go through the function code.
 StmtResult TransformCreateAggregate(State& state, PgQuery__DefineStmt& stmt);
-/// Function keys ("func:s.f") of the schema-qualified calls in canonical expression text.
-std::vector<std::string> FunctionCallKeysOf(const std::string& canonical_text);
 // Triggers (transform_trigger.cpp).
 StmtResult TransformCreateTrigger(State& state, PgQuery__CreateTrigStmt& stmt);
 StmtResult TransformDropTriggers(State& state, PgQuery__DropStmt& stmt);

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "compiler/ir/expression_keys.h"
 #include "compiler/sql/expr.h"
 #include "compiler/sql/names.h"
 #include "compiler/sql/transform.h"
@@ -225,10 +226,10 @@ void DomainExpressionDeps(ir::Domain& d) {
   if (d.base_type.schema != "pg_catalog") keys.push_back(ir::TypeKey({d.base_type.schema, d.base_type.name}));
   if (d.collation && d.collation->schema != "pg_catalog") keys.push_back(ir::CollationKey(*d.collation));
   if (d.default_expr) {
-    for (std::string& k : FunctionCallKeysOf(d.default_expr->text)) keys.push_back(std::move(k));
+    for (std::string& k : ir::ExpressionKeys(d.default_expr->text)) keys.push_back(std::move(k));
   }
   for (const auto& [n, k] : d.checks) {
-    for (std::string& key : FunctionCallKeysOf(k.check->text)) keys.push_back(std::move(key));
+    for (std::string& key : ir::ExpressionKeys(k.check->text)) keys.push_back(std::move(key));
   }
   std::sort(keys.begin(), keys.end());
   keys.erase(std::unique(keys.begin(), keys.end()), keys.end());

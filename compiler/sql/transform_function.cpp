@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "compiler/ir/expression_keys.h"
 #include "compiler/sql/expr.h"
 #include "compiler/sql/function_body.h"
 #include "compiler/sql/routine.h"
@@ -188,22 +189,6 @@ ir::FunctionKind KindOf(PgQuery__ObjectType type) {
   return ir::FunctionKind::Function;
 }
 
-// Prepends `schema` to a one-part name list (a function or type name) of the parse tree.
-void QualifyNames(State& state, PgQuery__Node*** names, std::size_t* n, const std::string& schema) {
-  if (!state.ctx.arena || *n != 1) return;
-  Arena& arena = *state.ctx.arena;
-  auto** list = static_cast<PgQuery__Node**>(arena.Allocate(2 * sizeof(PgQuery__Node*)));
-  PgQuery__String str = PG_QUERY__STRING__INIT;
-  str.sval = arena.Strdup(schema);
-  PgQuery__Node node = PG_QUERY__NODE__INIT;
-  node.node_case = PG_QUERY__NODE__NODE_STRING;
-  node.string = arena.New(str);
-  list[0] = arena.New(node);
-  list[1] = (*names)[0];
-  *names = list;
-  *n = 2;
-}
-
 // What a SQL-standard body uses, as reference keys: relations (at relation granularity: any
 // column change of the relation rebuilds the routine), functions and user types. Unqualified
 // names resolve through the search path among the objects defined so far and are qualified in
@@ -242,7 +227,7 @@ bool SqlBodyDeps(State& state, PgQuery__Node* body, std::vector<std::string>* ke
         if (state.db.enums.count({s, parts[0]}) || state.db.domains.count({s, parts[0]}) ||
             state.db.composite_types.count({s, parts[0]}) || state.db.range_types.count({s, parts[0]})) {
           keys->push_back(ir::TypeKey({s, parts[0]}));
-          QualifyNames(state, &tn->names, &tn->n_names, s);
+          QualifyNameList(state, &tn->names, &tn->n_names, s);
           break;
         }
       }
@@ -272,7 +257,7 @@ bool SqlBodyDeps(State& state, PgQuery__Node* body, std::vector<std::string>* ke
           std::string s = FunctionSchemaOnPath(state.db, state.ctx.search_path, parts[0]);
           if (!s.empty()) {
             keys->push_back(ir::FuncKey({s, parts[0]}));
-            QualifyNames(state, &n->func_call->funcname, &n->func_call->n_funcname, s);
+            QualifyNameList(state, &n->func_call->funcname, &n->func_call->n_funcname, s);
           } else if (!IsBuiltinFunctionName(parts[0])) {
             ok = false;
           }
@@ -399,7 +384,7 @@ StmtResult TransformCreateFunction(State& state, PgQuery__CreateFunctionStmt& st
       }
       a.default_expr = ArgDefault(state, params[i]->defexpr, a.type, subject);
       if (!a.default_expr) return StmtResult::Done;
-      for (std::string& k : FunctionCallKeysOf(a.default_expr->text)) deps.push_back(std::move(k));
+      for (std::string& k : ir::ExpressionKeys(a.default_expr->text)) deps.push_back(std::move(k));
       seen_default = true;
     } else if (input && seen_default) {
       state.Error(ir::diag::kInvalid,
@@ -582,55 +567,6 @@ StmtResult TransformCreateFunction(State& state, PgQuery__CreateFunctionStmt& st
   }
   state.db.functions[key] = std::move(f);
   return StmtResult::Done;
-}
-
-std::vector<std::string> FunctionCallKeysOf(const std::string& canonical_text) {
-  // Schema-qualified calls "s.f(" outside string literals, as diff::FunctionCallKeys finds them
-  // (the SQL layer cannot use diff/): used for the function's own dependencies.
-  std::vector<std::string> out;
-  std::size_t i = 0;
-  const std::string& t = canonical_text;
-  auto ident_char = [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$' || (static_cast<unsigned char>(c) & 0x80);
-  };
-  std::vector<std::string> parts;
-  while (i < t.size()) {
-    char c = t[i];
-    if (c == '\'') {
-      for (++i; i < t.size(); ++i) {
-        if (t[i] == '\'' && !(i + 1 < t.size() && t[i + 1] == '\'')) break;
-        if (t[i] == '\'') ++i;
-      }
-      ++i;
-      parts.clear();
-      continue;
-    }
-    std::string id;
-    if (c == '"') {
-      for (++i; i < t.size(); ++i) {
-        if (t[i] == '"' && !(i + 1 < t.size() && t[i + 1] == '"')) break;
-        if (t[i] == '"') ++i;
-        id += t[i];
-      }
-      ++i;
-    } else if (ident_char(c) && !std::isdigit(static_cast<unsigned char>(c))) {
-      while (i < t.size() && ident_char(t[i])) id += t[i++];
-    } else {
-      parts.clear();
-      ++i;
-      continue;
-    }
-    parts.push_back(id);
-    if (i < t.size() && t[i] == '.') {
-      ++i;
-      continue;
-    }
-    if (i < t.size() && t[i] == '(' && parts.size() == 2 && parts[0] != "pg_catalog") {
-      out.push_back(ir::FuncKey({parts[0], parts[1]}));
-    }
-    parts.clear();
-  }
-  return out;
 }
 
 namespace {

@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "compiler/ir/expression_keys.h"
 #include "compiler/sql/rule_definition.h"
 #include "compiler/sql/transform.h"
 
@@ -181,10 +182,10 @@ StmtResult TransformCreateRule(State& state, PgQuery__RuleStmt& stmt) {
     return StmtResult::Done;
   }
   if (r.where) {
-    for (std::string& k : FunctionCallKeysOf(r.where->text)) keys.push_back(std::move(k));
+    for (std::string& k : ir::ExpressionKeys(r.where->text)) keys.push_back(std::move(k));
   }
   for (const std::string& a : r.actions) {
-    for (std::string& k : FunctionCallKeysOf(a)) keys.push_back(std::move(k));
+    for (std::string& k : ir::ExpressionKeys(a)) keys.push_back(std::move(k));
   }
   std::sort(keys.begin(), keys.end());
   keys.erase(std::unique(keys.begin(), keys.end()), keys.end());

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "compiler/ir/expression_keys.h"
 #include "compiler/sql/expr.h"
 #include "compiler/sql/transform.h"
 
@@ -235,7 +236,7 @@ StmtResult TransformCreateTrigger(State& state, PgQuery__CreateTrigStmt& stmt) {
     for (const std::string& c : ExprColumns(stmt.when_clause)) {
       if (table->FindColumn(c)) deps.push_back(ir::ColumnKey(table->name, c));
     }
-    for (std::string& k : FunctionCallKeysOf(g.when->text)) deps.push_back(std::move(k));
+    for (std::string& k : ir::ExpressionKeys(g.when->text)) deps.push_back(std::move(k));
   }
   std::sort(deps.begin(), deps.end());
   deps.erase(std::unique(deps.begin(), deps.end()), deps.end());

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "compiler/sql/expr.h"
 #include "compiler/sql/types.h"
 #include "compiler/sql/view_query.h"
 
@@ -23,22 +24,6 @@ std::string Shown(const PgQuery__RangeVar* rv) {
 
 std::string ViewSubject(const ir::QualifiedName& name, bool materialized) {
   return fmt::format("{} \"{}\"", materialized ? "materialized view" : "view", ir::DisplayName(name));
-}
-
-// Prepends `schema` to a one-part name list (a function or type name) of the parse tree.
-void Qualify(State& state, PgQuery__Node*** names, std::size_t* n, const std::string& schema) {
-  if (!state.ctx.arena || *n != 1) return;
-  Arena& arena = *state.ctx.arena;
-  auto** list = static_cast<PgQuery__Node**>(arena.Allocate(2 * sizeof(PgQuery__Node*)));
-  PgQuery__String str = PG_QUERY__STRING__INIT;
-  str.sval = arena.Strdup(schema);
-  PgQuery__Node node = PG_QUERY__NODE__INIT;
-  node.node_case = PG_QUERY__NODE__NODE_STRING;
-  node.string = arena.New(str);
-  list[0] = arena.New(node);
-  list[1] = (*names)[0];
-  *names = list;
-  *n = 2;
 }
 
 // The columns of the query's relations it reads, as column keys, so that a dropped or retyped
@@ -155,7 +140,7 @@ bool QueryDeps(State& state, PgQuery__Node* query, std::vector<std::string>* key
         if (state.db.enums.count({s, parts[0]}) || state.db.domains.count({s, parts[0]}) ||
             state.db.composite_types.count({s, parts[0]}) || IsRangeOrMultirange(state, {s, parts[0]})) {
           keys->push_back(ir::TypeKey({s, parts[0]}));
-          Qualify(state, &t->names, &t->n_names, s);
+          QualifyNameList(state, &t->names, &t->n_names, s);
           return;
         }
       }
@@ -197,7 +182,7 @@ bool QueryDeps(State& state, PgQuery__Node* query, std::vector<std::string>* key
           if (it != state.db.functions.end() && it->first.schema == s &&
               it->first.name.compare(0, parts[0].size() + 1, parts[0] + "(") == 0) {
             keys->push_back(ir::FuncKey({s, parts[0]}));
-            Qualify(state, &n->func_call->funcname, &n->func_call->n_funcname, s);
+            QualifyNameList(state, &n->func_call->funcname, &n->func_call->n_funcname, s);
             break;
           }
         }

@@ -119,3 +119,29 @@ TEST_CASE("name resolution: calls of the files' own functions are schema-qualifi
   CHECK(d.default_expr->text == "public.next_id()");
   CHECK(d.checks.begin()->second.check->text == "app.positive(value)");
 }
+
+TEST_CASE("name resolution: casts to the files' own types are schema-qualified, also when defined later",
+          "[sql][resolution][expr]") {
+  auto c = Compile(R"(
+    CREATE SCHEMA app;
+    SET search_path = app, public;
+    CREATE TABLE t (
+      a int CHECK (a::posint > 0),
+      m text CHECK (m::mood IS NOT NULL) DEFAULT 'x'::text,
+      d date DEFAULT '2024-01-01'::date,
+      r text CHECK (r::citext IS NOT NULL));
+    CREATE DOMAIN public.posint AS int;
+    CREATE TYPE app.mood AS ENUM ('x');
+    CREATE DOMAIN app.small AS int CHECK ((VALUE)::posint < 100);)");
+  REQUIRE(c.AllMessages() == "");
+  const auto& t = c.Table("app", "t");
+  CHECK(t.constraints.at("t_a_check").check->text == "a::public.posint > 0");
+  CHECK(t.constraints.at("t_m_check").check->text == "m::app.mood IS NOT NULL");
+  // Built-in types stay as written; a type these files do not define (an extension's) too.
+  CHECK(t.columns[1].default_expr->text == "'x'::text");
+  CHECK(t.columns[2].default_expr->text == "'2024-01-01'::date");
+  CHECK(t.constraints.at("t_r_check").check->text == "r::citext IS NOT NULL");
+  const auto& d = c.db.domains.at({"app", "small"});
+  CHECK(d.checks.begin()->second.check->text == "value::public.posint < 100");
+  CHECK(std::count(d.deps.keys.begin(), d.deps.keys.end(), "type:public.posint") == 1);
+}
