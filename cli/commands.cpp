@@ -2,6 +2,7 @@
 
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -68,6 +69,7 @@ struct Side {
   ir::Database db;
   bool from_database = false;
   std::vector<std::string> search_path;  // the database's, when from_database
+  std::vector<std::string> roles;        // the server's roles, sorted, when from_database
 };
 
 bool InScope(const std::string& schema, const DiffOptions& options) {
@@ -110,10 +112,28 @@ Side LoadDatabase(const std::string& dsn, const DiffOptions& options, ir::Diagno
   side.from_database = true;
   side.db = Timed(timings, "introspect", [&] { return catalog::Introspect(dsn, iopts, diags); });
   side.search_path = stats.search_path;
+  side.roles = stats.roles;
   if (!diags.HasErrors()) {
     Timed(timings, "normalize catalog expressions", [&] { canon::NormalizeCatalogExpressions(side.db, diags); });
   }
   return side;
+}
+
+// Every role the files name (policies) exists on the server: schemac creates no roles, and a plan
+// naming a missing one would fail halfway.
+void CheckRolesExist(const ir::Database& files, const std::vector<std::string>& roles, ir::Diagnostics& diags) {
+  for (const auto& [tname, t] : files.tables) {
+    for (const auto& [pname, p] : t.policies) {
+      for (const std::string& role : p.roles) {
+        if (std::binary_search(roles.begin(), roles.end(), role)) continue;
+        diags.Report(ir::diag::kUndefined,
+                     fmt::format("policy \"{}\" on table \"{}\": role \"{}\" does not exist on the server "
+                                 "(schemac does not create roles)",
+                                 pname, ir::DisplayName(tname), role),
+                     p.span);
+      }
+    }
+  }
 }
 
 Side LoadFiles(const std::vector<std::string>& paths, const std::vector<std::string>& search_path,
@@ -216,6 +236,7 @@ PlanOutcome PlanStates(const DiffOptions& options) {
   std::vector<std::string> search_path = from_db ? from.search_path : to_db ? to.search_path : std::vector<std::string>{};
   if (!from_db) from = LoadFiles(options.from, search_path, options, out.sources, diags, out.timings);
   if (!to_db) to = LoadFiles(options.to, search_path, options, out.sources, diags, out.timings);
+  if (from_db != to_db) CheckRolesExist(from_db ? to.db : from.db, from_db ? from.roles : to.roles, diags);
   if (diags.HasErrors()) {
     out.exit_code = kExitInvalid;
     return out;

@@ -80,6 +80,7 @@ struct ElementRef {
   const ir::Collation* collation = nullptr;
   const ir::EventTrigger* event_trigger = nullptr;
   const ir::Rule* rule = nullptr;  // also sets `table` or `view`
+  const ir::Policy* policy = nullptr;  // also sets `table`
 };
 
 /// A column whose type is an enum being swapped, seen in both states.

@@ -22,6 +22,7 @@ const std::vector<ObjectKindHandler>& ObjectKindHandlers() {
     h.push_back(ViewHandler());
     h.push_back(TriggerHandler());
     h.push_back(RuleHandler());
+    h.push_back(PolicyHandler());
     h.push_back(EventTriggerHandler());
     h.push_back(DomainHandler());
     h.push_back(CompositeTypeHandler());
@@ -247,6 +248,18 @@ std::string FirstTouched(const std::vector<std::string>& deps, const std::set<st
   return {};
 }
 
+// Whether an object's key of the relation it sits on also stands for columns it reads (see
+// FirstTouched): not for a trigger nor a policy (both name every column they read), nor for a
+// rule without condition or actions (DO INSTEAD NOTHING reads no column, and PostgreSQL keeps it
+// over any column change).
+bool ReadsItsRelation(const ObjectId& id, const ElementRef& object) {
+  if (id.kind == ir::ObjectKind::Trigger || id.kind == ir::ObjectKind::Policy) return false;
+  if (id.kind == ir::ObjectKind::Rule && object.rule && !object.rule->where && object.rule->actions.empty()) {
+    return false;
+  }
+  return true;
+}
+
 std::string DescribeKey(const std::string& key) {
   std::size_t colon = key.find(':');
   std::string kind = key.substr(0, colon);
@@ -346,7 +359,7 @@ void DiffObjects(const ir::Database& from, const ir::Database& to, bool owners, 
       });
       if (is_dropped) continue;
       const std::vector<std::string>& deps = h->deps(b->second);
-      std::string touched = FirstTouched(deps, destroyed, id.kind != ir::ObjectKind::Trigger);
+      std::string touched = FirstTouched(deps, destroyed, ReadsItsRelation(id, b->second));
       if (touched.empty()) continue;
       std::string reason = "rebuilt: it depends on " + DescribeKey(touched) + ", which changes";
       // A replace or alter of the object is folded into the rebuild.

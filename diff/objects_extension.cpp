@@ -27,7 +27,7 @@ Comparison Compare(const ElementRef& before, const ElementRef& after, bool) {
   bool schema = a.schema != b.schema;
   bool version = a.version && b.version && *a.version != *b.version;
   // PostgreSQL gives an extension its control file's comment; an unwritten comment accepts it.
-  bool comment = a.comment && a.comment != b.comment;
+  bool comment = ir::ExtensionCommentChanges(b, a);
   if (schema || version || comment) {
     return {Verdict::Alter, schema    ? "its schema changes"
                             : version ? "its version changes (a rollback can go back only where the extension "

@@ -44,10 +44,23 @@ Comparison Compare(const ElementRef& before, const ElementRef& after, bool owner
   const ir::Function& b = *before.function;
   const ir::Function& a = *after.function;
   if (std::string why = RebuildReason(b, a); !why.empty()) return {Verdict::Rebuild, why};
-  // An aggregate has no in-place change besides its comment and owner (CREATE OR REPLACE
-  // AGGREGATE cannot change everything either): it is dropped and created again.
+  // An aggregate is replaced in place (CREATE OR REPLACE AGGREGATE) unless its kind, its number
+  // of direct arguments or its result type changes, which PostgreSQL refuses to replace (the
+  // argument types are checked above).
   if (a.kind == ir::FunctionKind::Aggregate && (b.aggregate != a.aggregate || b.parallel != a.parallel)) {
-    return {Verdict::Rebuild, "the aggregate's definition changes"};
+    if (!b.aggregate || !a.aggregate || b.aggregate->kind != a.aggregate->kind) {
+      return {Verdict::Rebuild, "the aggregate's kind changes"};
+    }
+    if (b.aggregate->num_direct_args != a.aggregate->num_direct_args) {
+      return {Verdict::Rebuild, "the aggregate's direct arguments change"};
+    }
+    // The result type (not in the IR: the final function's, else the state type) stays only
+    // when the state type and the final function stay.
+    if (b.aggregate->stype != a.aggregate->stype || b.aggregate->finalfunc != a.aggregate->finalfunc ||
+        b.aggregate->finalfunc_extra != a.aggregate->finalfunc_extra) {
+      return {Verdict::Rebuild, "the aggregate's state type or final function changes"};
+    }
+    return {Verdict::Replace, "the aggregate's definition changes"};
   }
   auto what_changes = [&]() -> std::string {
     if (b.body != a.body || b.sql_body != a.sql_body) return "the body changes";

@@ -42,6 +42,7 @@ const ObjectKindHandler& ExtensionHandler();  // diff/objects_extension.cpp
 
 const ObjectKindHandler& TriggerHandler();  // diff/objects_trigger.cpp (triggers of tables and views)
 const ObjectKindHandler& RuleHandler();  // diff/objects_rule.cpp
+const ObjectKindHandler& PolicyHandler();  // diff/objects_policy.cpp
 const ObjectKindHandler& EventTriggerHandler();  // diff/objects_event_trigger.cpp
 
 }  // namespace schemac::diff

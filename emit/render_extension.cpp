@@ -14,7 +14,7 @@ namespace {
 std::string Target(const diff::ElementRef& ref) { return "EXTENSION " + QuoteIdentifier(ref.extension->name); }
 
 std::string CommentSql(const diff::ElementRef& ref, const std::optional<std::string>& text) {
-  return "COMMENT ON " + Target(ref) + " IS " + (text ? QuoteLiteral(*text) : "NULL") + ";";
+  return "COMMENT ON " + Target(ref) + " IS " + (text && !text->empty() ? QuoteLiteral(*text) : "NULL") + ";";
 }
 
 std::vector<std::string> Create(const diff::ElementRef& ref) {
@@ -42,7 +42,7 @@ std::vector<std::string> Alter(const diff::ElementRef& before, const diff::Eleme
   if (a.version && b.version && *a.version != *b.version) {
     out.push_back("ALTER " + Target(after) + " UPDATE TO " + QuoteLiteral(*a.version) + ";");
   }
-  if (a.comment && a.comment != b.comment) out.push_back(CommentSql(after, a.comment));
+  if (ir::ExtensionCommentChanges(b, a)) out.push_back(CommentSql(after, ir::StoredComment(a)));
   return out;
 }
 

@@ -128,7 +128,7 @@ std::string Number(double v) { return fmt::format("{}", v); }
 std::string ModifySql(char m) { return m == 's' ? "SHAREABLE" : m == 'w' ? "READ_WRITE" : "READ_ONLY"; }
 
 // CREATE AGGREGATE with the options that differ from PostgreSQL's defaults.
-std::string CreateAggregateSql(const ir::Function& f) {
+std::string CreateAggregateSql(const ir::Function& f, bool or_replace) {
   const ir::Aggregate& g = *f.aggregate;
   char default_modify = g.kind == 'n' ? 'r' : 'w';
   std::vector<std::string> opts;
@@ -156,13 +156,13 @@ std::string CreateAggregateSql(const ir::Function& f) {
   if (g.sortop) opts.push_back("SORTOP = OPERATOR(" + QuoteIdentifier(g.sortop->schema) + "." + g.sortop->name + ")");
   if (f.parallel != 'u') opts.push_back(f.parallel == 's' ? "PARALLEL = SAFE" : "PARALLEL = RESTRICTED");
   if (g.kind == 'h') opts.push_back("HYPOTHETICAL");
-  std::string out = "CREATE AGGREGATE " + QuoteQualified(f.name) + "(" + AggregateArgsSql(f, true) + ") (";
+  std::string out = std::string(or_replace ? "CREATE OR REPLACE AGGREGATE " : "CREATE AGGREGATE ") + QuoteQualified(f.name) + "(" + AggregateArgsSql(f, true) + ") (";
   for (std::size_t i = 0; i < opts.size(); ++i) out += (i ? ",\n    " : "\n    ") + opts[i];
   return out + "\n)";
 }
 
 std::string CreateSql(const ir::Function& f, bool or_replace) {
-  if (IsAggregate(f) && f.aggregate) return CreateAggregateSql(f);
+  if (IsAggregate(f) && f.aggregate) return CreateAggregateSql(f, or_replace);
   std::string out = fmt::format("CREATE {}{} {}(", or_replace ? "OR REPLACE " : "",
                                 IsProcedure(f) ? "PROCEDURE" : "FUNCTION", QuoteQualified(f.name));
   bool first = true;
@@ -236,7 +236,9 @@ std::vector<std::string> Create(const diff::ElementRef& ref) {
 std::vector<std::string> Drop(const diff::ElementRef& ref) { return {"DROP " + Target(ref) + ";"}; }
 
 std::vector<std::string> Replace(const diff::ElementRef& before, const diff::ElementRef& after) {
-  std::vector<std::string> out{kNoBodyChecks, CreateSql(*after.function, true) + ";"};
+  std::vector<std::string> out;
+  if (!IsAggregate(*after.function)) out.push_back(kNoBodyChecks);
+  out.push_back(CreateSql(*after.function, true) + ";");
   CommentAndOwner(before.function, after, out);
   return out;
 }

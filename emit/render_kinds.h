@@ -15,6 +15,7 @@ const ObjectRenderer& ExtensionRenderer();  // emit/render_extension.cpp
 
 const ObjectRenderer& TriggerRenderer();  // emit/render_trigger.cpp
 const ObjectRenderer& RuleRenderer();  // emit/render_rule.cpp
+const ObjectRenderer& PolicyRenderer();  // emit/render_policy.cpp
 const ObjectRenderer& EventTriggerRenderer();  // emit/render_event_trigger.cpp
 
 const ObjectRenderer& DomainRenderer();         // emit/render_domain.cpp

@@ -21,6 +21,7 @@ const std::vector<const ObjectRenderer*>& Renderers() {
     r.push_back(&CollationRenderer());
     r.push_back(&TriggerRenderer());
     r.push_back(&RuleRenderer());
+    r.push_back(&PolicyRenderer());
     r.push_back(&EventTriggerRenderer());
     return r;
   }();

@@ -147,6 +147,10 @@ void ExplicitArrayCoercionsIn(ir::Database& db) {
     }
     for (auto& [gname, g] : table.triggers) fix(g.when);
     for (auto& [rname, r] : table.rules) fix(r.where);
+    for (auto& [pname, pol] : table.policies) {
+      fix(pol.using_expr);
+      fix(pol.check_expr);
+    }
   }
   for (auto& [name, view] : db.views) {
     for (auto& [gname, g] : view.triggers) fix(g.when);
@@ -205,6 +209,10 @@ void NormalizeCatalogExpressions(ir::Database& db, ir::Diagnostics& diags) {
     }
     for (auto& [gname, g] : table.triggers) Normalize(g.when, where + "." + gname, diags);
     NormalizeRules(table.rules, where, diags);
+    for (auto& [pname, pol] : table.policies) {
+      Normalize(pol.using_expr, where + "." + pname, diags);
+      Normalize(pol.check_expr, where + "." + pname, diags);
+    }
   }
   for (auto& [key, f] : db.functions) {
     for (ir::FunctionArg& a : f.args) Normalize(a.default_expr, key.schema + "." + key.name, diags);
@@ -259,12 +267,14 @@ struct Slots {
   std::set<ir::QualifiedName> functions;  // keys of Database::functions: the definition differs
   std::set<TableSub> triggers;            // (table or view, trigger): the WHEN clause differs
   std::set<TableSub> rules;               // (table or view, rule): the WHERE clause or actions differ
+  std::set<TableSub> policies;            // (table, policy): USING or WITH CHECK differs
   int count = 0;
 
   /// Objects whose text may reference anything (a query, a routine, a rule action): the scratch
   /// database then holds every relation, routine and type of the desired state.
   bool HasObjects() const {
-    return !views.empty() || !domains.empty() || !functions.empty() || !triggers.empty() || !rules.empty();
+    return !views.empty() || !domains.empty() || !functions.empty() || !triggers.empty() || !rules.empty() ||
+           !policies.empty();
   }
 };
 
@@ -359,6 +369,14 @@ Slots FindSlots(const ir::Database& current, const ir::Database& desired) {
     auto it = current.tables.find(name);
     if (it == current.tables.end()) continue;
     const ir::Table& have = it->second;
+    for (const auto& [pname, pol] : want.policies) {
+      auto hp = have.policies.find(pname);
+      if (hp == have.policies.end()) continue;
+      if (Differs(pol.using_expr, hp->second.using_expr) || Differs(pol.check_expr, hp->second.check_expr)) {
+        s.policies.insert({name, pname});
+        ++s.count;
+      }
+    }
     for (const ir::Column& c : want.columns) {
       const ir::Column* hc = have.FindColumn(c.name);
       if (hc == nullptr) continue;
@@ -648,6 +666,14 @@ ir::Database Skeleton(const ir::Database& desired, const Slots& slots) {
     (*TriggersOf(skel, rel))[name] = std::move(g);
   }
   for (const auto& [rel, name] : slots.rules) (*RulesOf(skel, rel))[name] = RuleDefinition(RulesOf(desired, rel)->at(name));
+  // Policies without their roles (which need not exist on the scratch server; they do not change
+  // how the expressions are stored) and comments.
+  for (const auto& [rel, name] : slots.policies) {
+    ir::Policy pol = desired.tables.at(rel).policies.at(name);
+    pol.roles.clear();
+    pol.comment.reset();
+    skel.tables.at(rel).policies[name] = std::move(pol);
+  }
   return skel;
 }
 
@@ -823,6 +849,15 @@ void AdoptObjects(const Slots& slots, const ir::Database& current, const ir::Dat
     ir::Rule& want = RulesOf(desired, rel)->at(name);
     Adopt(want.where, sr->at(name).where, hr->at(name).where);
     Adopt(want.actions, sr->at(name).actions, hr->at(name).actions);
+  }
+  for (const auto& [rel, name] : slots.policies) {
+    auto st = stored.tables.find(rel);
+    if (st == stored.tables.end() || !st->second.policies.count(name)) continue;
+    const ir::Policy& got = st->second.policies.at(name);
+    const ir::Policy& have = current.tables.at(rel).policies.at(name);
+    ir::Policy& want = desired.tables.at(rel).policies.at(name);
+    Adopt(want.using_expr, got.using_expr, have.using_expr);
+    Adopt(want.check_expr, got.check_expr, have.check_expr);
   }
 }
 

@@ -18,6 +18,34 @@ std::string NotExtensionMember(const std::string& catalog, const std::string& ob
       catalog, objid);
 }
 
+std::string DependencyKeysSql(const std::string& catalog, const std::string& objid) {
+  return fmt::format(
+      "ARRAY(SELECT DISTINCT k FROM pg_catalog.pg_depend dep "
+      "  LEFT JOIN pg_catalog.pg_proc dp ON dep.refclassid = 'pg_catalog.pg_proc'::pg_catalog.regclass "
+      "    AND dp.oid = dep.refobjid "
+      "  LEFT JOIN pg_catalog.pg_namespace dpn ON dpn.oid = dp.pronamespace "
+      "  LEFT JOIN pg_catalog.pg_class dr ON dep.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass "
+      "    AND dr.oid = dep.refobjid "
+      "  LEFT JOIN pg_catalog.pg_namespace drn ON drn.oid = dr.relnamespace "
+      "  LEFT JOIN pg_catalog.pg_attribute da ON da.attrelid = dr.oid AND da.attnum = dep.refobjsubid "
+      "    AND dep.refobjsubid > 0 "
+      "  LEFT JOIN pg_catalog.pg_type dt ON dep.refclassid = 'pg_catalog.pg_type'::pg_catalog.regclass "
+      "    AND dt.oid = dep.refobjid "
+      "  LEFT JOIN pg_catalog.pg_namespace dtn ON dtn.oid = dt.typnamespace "
+      "  CROSS JOIN LATERAL (VALUES "
+      "    (CASE WHEN dp.oid IS NOT NULL AND dpn.nspname <> 'pg_catalog' "
+      "       THEN 'func:' || dpn.nspname || '.' || dp.proname END), "
+      "    (CASE WHEN dr.oid IS NOT NULL THEN 'rel:' || drn.nspname || '.' || dr.relname END), "
+      "    (CASE WHEN da.attname IS NOT NULL THEN 'col:' || drn.nspname || '.' || dr.relname || '.' || da.attname END), "
+      "    (CASE WHEN dt.oid IS NOT NULL AND dtn.nspname <> 'pg_catalog' "
+      "       THEN 'type:' || dtn.nspname || '.' || dt.typname END)) AS x(k) "
+      "  WHERE dep.classid = 'pg_catalog.{}'::pg_catalog.regclass AND dep.objid = {} "
+      "    AND dep.deptype = 'n' AND k IS NOT NULL "
+      "    AND (drn.nspname IS NULL OR drn.nspname NOT IN ('pg_catalog', 'information_schema')) "
+      "  ORDER BY 1)",
+      catalog, objid);
+}
+
 pqxx::result Context::Query(const std::string& sql) {
   ++queries;
   return tx.exec(sql);
@@ -201,11 +229,13 @@ void ReadAll(pqxx::transaction_base& tx, const IntrospectOptions& options, const
       "SELECT pg_catalog.set_config('lock_timeout', $1, true), "
       "pg_catalog.current_schemas(false)::pg_catalog.text[], "
       "CASE WHEN $2 THEN pg_catalog.set_config('search_path', '', true) END, "
-      "pg_catalog.current_setting('server_version_num')::pg_catalog.int4",
+      "pg_catalog.current_setting('server_version_num')::pg_catalog.int4, "
+      "ARRAY(SELECT rolname::pg_catalog.text FROM pg_catalog.pg_roles ORDER BY 1)",
       options.lock_timeout, statements.empty());
   // Target-list entries are evaluated left to right, so current_schemas sees the session's
   // search_path before set_config empties it.
   stats.search_path = internal::TextArray(setup[0][1]);
+  stats.roles = internal::TextArray(setup[0][4]);
   ctx.server_version_num = setup[0][3].as<int>();
   stats.server_version_num = ctx.server_version_num;
   if (ctx.server_version_num / 10000 != 15) {
@@ -234,6 +264,7 @@ void ReadAll(pqxx::transaction_base& tx, const IntrospectOptions& options, const
   internal::ReadFunctions(ctx);
   internal::ReadTriggers(ctx);
   internal::ReadRules(ctx);
+  internal::ReadPolicies(ctx);
   internal::ReadEventTriggers(ctx);
   internal::ReadExtensions(ctx);
   internal::ReadTypes(ctx);

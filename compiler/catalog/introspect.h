@@ -22,6 +22,9 @@ struct IntrospectStats {
   /// (current_schemas(false): existing schemas only), for resolving unqualified names in
   /// desired-state files planned against this database.
   std::vector<std::string> search_path;
+  /// The server's roles (pg_roles.rolname), sorted: schemac creates none, so a state naming
+  /// another one cannot be applied.
+  std::vector<std::string> roles;
 };
 
 /// What to read and how.

@@ -27,6 +27,10 @@ inline constexpr const char* kUserSchema =
 
 /// SQL condition: the object `objid` of catalog `catalog` is not a member of an extension.
 std::string NotExtensionMember(const std::string& catalog, const std::string& objid);
+/// A text[] expression of the dependency keys (rel:, col:, func:, type:) of the object `objid`
+/// (an SQL expression) of system catalog `catalog` ("pg_rewrite", ...): its normal pg_depend
+/// rows, system schemas left out.
+std::string DependencyKeysSql(const std::string& catalog, const std::string& objid);
 
 /// One introspection run: the open transaction, the options, and what has been read so far.
 struct Context {
@@ -86,6 +90,7 @@ void ReadFunctions(Context& ctx);
 void ReadExtensions(Context& ctx);  // introspect_extensions.cpp  // functions and procedures (introspect_functions.cpp)
 void ReadTriggers(Context& ctx);  // triggers of tables and views (introspect_triggers.cpp)
 void ReadRules(Context& ctx);  // rules of tables and views (introspect_rules.cpp)
+void ReadPolicies(Context& ctx);  // row-level security policies of tables (introspect_policies.cpp)
 void ReadEventTriggers(Context& ctx);  // introspect_event_triggers.cpp
 void ReadTypes(Context& ctx);  // domains and composite types (introspect_types.cpp)
 void ReadCollations(Context& ctx);  // introspect_collations.cpp

@@ -17,25 +17,7 @@ void ReadRules(Context& ctx) {
   pqxx::result rows = ctx.Query(fmt::format(
       "SELECT c.relkind, n.nspname, c.relname, w.rulename, w.ev_type, w.is_instead, w.ev_enabled, "
       "  pg_catalog.pg_get_ruledef(w.oid) AS def, d.description, "
-      "  ARRAY(SELECT DISTINCT k FROM pg_catalog.pg_depend dep "
-      "        LEFT JOIN pg_catalog.pg_proc dp ON dep.refclassid = 'pg_catalog.pg_proc'::pg_catalog.regclass "
-      "          AND dp.oid = dep.refobjid "
-      "        LEFT JOIN pg_catalog.pg_namespace dpn ON dpn.oid = dp.pronamespace "
-      "        LEFT JOIN pg_catalog.pg_class dr ON dep.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass "
-      "          AND dr.oid = dep.refobjid "
-      "        LEFT JOIN pg_catalog.pg_namespace drn ON drn.oid = dr.relnamespace "
-      "        LEFT JOIN pg_catalog.pg_attribute da ON da.attrelid = dr.oid AND da.attnum = dep.refobjsubid "
-      "          AND dep.refobjsubid > 0 "
-      "        CROSS JOIN LATERAL (VALUES "
-      "          (CASE WHEN dp.oid IS NOT NULL AND dpn.nspname <> 'pg_catalog' "
-      "             THEN 'func:' || dpn.nspname || '.' || dp.proname END), "
-      "          (CASE WHEN dr.oid IS NOT NULL THEN 'rel:' || drn.nspname || '.' || dr.relname END), "
-      "          (CASE WHEN da.attname IS NOT NULL "
-      "             THEN 'col:' || drn.nspname || '.' || dr.relname || '.' || da.attname END)) AS x(k) "
-      "        WHERE dep.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass AND dep.objid = w.oid "
-      "          AND dep.deptype = 'n' AND k IS NOT NULL "
-      "          AND (drn.nspname IS NULL OR drn.nspname NOT IN ('pg_catalog', 'information_schema')) "
-      "        ORDER BY 1) AS deps "
+      "  {} AS deps "
       "FROM pg_catalog.pg_rewrite w "
       "JOIN pg_catalog.pg_class c ON c.oid = w.ev_class "
       "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
@@ -43,7 +25,7 @@ void ReadRules(Context& ctx) {
       "  AND d.classoid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass AND d.objsubid = 0 "
       "WHERE w.rulename <> '_RETURN' AND c.relkind IN ('r', 'v') AND {} AND {} "
       "ORDER BY n.nspname, c.relname, w.rulename",
-      kUserSchema, NotExtensionMember("pg_class", "c.oid")));
+      DependencyKeysSql("pg_rewrite", "w.oid"), kUserSchema, NotExtensionMember("pg_class", "c.oid")));
   for (const auto& row : rows) {
     ir::QualifiedName rel{Text(row["nspname"]), Text(row["relname"])};
     std::map<std::string, ir::Rule>* rules = nullptr;

@@ -31,6 +31,7 @@ const char* ObjectKindName(ObjectKind kind) {
     case ObjectKind::Collation: return "collation";
     case ObjectKind::EventTrigger: return "event trigger";
     case ObjectKind::Rule: return "rule";
+    case ObjectKind::Policy: return "policy";
   }
   return "object";
 }
@@ -183,6 +184,16 @@ std::string RuleLine(const Rule& r) {
   return out + fmt::format(" enabled={} comment={}\n", r.enabled, Opt(r.comment));
 }
 
+// "  policy ..." of a table.
+std::string PolicyLine(const Policy& p) {
+  std::string out = fmt::format("  policy {} for {} {} to {}", p.name, p.command,
+                                p.permissive ? "permissive" : "restrictive",
+                                p.roles.empty() ? std::string("public") : List(p.roles));
+  if (p.using_expr) out += " using (" + p.using_expr->text + ")";
+  if (p.check_expr) out += " with check (" + p.check_expr->text + ")";
+  return out + fmt::format(" comment={}\n", Opt(p.comment));
+}
+
 }  // namespace
 
 std::string DebugPrint(const Database& db) {
@@ -260,6 +271,7 @@ std::string DebugPrint(const Database& db) {
     }
     for (const auto& [gname, g] : t.triggers) out += TriggerLine(g);
     for (const auto& [rname, r] : t.rules) out += RuleLine(r);
+    for (const auto& [pname, p] : t.policies) out += PolicyLine(p);
   }
   for (const auto& [name, v] : db.views) {
     out += fmt::format("{} {} comment={} owner={}\n", v.materialized ? "materialized view" : "view", DisplayName(name),
@@ -364,6 +376,23 @@ void ClearOwners(Database& db) {
   clear(db.range_types);
   clear(db.collations);
   clear(db.event_triggers);
+}
+
+std::string StoredComment(const Extension& e) {
+  if (e.comment) return *e.comment;
+  return e.control_comment.text.value_or("");
+}
+
+bool ExtensionCommentChanges(const Extension& before, const Extension& after) {
+  if (!after.comment) {
+    // Unwritten in the files: accepts any. Read from a database: its control file's comment,
+    // restored only over a comment `before` writes.
+    if (!after.control_comment.text || !before.comment) return false;
+    return *before.comment != *after.control_comment.text;
+  }
+  // `before` unwritten in files: its comment is not known here, so the written one is set.
+  if (!before.comment && !before.control_comment.text) return true;
+  return *after.comment != StoredComment(before);
 }
 
 }  // namespace schemac::ir

@@ -243,6 +243,20 @@ struct Rule {
   friend bool operator==(const Rule&, const Rule&) = default;
 };
 
+/// CREATE POLICY on a table (pg_policy): row-level security.
+struct Policy {
+  std::string name;
+  char command = '*';                // pg_policy.polcmd: '*' ALL, 'r' SELECT, 'a' INSERT, 'w' UPDATE, 'd' DELETE
+  bool permissive = true;            // AS PERMISSIVE (else RESTRICTIVE)
+  std::vector<std::string> roles;    // role names, sorted and distinct; empty: PUBLIC
+  std::optional<Expr> using_expr;    // USING (...)
+  std::optional<Expr> check_expr;    // WITH CHECK (...)
+  std::optional<std::string> comment;
+  Dependencies deps;
+  SourceSpan span;
+  friend bool operator==(const Policy&, const Policy&) = default;
+};
+
 /// ALTER TABLE ... REPLICA IDENTITY (pg_class.relreplident).
 enum class ReplicaIdentity { Default, Full, Nothing, Index };
 
@@ -267,6 +281,7 @@ struct Table {
   std::optional<std::string> owner;   // recorded; compared and applied only with --owners
   std::map<std::string, Trigger> triggers;
   std::map<std::string, Rule> rules;
+  std::map<std::string, Policy> policies;
   SourceSpan span;
   friend bool operator==(const Table&, const Table&) = default;
 
@@ -477,10 +492,27 @@ struct Extension {
   /// The installed version; from the SQL front end only when written (VERSION '...'), and then
   /// compared; an unwritten version accepts whatever is installed.
   std::optional<std::string> version;
+  /// Unset: the comment the extension's control file gives (unwritten in the files; the
+  /// catalog front end when the database holds exactly that one). "": explicitly none
+  /// (COMMENT ... IS NULL). An unset comment accepts whatever the extension has.
   std::optional<std::string> comment;
+  /// Catalog front end only: the control file's comment of the installed version. Never compared.
+  struct ControlComment {
+    std::optional<std::string> text;
+    friend bool operator==(const ControlComment&, const ControlComment&) { return true; }
+  } control_comment;
   SourceSpan span;
   friend bool operator==(const Extension&, const Extension&) = default;
 };
+
+/// The comment an extension has, "" for none: `comment`, else its control file's (when known).
+std::string StoredComment(const Extension& e);
+
+/// Whether going from `before` to `after` changes an extension's comment (to
+/// StoredComment(after)): never when `after` leaves it unwritten in files (that accepts any);
+/// the control file's comment of a database side is restored only over a written one; a
+/// written comment is set unless `before` is known to have it.
+bool ExtensionCommentChanges(const Extension& before, const Extension& after);
 
 /// CREATE COLLATION.
 struct Collation {
@@ -555,6 +587,7 @@ enum class ObjectKind {
   Collation,
   EventTrigger,  // schema empty, name: the event trigger
   Rule,          // a table's or view's sub-object
+  Policy,        // a table's sub-object
 };
 
 const char* ObjectKindName(ObjectKind kind);  // "schema", "table", "column", ...

@@ -207,6 +207,13 @@ void CanonicalizeOfflinePair(ir::Database& from, ir::Database& to, ir::Diagnosti
       std::string subject = fmt::format("table \"{}\"", ir::DisplayName(name));
       triggers(subject, it->second.triggers, to_table.triggers);
       rules(subject, it->second.rules, to_table.rules);
+      for (auto& [pname, tp] : to_table.policies) {
+        auto fp = it->second.policies.find(pname);
+        if (fp == it->second.policies.end()) continue;
+        std::string object = fmt::format("{}: policy \"{}\"", subject, pname);
+        p.Compare(object, "USING", fp->second.using_expr, tp.using_expr, tp.span);
+        p.Compare(object, "WITH CHECK", fp->second.check_expr, tp.check_expr, tp.span);
+      }
     }
   }
   for (auto& [name, to_view] : to.views) {
@@ -226,6 +233,16 @@ void CanonicalizeOfflinePair(ir::Database& from, ir::Database& to, ir::Diagnosti
     for (std::size_t i = 0; i < to_fn.args.size(); ++i) {
       p.Compare(fmt::format("{}: argument {}", subject, i + 1), "default", it->second.args[i].default_expr,
                 to_fn.args[i].default_expr, to_fn.span);
+    }
+    // A SQL-standard body is stored as a query tree, printed back with casts, aliases and
+    // qualified parameters only PostgreSQL adds (as a view's query): only a database decides.
+    const std::optional<std::string>& from_body = it->second.sql_body;
+    if (from_body && to_fn.sql_body && *from_body != *to_fn.sql_body) {
+      diags.Report(ir::diag::kUndecidedExpression,
+                   fmt::format("{}: body {} versus {} may be the same once PostgreSQL stores it; use a database to "
+                               "decide",
+                               subject, *from_body, *to_fn.sql_body),
+                   to_fn.span, subject);
     }
   }
   // Domain defaults and CHECK constraints (VALUE stands for the column).

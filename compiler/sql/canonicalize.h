@@ -5,7 +5,8 @@
 //   1. Parse/deparse by libpg_query (NormalizeExprText): whitespace, comments, keyword case and
 //      redundant parentheses disappear, and literals, operators and casts print one way. The
 //      deparser has its own spellings: `::character varying` prints as `::varchar`,
-//      `::integer` / `::pg_catalog.int4` as `::int`, `(0)::numeric` as `0::numeric`,
+//      `::integer` / `::int4` / `::pg_catalog.int4` as `::int` (likewise int2, int8, float4,
+//      float8, bool, timestamptz, timetz), `(0)::numeric` as `0::numeric`,
 //      CURRENT_TIMESTAMP / CURRENT_USER as `current_timestamp` / `current_user`.
 //   2. The SQL front end additionally stores nextval('seq') as nextval('schema.seq'::regclass)
 //      (the sequence resolved through the file's search_path, identifiers quoted as

@@ -294,6 +294,10 @@ void QualifyLateFunctionCalls(State& state) {
       fix(ix.predicate);
     }
     for (auto& [tname, t] : table.triggers) fix(t.when);
+    for (auto& [pname, pol] : table.policies) {
+      fix(pol.using_expr);
+      fix(pol.check_expr);
+    }
   }
   for (auto& [key, f] : state.db.functions) {
     for (ir::FunctionArg& a : f.args) fix(a.default_expr);

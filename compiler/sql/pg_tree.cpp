@@ -1,6 +1,9 @@
 #include "compiler/sql/pg_tree.h"
 
+#include <array>
 #include <cstring>
+#include <deque>
+#include <vector>
 
 namespace schemac::sql {
 
@@ -99,7 +102,57 @@ std::string DeparseStatement(PgQuery__Node* stmt, const char* fallback_error, st
   return out;
 }
 
+namespace {
+
+// One-part spellings of built-in types that are not SQL keywords (`x::int4`): PostgreSQL resolves
+// them in pg_catalog, and prints them as `x::integer`, which the deparser prints as `x::int` only
+// when the name is qualified.
+bool IsPlainCatalogTypeAlias(const std::string& name) {
+  static const char* const kAliases[] = {"int2", "int4", "int8", "float4", "float8", "bool", "timestamptz", "timetz"};
+  for (const char* a : kAliases) {
+    if (name == a) return true;
+  }
+  return false;
+}
+
+std::string DeparseExprAsIs(PgQuery__Node* expr, std::string* error);
+
+}  // namespace
+
 std::string DeparseExpr(PgQuery__Node* expr, std::string* error) {
+  // Casts to a one-part alias of a built-in type are qualified for the deparse (and restored after,
+  // the tree is the caller's), so that `::int4` and `::integer` print alike.
+  PgQuery__String catalog_str = PG_QUERY__STRING__INIT;
+  catalog_str.sval = const_cast<char*>("pg_catalog");
+  PgQuery__Node catalog_node = PG_QUERY__NODE__INIT;
+  catalog_node.node_case = PG_QUERY__NODE__NODE_STRING;
+  catalog_node.string = &catalog_str;
+  struct Saved {
+    PgQuery__TypeName* type;
+    PgQuery__Node** names;
+  };
+  std::vector<Saved> saved;
+  std::deque<std::array<PgQuery__Node*, 2>> qualified;
+  WalkNodes(expr, [&](PgQuery__Node* n) {
+    if (n->node_case != PG_QUERY__NODE__NODE_TYPE_CAST || !n->type_cast->type_name) return;
+    PgQuery__TypeName* t = n->type_cast->type_name;
+    if (t->n_names != 1 || !IsPlainCatalogTypeAlias(StrVal(t->names[0]))) return;
+    qualified.push_back({&catalog_node, t->names[0]});
+    saved.push_back({t, t->names});
+    t->names = qualified.back().data();
+    t->n_names = 2;
+  });
+  std::string out = DeparseExprAsIs(expr, error);
+  for (const Saved& s : saved) {
+    s.type->names = s.names;
+    s.type->n_names = 1;
+  }
+  return out;
+}
+
+namespace {
+
+std::string DeparseExprAsIs(PgQuery__Node* expr, std::string* error) {
   PgQuery__ResTarget target = PG_QUERY__RES_TARGET__INIT;
   target.val = expr;
   PgQuery__Node target_node = PG_QUERY__NODE__INIT;
@@ -119,6 +172,8 @@ std::string DeparseExpr(PgQuery__Node* expr, std::string* error) {
   if (out.compare(0, kPrefix.size(), kPrefix) == 0) out.erase(0, kPrefix.size());
   return out;
 }
+
+}  // namespace
 
 namespace {
 

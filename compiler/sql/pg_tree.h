@@ -65,7 +65,8 @@ std::string NodeKindName(const PgQuery__Node* node);
 std::string DeparseStatement(PgQuery__Node* stmt, const char* fallback_error, std::string* error);
 
 /// Deparses one expression node to canonical text (parse tree -> SQL via libpg_query, with
-/// the `SELECT ` prefix of the carrier statement removed). Sets `error` on failure.
+/// the `SELECT ` prefix of the carrier statement removed; casts to one-part aliases of built-in
+/// types such as `int4` print as PostgreSQL's own spelling would, `::int`). Sets `error` on failure.
 std::string DeparseExpr(PgQuery__Node* expr, std::string* error);
 
 /// Calls `fn` for every Node in the tree below `node` (pre-order, including `node`).

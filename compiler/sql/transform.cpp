@@ -111,6 +111,8 @@ StmtResult TransformStatement(State& state, PgQuery__Node* stmt) {
     case PG_QUERY__NODE__NODE_CREATE_FUNCTION_STMT: return TransformCreateFunction(state, *stmt->create_function_stmt);
     case PG_QUERY__NODE__NODE_CREATE_TRIG_STMT: return TransformCreateTrigger(state, *stmt->create_trig_stmt);
     case PG_QUERY__NODE__NODE_RULE_STMT: return TransformCreateRule(state, *stmt->rule_stmt);
+    case PG_QUERY__NODE__NODE_CREATE_POLICY_STMT: return TransformCreatePolicy(state, *stmt->create_policy_stmt);
+    case PG_QUERY__NODE__NODE_ALTER_POLICY_STMT: return TransformAlterPolicy(state, *stmt->alter_policy_stmt);
     case PG_QUERY__NODE__NODE_CREATE_EVENT_TRIG_STMT:
       return TransformCreateEventTrigger(state, *stmt->create_event_trig_stmt);
     case PG_QUERY__NODE__NODE_ALTER_EVENT_TRIG_STMT:

@@ -53,6 +53,12 @@ struct TriggerRelation {
 };
 /// [schema.]name resolved through the search path among tables and views.
 TriggerRelation FindTriggerRelation(State& state, const std::vector<std::string>& parts);
+/// The relations (tables, views) the queries below `roots` and the DML `targets` name, other than
+/// CTEs and system catalogs: schema-qualified in the tree through the search path, their keys
+/// added to `keys`. False (and `missing` set) when one is not defined yet.
+bool QualifyQueryRelations(State& state, const std::vector<PgQuery__Node*>& roots,
+                           const std::vector<PgQuery__RangeVar*>& targets, std::vector<std::string>* keys,
+                           std::string* missing);
 /// Schema-qualifies the unqualified calls of functions defined so far (first match on the
 /// search path) in the parse tree below `node`.
 void QualifyUserFunctionCalls(State& state, PgQuery__Node* node);
@@ -64,6 +70,12 @@ StmtResult CommentOnRule(State& state, PgQuery__CommentStmt& stmt);
 bool WaitsForRule(const ir::Table& table, const PgQuery__AlterTableCmd& cmd);
 /// ALTER TABLE ... ENABLE [REPLICA | ALWAYS] / DISABLE RULE name.
 void SetRuleEnabled(State& state, ir::Table& table, const PgQuery__AlterTableCmd& cmd, ir::SourceSpan span);
+// Row-level security policies (transform_policy.cpp): CREATE / ALTER / DROP POLICY, COMMENT ON
+// POLICY.
+StmtResult TransformCreatePolicy(State& state, PgQuery__CreatePolicyStmt& stmt);
+StmtResult TransformAlterPolicy(State& state, PgQuery__AlterPolicyStmt& stmt);
+StmtResult TransformDropPolicies(State& state, PgQuery__DropStmt& stmt);
+StmtResult CommentOnPolicy(State& state, PgQuery__CommentStmt& stmt);
 // Event triggers (transform_event_trigger.cpp).
 StmtResult TransformCreateEventTrigger(State& state, PgQuery__CreateEventTrigStmt& stmt);
 StmtResult TransformAlterEventTrigger(State& state, PgQuery__AlterEventTrigStmt& stmt);

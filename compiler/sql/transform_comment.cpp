@@ -39,7 +39,8 @@ StmtResult TransformComment(State& state, PgQuery__CommentStmt& stmt) {
       std::string name = names.empty() ? "" : names[0];
       auto it = state.db.extensions.find(name);
       if (it == state.db.extensions.end()) return state.Missing(fmt::format("extension \"{}\"", name), span);
-      it->second.comment = comment;
+      // IS NULL removes the comment the control file gave: explicitly none ("").
+      it->second.comment = comment.value_or("");
       return StmtResult::Done;
     }
     case PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA: {
@@ -134,6 +135,7 @@ StmtResult TransformComment(State& state, PgQuery__CommentStmt& stmt) {
     case PG_QUERY__OBJECT_TYPE__OBJECT_COLLATION: return CommentOnCollation(state, stmt, names);
     case PG_QUERY__OBJECT_TYPE__OBJECT_TRIGGER: return CommentOnTrigger(state, stmt);
     case PG_QUERY__OBJECT_TYPE__OBJECT_RULE: return CommentOnRule(state, stmt);
+    case PG_QUERY__OBJECT_TYPE__OBJECT_POLICY: return CommentOnPolicy(state, stmt);
     case PG_QUERY__OBJECT_TYPE__OBJECT_EVENT_TRIGGER: return CommentOnEventTrigger(state, stmt);
     case PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN:
     case PG_QUERY__OBJECT_TYPE__OBJECT_TABCONSTRAINT: {

@@ -43,6 +43,7 @@ StmtResult TransformDrop(State& state, PgQuery__DropStmt& stmt) {
   }
   if (stmt.remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_TRIGGER) return TransformDropTriggers(state, stmt);
   if (stmt.remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_RULE) return TransformDropRules(state, stmt);
+  if (stmt.remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_POLICY) return TransformDropPolicies(state, stmt);
   if (stmt.remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_EVENT_TRIGGER) return TransformDropEventTriggers(state, stmt);
   for (std::size_t i = 0; i < stmt.n_objects; ++i) {
     PgQuery__Node* obj = stmt.objects[i];

@@ -50,49 +50,17 @@ bool DeparseRule(PgQuery__RuleStmt& stmt, std::optional<ir::Expr>* where, std::v
 // Relations (tables, views) the condition and actions name, qualified in the tree and added to
 // `keys`; false (and `missing` set) when one is not defined yet.
 bool RuleRelations(State& state, PgQuery__RuleStmt& stmt, std::vector<std::string>* keys, std::string* missing) {
-  std::set<std::string> ctes;
-  auto walk = [&](PgQuery__Node* root, const std::function<void(PgQuery__Node*)>& fn) {
-    if (root) WalkNodes(root, fn);
-  };
-  auto each = [&](const std::function<void(PgQuery__Node*)>& fn) {
-    walk(stmt.where_clause, fn);
-    for (std::size_t i = 0; i < stmt.n_actions; ++i) walk(stmt.actions[i], fn);
-  };
-  each([&](PgQuery__Node* n) {
-    if (n->node_case == PG_QUERY__NODE__NODE_COMMON_TABLE_EXPR && n->common_table_expr->ctename) {
-      ctes.insert(n->common_table_expr->ctename);
-    }
-  });
-  bool ok = true;
-  auto resolve = [&](PgQuery__RangeVar* rv) {
-    std::string schema = rv->schemaname && *rv->schemaname ? rv->schemaname : "";
-    std::string name = rv->relname ? rv->relname : "";
-    if (schema.empty() && ctes.count(name)) return;
-    if (schema == "pg_catalog" || schema == "information_schema") return;
-    std::vector<std::string> parts;
-    if (!schema.empty()) parts.push_back(schema);
-    parts.push_back(name);
-    TriggerRelation rel = FindTriggerRelation(state, parts);
-    if (!rel.rules) {
-      if (ok) *missing = fmt::format("relation \"{}\"", schema.empty() ? name : schema + "." + name);
-      ok = false;
-      return;
-    }
-    keys->push_back(ir::RelKey(rel.name));
-    if (schema.empty() && state.ctx.arena) rv->schemaname = state.ctx.arena->Strdup(rel.name.schema);
-  };
-  // The target of INSERT / UPDATE / DELETE is a RangeVar field, not a node; FROM, USING and
-  // subqueries hold RangeVar nodes.
+  std::vector<PgQuery__Node*> roots{stmt.where_clause};
+  std::vector<PgQuery__RangeVar*> targets;
+  // The target of INSERT / UPDATE / DELETE is a RangeVar field, not a node.
   for (std::size_t i = 0; i < stmt.n_actions; ++i) {
     PgQuery__Node* a = stmt.actions[i];
-    if (a->node_case == PG_QUERY__NODE__NODE_INSERT_STMT && a->insert_stmt->relation) resolve(a->insert_stmt->relation);
-    if (a->node_case == PG_QUERY__NODE__NODE_UPDATE_STMT && a->update_stmt->relation) resolve(a->update_stmt->relation);
-    if (a->node_case == PG_QUERY__NODE__NODE_DELETE_STMT && a->delete_stmt->relation) resolve(a->delete_stmt->relation);
+    roots.push_back(a);
+    if (a->node_case == PG_QUERY__NODE__NODE_INSERT_STMT) targets.push_back(a->insert_stmt->relation);
+    if (a->node_case == PG_QUERY__NODE__NODE_UPDATE_STMT) targets.push_back(a->update_stmt->relation);
+    if (a->node_case == PG_QUERY__NODE__NODE_DELETE_STMT) targets.push_back(a->delete_stmt->relation);
   }
-  each([&](PgQuery__Node* n) {
-    if (n->node_case == PG_QUERY__NODE__NODE_RANGE_VAR) resolve(n->range_var);
-  });
-  return ok;
+  return QualifyQueryRelations(state, roots, targets, keys, missing);
 }
 
 // [schema.]relation.rule of COMMENT ON RULE / DROP RULE: the relation (none when absent under IF

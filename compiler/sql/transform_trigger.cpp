@@ -5,6 +5,7 @@
 // pg_get_triggerdef prints them), a constraint trigger's FROM table. Dependencies: the relation,
 // the function, the FROM table, UPDATE OF and WHEN columns, functions the WHEN condition calls.
 #include <algorithm>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -52,6 +53,46 @@ TriggerRelation FindTriggerRelation(State& state, const std::vector<std::string>
     if (ir::View* v = FindView(state, s, name)) return {v->name, nullptr, v, &v->triggers, &v->rules};
   }
   return {};
+}
+
+bool QualifyQueryRelations(State& state, const std::vector<PgQuery__Node*>& roots,
+                           const std::vector<PgQuery__RangeVar*>& targets, std::vector<std::string>* keys,
+                           std::string* missing) {
+  std::set<std::string> ctes;
+  auto each = [&](const std::function<void(PgQuery__Node*)>& fn) {
+    for (PgQuery__Node* root : roots) {
+      if (root) WalkNodes(root, fn);
+    }
+  };
+  each([&](PgQuery__Node* n) {
+    if (n->node_case == PG_QUERY__NODE__NODE_COMMON_TABLE_EXPR && n->common_table_expr->ctename) {
+      ctes.insert(n->common_table_expr->ctename);
+    }
+  });
+  bool ok = true;
+  auto resolve = [&](PgQuery__RangeVar* rv) {
+    if (!rv) return;
+    std::string schema = rv->schemaname && *rv->schemaname ? rv->schemaname : "";
+    std::string name = rv->relname ? rv->relname : "";
+    if (schema.empty() && ctes.count(name)) return;
+    if (schema == "pg_catalog" || schema == "information_schema") return;
+    std::vector<std::string> parts;
+    if (!schema.empty()) parts.push_back(schema);
+    parts.push_back(name);
+    TriggerRelation rel = FindTriggerRelation(state, parts);
+    if (!rel.rules) {
+      if (ok) *missing = fmt::format("relation \"{}\"", schema.empty() ? name : schema + "." + name);
+      ok = false;
+      return;
+    }
+    keys->push_back(ir::RelKey(rel.name));
+    if (schema.empty() && state.ctx.arena) rv->schemaname = state.ctx.arena->Strdup(rel.name.schema);
+  };
+  for (PgQuery__RangeVar* rv : targets) resolve(rv);
+  each([&](PgQuery__Node* n) {
+    if (n->node_case == PG_QUERY__NODE__NODE_RANGE_VAR) resolve(n->range_var);
+  });
+  return ok;
 }
 
 namespace {

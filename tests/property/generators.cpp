@@ -76,8 +76,14 @@ const std::vector<std::string> kCompositeNames = {"pair_t", "Addr Type"};
 const std::vector<std::string> kRangeNames = {"int_span", "Num Span"};  // multirange: name + "_multirange"
 const std::vector<std::string> kCollationNames = {"c_coll", "My Coll"};
 const std::vector<std::string> kRuleNames = {"r_keep", "No Touch"};
+const std::vector<std::string> kPolicyNames = {"p_rows", "Tenant Only"};
 const std::vector<std::string> kEventTriggerNames = {"evt_ddl", "Evt Drop"};
 const std::vector<std::string> kAggregateNames = {"total_agg", "Sum Up"};
+// Relocatable contrib extensions (ALTER EXTENSION ... SET SCHEMA works) whose objects clash with
+// no generated name.
+const std::vector<std::string> kExtensionNames = {"pgcrypto", "citext"};
+// Their default versions in PostgreSQL 15's contrib (pg_available_extensions.default_version).
+const std::map<std::string, std::string> kExtensionVersions = {{"pgcrypto", "1.3"}, {"citext", "1.6"}};
 const std::string kEventFunction = "evt_fn";     // RETURNS event_trigger
 const std::string kAggStepFunction = "agg_step";  // agg_step(int4, int4) RETURNS int4: aggregates
 const std::vector<std::string> kViewNames = {"v_items", "Report View", "select_v", "v_" + std::string(61, 'v')};
@@ -339,6 +345,9 @@ bool ColumnUsed(const ir::Database& db, const ir::Table& t, const std::string& c
   }
   for (const auto& [n, g] : t.triggers) {
     if (std::count(g.deps.keys.begin(), g.deps.keys.end(), key)) return true;
+  }
+  for (const auto& [n, p] : t.policies) {
+    if (std::count(p.deps.keys.begin(), p.deps.keys.end(), key)) return true;
   }
   for (const auto& [qn, other] : db.tables) {
     for (const auto& [n, c] : other.constraints) {
@@ -1093,7 +1102,12 @@ void AddTrigger(ir::Database& db, const QualifiedName& table, const Features& f,
     bool new_ok = !g.on_delete, old_ok = !g.on_insert;
     std::string col = Q(c.name);
     if (new_ok && old_ok) {
-      g.when = ir::Expr{"old." + col + " IS DISTINCT FROM new." + col};
+      // In stored form: PostgreSQL compares a domain as its base type and varchar as text, and
+      // keeps those casts (`(old.c)::text IS DISTINCT FROM (new.c)::text`).
+      std::string cast;
+      if (KindOf(c.type) == Kind::Varchar) cast = "::text";
+      if (KindOf(c.type) == Kind::Domain) cast = "::" + BaseType(db, c.type).name;
+      g.when = ir::Expr{"old." + col + cast + " IS DISTINCT FROM new." + col + cast};
     } else if (new_ok || old_ok) {
       std::string rec = new_ok ? "new." : "old.";
       bool integer = IsInteger(KindOf(c.type));
@@ -1418,6 +1432,55 @@ void AddRule(ir::Database& db, const QualifiedName& rel, const Features& f) {
   rules[r.name] = r;
 }
 
+// A row-level security policy on table `table` (named `name`, else a free name): any command,
+// PERMISSIVE or RESTRICTIVE, PUBLIC or the test roles (kPolicyRoles, which the property tests
+// create), USING and WITH CHECK as the command allows, each a CHECK-like condition on a column
+// (in stored form unless written forms are on; it may call is_pos()), `c IS NOT NULL` or true.
+// The superuser running the properties bypasses row-level security, so the rows stay visible.
+void AddPolicy(ir::Database& db, const QualifiedName& table, const Features& f,
+               std::optional<std::string> name = std::nullopt) {
+  ir::Table& t = db.tables.at(table);
+  std::vector<std::string> free;
+  for (const std::string& n : kPolicyNames) if (!t.policies.count(n)) free.push_back(n);
+  if (free.empty() && !name) return;
+  ir::Policy p;
+  p.name = name ? *name : Pick(free);
+  p.command = Pick<char>('*', 'r', 'a', 'w', 'd');
+  p.permissive = Between(0, 3) != 0;
+  if (Between(0, 2) == 0) {
+    p.roles = {Pick(kPolicyRoles)};
+    if (*arbitrary<bool>()) p.roles = kPolicyRoles;
+    std::sort(p.roles.begin(), p.roles.end());
+  }
+  std::vector<std::string> keys{ir::RelKey(table)};
+  auto condition = [&]() -> ir::Expr {
+    auto checkable = ColumnsWhere(t, [](const ir::Column& c) { return IsPlain(c) && CheckableKind(KindOf(c.type)); });
+    if (!checkable.empty() && Between(0, 2) != 0) {
+      const ir::Column* c = Pick(checkable);
+      keys.push_back(ir::ColumnKey(table, c->name));
+      ir::Expr e = CheckFor(*c, f, &db);
+      if (auto fn = IsPosFunction(db); fn && e.text.find(kIsPosFunction + "(") != std::string::npos) {
+        keys.push_back(ir::FuncKey(*fn));
+      }
+      return e;
+    }
+    auto any = ColumnsWhere(t, [](const ir::Column& c) { return !c.generated; });
+    if (!any.empty() && *arbitrary<bool>()) {
+      const ir::Column* c = Pick(any);
+      keys.push_back(ir::ColumnKey(table, c->name));
+      return {Q(c->name) + " IS NOT NULL"};
+    }
+    return {"true"};
+  };
+  if (p.command != 'a') p.using_expr = condition();
+  if (p.command == 'a' || ((p.command == '*' || p.command == 'w') && *arbitrary<bool>())) p.check_expr = condition();
+  p.comment = GenComment(f, 4);
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  p.deps.keys = std::move(keys);
+  t.policies[p.name] = std::move(p);
+}
+
 // Tables and plain views (where rules go).
 std::vector<QualifiedName> RuleTargets(const ir::Database& db) {
   std::vector<QualifiedName> out;
@@ -1432,8 +1495,22 @@ std::vector<QualifiedName> PlainViews(const ir::Database& db) {
   return out;
 }
 
+// An extension in one of the state's schemas, with or without the version it installs.
+void GenExtension(ir::Database& db, const Features& f) {
+  ir::Extension e;
+  e.name = Pick(kExtensionNames);
+  if (db.extensions.count(e.name)) return;
+  e.schema = SchemaOf(db);
+  // The stored form names the installed version (a database knows it, the files need not: a
+  // recreated extension then gets the default version, as in the rollback of a dropped one).
+  if (!f.written_forms || *arbitrary<bool>()) e.version = kExtensionVersions.at(e.name);
+  e.comment = GenComment(f, 4);
+  db.extensions[e.name] = e;
+}
+
 // The objects beyond tables, in an order where each finds what it uses.
 void GenObjectsBeforeTables(ir::Database& db, const Features& f) {
+  if (f.extensions && Between(0, 6) == 0) GenExtension(db, f);
   if (f.range_types && Between(0, 4) == 0) GenRange(db, f);
   if (f.collations && Between(0, 4) == 0) GenCollation(db, f);
   if (f.domains && Between(0, 3) == 0) {
@@ -1462,6 +1539,10 @@ void GenObjectsAfterTables(ir::Database& db, const Features& f) {
   std::vector<QualifiedName> views = PlainViews(db);
   if (f.view_triggers && !views.empty() && Between(0, 2) == 0) AddViewTrigger(db, Pick(views), f);
   if (f.rules && Between(0, 5) == 0) AddRule(db, Pick(RuleTargets(db)), f);
+  if (f.policies && Between(0, 3) == 0) {
+    int n = Between(1, 2);
+    for (int i = 0; i < n; ++i) AddPolicy(db, PickKey(db.tables), f);
+  }
 }
 
 // --- mutations of objects beyond tables ---------------------------------------------------------
@@ -1981,7 +2062,8 @@ void MutateViewTriggerOrRule(ir::Database& db, [[maybe_unused]] const ir::Databa
     return;
   }
   if (!f.rules) return;
-  QualifiedName rel = Pick(RuleTargets(db));
+  // A view half of the time when there is one (tables outnumber views).
+  QualifiedName rel = !views.empty() && *arbitrary<bool>() ? Pick(views) : Pick(RuleTargets(db));
   auto& rules = db.tables.count(rel) ? db.tables.at(rel).rules : db.views.at(rel).rules;
   int what = Uniform(0, 4);
   if (what == 0 || rules.empty()) {
@@ -1998,6 +2080,68 @@ void MutateViewTriggerOrRule(ir::Database& db, [[maybe_unused]] const ir::Databa
     case 3:
       if (f.comments) r.comment = r.comment ? std::nullopt : std::optional<std::string>(Pick(kComments));
       else r.event = r.event == '2' ? '4' : '2';
+      break;
+  }
+}
+
+// Policies: add one, drop one, a new definition under the same name (command, PERMISSIVE /
+// RESTRICTIVE, expressions: ALTER POLICY or drop and create), other roles, the comment.
+void MutatePolicy(ir::Database& db, [[maybe_unused]] const ir::Database& a, const Features& f) {
+  if (!f.policies) return;
+  QualifiedName table = PickKey(db.tables);
+  auto& policies = db.tables.at(table).policies;
+  int what = Uniform(0, 5);
+  if (what == 0 || policies.empty()) {
+    AddPolicy(db, table, f);
+    return;
+  }
+  std::string name = PickKey(policies);
+  ir::Policy& p = policies.at(name);
+  switch (what) {
+    case 1: policies.erase(name); break;
+    case 2: {
+      std::optional<std::string> comment = p.comment;
+      policies.erase(name);
+      AddPolicy(db, table, f, name);
+      if (db.tables.at(table).policies.count(name)) db.tables.at(table).policies.at(name).comment = comment;
+      break;
+    }
+    case 3:
+      p.roles = p.roles.empty() ? std::vector<std::string>{Pick(kPolicyRoles)} : std::vector<std::string>{};
+      break;
+    default:
+      if (f.comments) p.comment = p.comment ? std::nullopt : std::optional<std::string>(Pick(kComments));
+      break;
+  }
+}
+
+// Extensions: add one, drop one, move one to another schema, the comment.
+void MutateExtension(ir::Database& db, [[maybe_unused]] const ir::Database& a, const Features& f) {
+  if (!f.extensions) return;
+  int what = Uniform(0, 4);
+  if (what == 0 || db.extensions.empty()) {
+    GenExtension(db, f);
+    return;
+  }
+  std::string name = PickKey(db.extensions);
+  ir::Extension& e = db.extensions.at(name);
+  switch (what) {
+    case 1: db.extensions.erase(name); break;
+    case 2: {
+      // To another schema (a new one when the state has a single one).
+      std::vector<std::string> others;
+      for (const auto& [n, sc] : db.schemas) if (n != e.schema) others.push_back(n);
+      if (others.empty() && f.extra_schema) {
+        std::string fresh = Pick(kSchemaNames);
+        db.schemas[fresh] = ir::Schema{.name = fresh};
+        others.push_back(fresh);
+      }
+      if (!others.empty()) db.extensions.at(name).schema = Pick(others);
+      break;
+    }
+    case 3:
+      // A comment, or explicitly none (IS NULL: "") instead of the control file's.
+      if (f.comments && f.extension_comment_changes) e.comment = e.comment && !e.comment->empty() ? "" : Pick(kComments);
       break;
   }
 }
@@ -2231,10 +2375,11 @@ void MutateEnum(ir::Database& db, [[maybe_unused]] const ir::Database& a, const 
     e.values.insert(e.values.begin() + pos, Pick(free));
     return;
   }
-  // Rows use the first value; defaults may use any, which then stays.
+  // Rows use the first value; defaults may use any, which then stays (stored `'v'::type` or
+  // written `'v'`).
   std::vector<std::size_t> removable;
   for (std::size_t i = 1; i < e.values.size(); ++i) {
-    std::string literal = emit::QuoteLiteral(e.values[i]) + "::";
+    std::string literal = emit::QuoteLiteral(e.values[i]);
     bool used = false;
     for (const auto& [qn, t] : db.tables) {
       for (const ir::Column& c : t.columns) used = used || (c.default_expr && c.default_expr->text.find(literal) != std::string::npos);
@@ -2418,7 +2563,8 @@ const std::vector<Mutation> kMutations = {
     MutateSequence,       MutateIdentityKind, MutateComment, MutateAddTable, MutateDropTable,
     MutateTableStorage,   MutateConstraintFlags, MutateColumnCollation, MutateIndexDefinition,
     MutateDomain,         MutateComposite,  MutateFunction,  MutateTrigger,  MutateView,
-    MutateRange,          MutateCollation,  MutateAggregate, MutateEventTrigger, MutateViewTriggerOrRule};
+    MutateRange,          MutateCollation,  MutateAggregate, MutateEventTrigger, MutateViewTriggerOrRule,
+    MutateExtension,      MutatePolicy};
 
 // Literal of row `i` (0 or 1) for a column of this type.
 std::string RowValue(const ir::Database& db, const TypeRef& type, int i) {

@@ -19,6 +19,9 @@ namespace schemac::property {
 
 /// Which features the generators use. Every flag is on unless a bug keeps it off (see the
 /// comments at the definition of DefaultFeatures in generators.cpp).
+/// The roles generated policies name (sorted); the property tests create them on the server.
+inline const std::vector<std::string> kPolicyRoles = {"Schemac Writer", "schemac_reader"};
+
 struct Features {
   bool extra_schema = true;
   bool enums = true;
@@ -83,12 +86,20 @@ struct Features {
   bool view_triggers = true;
   /// Rules on tables and views (ON UPDATE / DELETE DO INSTEAD NOTHING).
   bool rules = true;
+  /// Row-level security policies (roles: kPolicyRoles, which must exist on the server).
+  bool policies = true;
   /// Event triggers and their functions.
   bool event_triggers = true;
   /// Aggregates (CREATE AGGREGATE over a built-in or a user state function).
   bool aggregates = true;
   /// SQL-standard function bodies (RETURN ..., BEGIN ATOMIC ... END), also reading a table.
   bool sql_bodies = true;
+  /// Extensions from PostgreSQL's contrib set (pgcrypto, citext) in a schema of the state.
+  bool extensions = true;
+  /// Changes of an extension's comment. P3 turns this off: only a database knows the control
+  /// file's comment an unwritten one stands for, so the server rollback of a written comment
+  /// restores it and the offline one cannot (docs/ir.md, extension); by design.
+  bool extension_comment_changes = true;
 };
 
 /// The features the suite runs with by default.
@@ -100,7 +111,7 @@ ir::Database EmptyDatabase();
 /// A random state: 1-2 schemas, 1-4 tables, enums, sequences, constraints, indexes, comments,
 /// domains, composite, range types, collations, functions, procedures and aggregates (also with
 /// SQL-standard bodies), triggers on tables and views, rules, event triggers, views and
-/// materialized views. Not generated: EXCLUDE constraints (the IR has no fields for them; the
+/// materialized views, extensions. Not generated: EXCLUDE constraints (the IR has no fields for them; the
 /// front ends and the differ reject them as not yet supported), partitioning, inheritance.
 /// Every expression is written as PostgreSQL stores it (pg_get_expr under search_path = ''),
 /// so that offline and server canonicalization agree on it.

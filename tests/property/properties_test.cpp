@@ -141,6 +141,18 @@ void RequireEmpty(const cli::PlanOutcome& out, const char* what) {
 // One scratch database per case, dropped when the case ends (also on failure).
 struct CaseDatabase {
   testing::ScratchDatabase db{"prop"};
+  CaseDatabase() {
+    // The roles generated policies name: global to the server, created once per process (and
+    // tolerant of another test process creating them at the same time).
+    static bool roles_created = false;
+    if (roles_created) return;
+    for (const std::string& role : property::kPolicyRoles) {
+      testing::RunSql(db.Conninfo(), "DO $$BEGIN CREATE ROLE " + emit::QuoteIdentifier(role) +
+                                         " NOLOGIN; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; "
+                                         "END$$;");
+    }
+    roles_created = true;
+  }
   const std::string& Conninfo() const { return db.Conninfo(); }
 };
 
@@ -247,6 +259,8 @@ TEST_CASE("P3: offline and server plans agree on stored-form expressions", "[pro
   property::Features features = property::DefaultFeatures();
   // By design the offline plan cannot decide a view query change (see Features::view_query_changes).
   features.view_query_changes = false;
+  // Nor the control file's comment of an extension (see Features::extension_comment_changes).
+  features.extension_comment_changes = false;
   CheckProperty("P3 parity", [features] {
     StatePair p = *property::GenStatePair(features);
     TempDir dir;
@@ -322,6 +336,8 @@ TEST_CASE("the generators produce every feature in scope", "[generators]") {
       count(fn.return_type && fn.return_type->name == "event_trigger", "event trigger function");
     }
     count(!db.range_types.empty(), "range type");
+    for (const auto& [n, e] : db.extensions) count(e.schema != "public", "extension outside public");
+    count(!db.extensions.empty(), "extension");
     for (const auto& [qn, c] : db.collations) {
       count(c.provider == 'c', "collation libc");
       count(c.provider == 'i', "collation icu");
@@ -340,6 +356,16 @@ TEST_CASE("the generators produce every feature in scope", "[generators]") {
     }
     for (const auto& [qn, t] : db.tables) {
       count(!t.rules.empty(), "rule on a table");
+      for (const auto& [n, pol] : t.policies) {
+        count(true, "policy");
+        count(!pol.permissive, "policy RESTRICTIVE");
+        count(!pol.roles.empty(), "policy to roles");
+        count(pol.using_expr && pol.check_expr, "policy USING and WITH CHECK");
+        count(std::count(pol.deps.keys.begin(), pol.deps.keys.end(), ir::FuncKey({qn.schema, "is_pos"})) > 0 ||
+                  std::any_of(pol.deps.keys.begin(), pol.deps.keys.end(),
+                              [](const std::string& k) { return k.rfind("func:", 0) == 0; }),
+              "policy calling a function");
+      }
       for (const ir::Column& c : t.columns) {
         count(db.range_types.count({c.type.schema, c.type.name}) > 0, "column of a range type");
         count(c.collation && db.collations.count(*c.collation), "column of a user collation");
@@ -442,6 +468,12 @@ TEST_CASE("the generators produce every feature in scope", "[generators]") {
             "change: event trigger definition");
     }
     for (const auto& [n, ea] : p.a.event_triggers) count(!p.b.event_triggers.count(n), "change: drop event trigger");
+    for (const auto& [n, eb] : p.b.extensions) {
+      auto it = p.a.extensions.find(n);
+      count(it == p.a.extensions.end(), "change: add extension");
+      count(it != p.a.extensions.end() && it->second.schema != eb.schema, "change: extension schema");
+    }
+    for (const auto& [n, ea] : p.a.extensions) count(!p.b.extensions.count(n), "change: drop extension");
     for (const auto& [k, fb] : p.b.functions) {
       auto it = p.a.functions.find(k);
       if (it == p.a.functions.end() || !fb.aggregate) continue;
@@ -461,6 +493,25 @@ TEST_CASE("the generators produce every feature in scope", "[generators]") {
     for (const auto& [qn, tb] : p.b.tables) {
       auto it = p.a.tables.find(qn);
       count(it != p.a.tables.end() && it->second.rules != tb.rules, "change: rules on a table");
+      if (it != p.a.tables.end()) {
+        for (const auto& [n, pb] : tb.policies) {
+          auto pa = it->second.policies.find(n);
+          if (pa == it->second.policies.end()) continue;
+          count(pa->second.roles != pb.roles, "change: policy roles");
+          count(pa->second.command != pb.command || pa->second.permissive != pb.permissive,
+                "change: policy command or kind");
+          count(pa->second.using_expr != pb.using_expr || pa->second.check_expr != pb.check_expr,
+                "change: policy expressions");
+          for (const std::string& k : pa->second.deps.keys) {
+            if (k.rfind("col:", 0) != 0) continue;
+            for (const ir::Column& c : tb.columns) {
+              const ir::Column* ca = it->second.FindColumn(c.name);
+              count(ca && ir::ColumnKey(qn, c.name) == k && !(ca->type == c.type), "change: a column a policy reads changes type");
+            }
+          }
+        }
+        count(it->second.policies.size() != tb.policies.size(), "change: add or drop policy");
+      }
     }
     for (const auto& [qn, cb] : p.b.composite_types) {
       auto it = p.a.composite_types.find(qn);
@@ -660,12 +711,19 @@ TEST_CASE("the generators produce every feature in scope", "[generators]") {
         "change: collation locale"}},
       {f.view_triggers, {"view trigger INSTEAD OF", "view statement trigger", "change: view triggers"}},
       {f.rules, {"rule on a view", "rule on a table", "change: rules on a view", "change: rules on a table"}},
+      {f.policies,
+       {"policy", "policy RESTRICTIVE", "policy to roles", "policy USING and WITH CHECK", "policy calling a function",
+        "change: policy roles", "change: policy command or kind", "change: policy expressions",
+        "change: a column a policy reads changes type", "change: add or drop policy"}},
       {f.event_triggers,
        {"event trigger", "event trigger function", "event trigger WHEN TAG", "event trigger not enabled as origin",
         "change: add event trigger", "change: drop event trigger", "change: event trigger enabled state",
         "change: event trigger definition"}},
       {f.aggregates, {"aggregate", "aggregate over a user state function", "change: aggregate definition"}},
       {f.sql_bodies, {"SQL-standard body RETURN", "SQL-standard body reading a table", "change: SQL-standard body"}},
+      {f.extensions,
+       {"extension", "extension outside public", "change: add extension", "change: drop extension",
+        "change: extension schema"}},
   };
   for (const auto& [on, names] : required) {
     if (!on) continue;

@@ -34,3 +34,11 @@ CREATE TYPE billing.money_amount AS (
 );
 COMMENT ON TYPE billing.money_amount IS 'An amount in cents and its ISO 4217 currency';
 COMMENT ON COLUMN billing.money_amount.currency IS 'ISO 4217 code, upper case';
+
+-- Natural sort order for label names ("v2" before "v10"): labels_name_natural_idx.
+CREATE COLLATION public.natural_sort (provider = icu, locale = 'en-u-kn-true');
+COMMENT ON COLLATION public.natural_sort IS 'Digits compare by their numeric value';
+
+-- The order totals a coupon applies to (billing.coupons.order_total_cents).
+CREATE TYPE billing.cents_range AS RANGE (subtype = bigint);
+COMMENT ON TYPE billing.cents_range IS 'A range of amounts in cents';

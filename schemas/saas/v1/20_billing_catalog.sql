@@ -32,6 +32,7 @@ CREATE TABLE billing.coupons (
     times_redeemed integer NOT NULL DEFAULT 0,
     redeem_by timestamptz,
     created_at timestamptz NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    order_total_cents billing.cents_range,
     CONSTRAINT coupons_exactly_one_discount
         CHECK ((percent_off IS NULL) <> (amount_off_cents IS NULL)),
     CONSTRAINT coupons_percent_range CHECK (percent_off > 0 AND percent_off <= 100),

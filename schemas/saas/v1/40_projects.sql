@@ -82,6 +82,7 @@ CREATE TABLE public.labels (
     CONSTRAINT labels_color_hex CHECK (color ~ '^#[0-9a-f]{6}$')
 );
 CREATE UNIQUE INDEX labels_account_name_key ON public.labels (account_id, lower(name));
+CREATE INDEX labels_name_natural_idx ON public.labels (account_id, name COLLATE public.natural_sort);
 CREATE INDEX labels_name_prefix_idx ON public.labels (name text_pattern_ops);
 
 CREATE TABLE public.task_labels (

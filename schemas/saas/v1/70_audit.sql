@@ -47,3 +47,7 @@ CREATE TABLE audit.data_exports (
     time_of_day_local time,
     started_at_local timestamp
 );
+
+-- Audit rows are append-only: a DELETE does nothing.
+CREATE RULE events_keep_on_delete AS ON DELETE TO audit.events DO INSTEAD NOTHING;
+COMMENT ON RULE events_keep_on_delete ON audit.events IS 'Audit rows are never deleted';

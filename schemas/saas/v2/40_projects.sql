@@ -88,6 +88,7 @@ CREATE TABLE public.labels (
     CONSTRAINT labels_color_hex CHECK (color ~ '^#[0-9a-f]{6}$')
 );
 CREATE UNIQUE INDEX labels_account_name_key ON public.labels (account_id, lower(name));
+CREATE INDEX labels_name_natural_idx ON public.labels (account_id, name COLLATE public.natural_sort);
 
 CREATE TABLE public.task_labels (
     task_id bigint NOT NULL REFERENCES public.tasks (id) ON DELETE CASCADE,

@@ -39,3 +39,7 @@ CREATE TABLE audit.data_exports (
     started_at_local timestamp,
     expires_at timestamptz
 );
+
+-- Audit rows are append-only: a DELETE does nothing.
+CREATE RULE events_keep_on_delete AS ON DELETE TO audit.events DO INSTEAD NOTHING;
+COMMENT ON RULE events_keep_on_delete ON audit.events IS 'Audit rows are never deleted, not even by their owner';

@@ -126,3 +126,39 @@ BEGIN
 END
 $$;
 COMMENT ON PROCEDURE billing.mark_uncollectible(interval) IS 'Run nightly by the billing worker';
+
+-- Compounds growth factors: billing.product(1 + monthly_rate).
+CREATE AGGREGATE billing.product(numeric) (
+    SFUNC = numeric_mul,
+    STYPE = numeric,
+    INITCOND = '1',
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE billing.product(numeric) IS 'The product of the values (1 for no rows)';
+
+-- A task's key as the UI shows it ("WEB-42"). SQL-standard bodies are parsed when the function is
+-- created: PostgreSQL stores the body as a query tree and records what it uses.
+CREATE FUNCTION public.task_key(project_key text, task_number bigint)
+    RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN upper(project_key) || '-' || task_number;
+
+-- The open tasks of a project. The body reads public.tasks.status, so a conversion of that column
+-- (v2 -> v1 rebuilds the enum task_status) must drop this function first and create it again after.
+CREATE FUNCTION public.open_task_count(p_project_id bigint)
+    RETURNS bigint
+    LANGUAGE sql STABLE
+BEGIN ATOMIC
+    SELECT count(*) FROM public.tasks t WHERE t.project_id = p_project_id AND t.status <> 'done';
+END;
+COMMENT ON FUNCTION public.open_task_count(bigint) IS 'Tasks of the project not done yet';
+
+-- Logs each DDL command at DEBUG1 (for the event trigger log_ddl_commands).
+CREATE FUNCTION audit.log_ddl_command()
+    RETURNS event_trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    RAISE DEBUG 'ddl command: %', tg_tag;
+END
+$$;

@@ -8,9 +8,10 @@ CREATE TRIGGER tasks_set_updated_at
     BEFORE UPDATE ON public.tasks
     FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- Not `UPDATE OF status`: see README.md, "Left out" (the function itself compares the statuses).
+-- Names tasks.status: v2 -> v1 converts that column (the enum task_status is rebuilt), so the
+-- trigger is dropped first and created again after.
 CREATE TRIGGER tasks_stamp_completed_at
-    BEFORE UPDATE ON public.tasks
+    BEFORE UPDATE OF status ON public.tasks
     FOR EACH ROW EXECUTE FUNCTION public.stamp_completed_at();
 COMMENT ON TRIGGER tasks_stamp_completed_at ON public.tasks IS 'Keeps completed_at consistent with status';
 
@@ -41,3 +42,9 @@ CREATE TRIGGER credit_notes_audit
     FOR EACH ROW
     WHEN (pg_trigger_depth() = 0)
     EXECUTE FUNCTION audit.record_change('id');
+
+-- An event trigger: it belongs to the database, not to a schema.
+CREATE EVENT TRIGGER log_ddl_commands ON ddl_command_end
+    WHEN TAG IN ('CREATE TABLE', 'ALTER TABLE', 'DROP TABLE')
+    EXECUTE FUNCTION audit.log_ddl_command();
+COMMENT ON EVENT TRIGGER log_ddl_commands IS 'Logs DDL at DEBUG1';

@@ -135,9 +135,10 @@ TEST_CASE("plan: saas v1 files -> their pg_dump, offline: only undecided express
   }
   auto covered = [&](const ir::ObjectId& id) {
     std::string name = "\"" + ir::DisplayName(ir::QualifiedName{id.schema, id.name}) + "\"";
+    if (id.kind == ir::ObjectKind::Function) name = "\"" + id.schema + "." + id.name + "\"";
     for (const std::string& object : undecided) {
       bool subject = false;
-      for (const char* kind : {"table ", "view ", "materialized view ", "domain "}) {
+      for (const char* kind : {"table ", "view ", "materialized view ", "domain ", "function ", "procedure "}) {
         subject = subject || object.rfind(kind + name, 0) == 0;
       }
       if (subject && (id.sub.empty() || object.find("\"" + id.sub + "\"") != std::string::npos)) return true;

@@ -1,5 +1,6 @@
-// The saas fixture (schemas/saas) with its views, functions, procedures, triggers, domains, a
-// composite type, a materialized view and an extension, through `plan` against real databases:
+// The saas fixture (schemas/saas) with its views, functions, procedures, an aggregate, triggers,
+// an event trigger, a rule, domains, a composite type, a range type, a collation, a materialized
+// view and an extension, through `plan` against real databases:
 // built from an empty database by schemac, its golden v1 -> v2 and v2 -> v1 plans, its pg_dump
 // read back as input, and the hand-written reference migration. (v1 -> v2 -> v1 on a database
 // holding rows: migrate_test.cpp.)
@@ -52,7 +53,7 @@ std::string ObjectCensus(const std::string& conninfo) {
                "  JOIN pg_namespace n ON n.oid = p.pronamespace "
                "  WHERE n.nspname IN ('public', 'billing', 'audit', 'integrations') "
                "  AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass "
-               "                  AND d.objid = p.oid AND d.deptype = 'e') GROUP BY p.prokind "
+               "                  AND d.objid = p.oid AND d.deptype IN ('e', 'i')) GROUP BY p.prokind "
                "UNION ALL SELECT 'triggers', count(*) FROM pg_trigger WHERE NOT tgisinternal "
                "UNION ALL SELECT 'relkind ' || c.relkind::text, count(*) FROM pg_class c "
                "  JOIN pg_namespace n ON n.oid = c.relnamespace "
@@ -60,16 +61,30 @@ std::string ObjectCensus(const std::string& conninfo) {
                "  GROUP BY c.relkind "
                "UNION ALL SELECT 'matview indexes', count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid "
                "  WHERE c.relkind = 'm' "
+               "UNION ALL SELECT 'range types', count(*) FROM pg_range r JOIN pg_type t ON t.oid = r.rngtypid "
+               "  JOIN pg_namespace n ON n.oid = t.typnamespace "
+               "  WHERE n.nspname IN ('public', 'billing', 'audit', 'integrations') "
+               "UNION ALL SELECT 'collations', count(*) FROM pg_collation c JOIN pg_namespace n ON n.oid = c.collnamespace "
+               "  WHERE n.nspname IN ('public', 'billing', 'audit', 'integrations') "
+               "UNION ALL SELECT 'rules', count(*) FROM pg_rewrite w JOIN pg_class c ON c.oid = w.ev_class "
+               "  JOIN pg_namespace n ON n.oid = c.relnamespace "
+               "  WHERE w.rulename <> '_RETURN' AND n.nspname IN ('public', 'billing', 'audit', 'integrations') "
+               "UNION ALL SELECT 'event triggers', count(*) FROM pg_event_trigger "
+               "UNION ALL SELECT 'policies', count(*) FROM pg_policy "
+               "UNION ALL SELECT 'sql-standard bodies', count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+               "  WHERE p.prosqlbody IS NOT NULL AND n.nspname IN ('public', 'billing', 'audit', 'integrations') "
                "ORDER BY 1");
 }
 
 // The census of each release (see the README's table of objects).
 const char* const kCensusV1 =
-    "composite types|1\ndomains|4\nextensions|1\nfunctions f|10\nfunctions p|1\nmatview indexes|1\n"
-    "relkind m|1\nrelkind v|4\ntriggers|6\n";
+    "collations|1\ncomposite types|1\ndomains|4\nevent triggers|1\nextensions|1\nfunctions a|1\nfunctions f|13\n"
+    "functions p|1\nmatview indexes|1\npolicies|2\nrange types|1\nrelkind m|1\nrelkind v|4\nrules|1\nsql-standard bodies|2\n"
+    "triggers|6\n";
 const char* const kCensusV2 =
-    "composite types|1\ndomains|4\nextensions|1\nfunctions f|9\nfunctions p|1\nmatview indexes|1\n"
-    "relkind m|1\nrelkind v|5\ntriggers|7\n";
+    "collations|1\ncomposite types|1\ndomains|4\nevent triggers|1\nextensions|1\nfunctions a|1\nfunctions f|12\n"
+    "functions p|1\nmatview indexes|1\npolicies|2\nrange types|1\nrelkind m|1\nrelkind v|5\nrules|1\nsql-standard bodies|2\n"
+    "triggers|7\n";
 
 bool RewriteGolden() {
   const char* v = std::getenv("SCHEMAC_REWRITE_GOLDEN");

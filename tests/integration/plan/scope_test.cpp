@@ -114,17 +114,17 @@ TEST_CASE("plan: the schemac schema and extension members are never managed", "[
 TEST_CASE("plan: a database holding an unsupported object is reported, and nothing is planned", "[plan][scope]") {
   testing::ScratchDatabase db("plan_view");
   testing::RunSql(db.Conninfo(),
-                  "CREATE TABLE public.t (x int); CREATE POLICY v ON public.t USING (true);");
+                  "CREATE TABLE public.t (x int, y int); CREATE STATISTICS public.st ON x, y FROM public.t;");
   TempDir dir("schemac-plan-view");
   const std::string desired = dir.File("desired.sql");
-  WriteFile(desired, "CREATE TABLE public.t (x int);\n");
+  WriteFile(desired, "CREATE TABLE public.t (x int, y int);\n");
 
   cli::PlanOutcome out = cli::PlanStates(PlanOptions({db.Conninfo()}, {desired}));
   INFO(DiagText(out));
   bool named = false;
   for (const ir::Diagnostic& d : out.diags.items()) {
     named = named || (d.id == ir::diag::kCatalogUnsupported && d.severity == ir::Severity::Error &&
-                      (d.message + d.object).find("public.t.v") != std::string::npos);
+                      (d.message + d.object).find("public.st") != std::string::npos);
   }
   CHECK(named);
   CHECK(out.plans.forward.empty());
@@ -135,6 +135,6 @@ TEST_CASE("plan: a database holding an unsupported object is reported, and nothi
   RunResult r = RunSchemac({"plan", "--db", db.Conninfo(), desired, "--dev-db", testing::TestConninfo()});
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("[catalog.unsupported]") != std::string::npos);
-  CHECK(r.err.find("policy v on table public.t") != std::string::npos);
+  CHECK(r.err.find("statistics object public.st") != std::string::npos);
   CHECK(r.out == "");
 }

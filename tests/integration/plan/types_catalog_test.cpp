@@ -99,3 +99,35 @@ ALTER TYPE item RENAME ATTRIBUTE qty TO quantity;
 CREATE TABLE orders (id int, items item[]);
 )sql");
 }
+
+// The control file's comment is the extension's default: a database holding it reads as
+// unwritten, one holding none or another as that; and the plans against files follow.
+TEST_CASE("extension comments: the control file's is the default", "[catalog][extension]") {
+  testing::ScratchDatabase scratch("extcomment");
+  testing::RunSql(scratch.Conninfo(), "CREATE EXTENSION pgcrypto; CREATE EXTENSION citext;"
+                                      "COMMENT ON EXTENSION citext IS NULL;");
+  ir::Diagnostics diags;
+  ir::Database db = catalog::Introspect(scratch.Conninfo(), {}, diags);
+  REQUIRE_FALSE(diags.HasErrors());
+  const ir::Extension& pgcrypto = db.extensions.at("pgcrypto");
+  CHECK_FALSE(pgcrypto.comment.has_value());
+  CHECK(pgcrypto.control_comment.text == "cryptographic functions");
+  CHECK(db.extensions.at("citext").comment == "");
+
+  ir::Extension files;  // as the SQL front end gives it
+  files.name = "pgcrypto";
+  // Unwritten: nothing to do, either way.
+  CHECK_FALSE(ir::ExtensionCommentChanges(pgcrypto, files));
+  CHECK_FALSE(ir::ExtensionCommentChanges(files, pgcrypto));
+  // Written as pg_dump writes it: nothing either; the rollback of another one restores it.
+  files.comment = "cryptographic functions";
+  CHECK_FALSE(ir::ExtensionCommentChanges(pgcrypto, files));
+  CHECK_FALSE(ir::ExtensionCommentChanges(files, pgcrypto));
+  files.comment = "hashes";
+  CHECK(ir::ExtensionCommentChanges(pgcrypto, files));
+  CHECK(ir::ExtensionCommentChanges(files, pgcrypto));
+  CHECK(ir::StoredComment(pgcrypto) == "cryptographic functions");
+  // IS NULL in the files removes it.
+  files.comment = "";
+  CHECK(ir::ExtensionCommentChanges(pgcrypto, files));
+}

@@ -23,7 +23,7 @@ TEST_CASE("errors: every syntax error is reported and the rest still compiles", 
 }
 
 TEST_CASE("errors: unsupported statements name the statement", "[sql][errors]") {
-  auto c = Compile(R"(CREATE POLICY p ON t USING (true);
+  auto c = Compile(R"(CREATE STATISTICS s ON a, b FROM t;
 CREATE OPERATOR === (LEFTARG = int, RIGHTARG = int, FUNCTION = int4eq);
 CREATE PUBLICATION p FOR ALL TABLES;
 CREATE EXTENSION IF NOT EXISTS plpgsql;
@@ -32,7 +32,7 @@ INSERT INTO t VALUES (1);
 SELECT pg_catalog.setval('s', 1, true);
 GRANT SELECT ON t TO bob;)");
   CHECK(c.AllMessages() ==
-        "test.sql:1:1: error: not yet supported: CREATE POLICY [compile.unsupported-statement]\n"
+        "test.sql:1:1: error: not yet supported: CREATE STATISTICS [compile.unsupported-statement]\n"
         "test.sql:2:1: error: not yet supported: CREATE OPERATOR [compile.unsupported-statement]\n"
         "test.sql:3:1: error: not yet supported: CREATE PUBLICATION [compile.unsupported-statement]\n"
         "test.sql:5:1: error: not yet supported: extension \"hstore\": CASCADE (write each required extension instead) [compile.unsupported]\n"

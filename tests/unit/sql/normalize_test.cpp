@@ -17,6 +17,15 @@ TEST_CASE("normalize: catalog expression text equals what the compiler stores", 
         "nextval('public.users_id_seq'::regclass)");
   CHECK(NormalizeExprText("lower((note)::text)", &err) == "lower(note::text)");
   CHECK(NormalizeExprText("NOW()", &err) == "now()");
+  // One-part aliases of built-in types print as PostgreSQL's spelling does.
+  CHECK(NormalizeExprText("(old.id)::integer", &err) == "old.id::int");
+  CHECK(NormalizeExprText("old.id::int4", &err) == "old.id::int");
+  CHECK(NormalizeExprText("a::int8 + b::int2", &err) == NormalizeExprText("a::bigint + b::smallint", &err));
+  CHECK(NormalizeExprText("a::float8 + b::float4", &err) == NormalizeExprText("a::double precision + b::real", &err));
+  CHECK(NormalizeExprText("a::bool", &err) == NormalizeExprText("a::boolean", &err));
+  CHECK(NormalizeExprText("'{1}'::int4[]", &err) == NormalizeExprText("'{1}'::integer[]", &err));
+  CHECK(NormalizeExprText("a::timestamptz", &err) == NormalizeExprText("a::timestamp with time zone", &err));
+  CHECK(NormalizeExprText("a::app.int4", &err) == "a::app.int4");
   CHECK(err.empty());
   auto c = Compile("CREATE TABLE t (score numeric CHECK (score>=0::numeric), note text, total numeric "
                    "GENERATED ALWAYS AS (total*0.8) STORED);\nCREATE INDEX ON t (LOWER(note::text));");
