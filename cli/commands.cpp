@@ -110,7 +110,16 @@ Side LoadDatabase(const std::string& dsn, const DiffOptions& options, ir::Diagno
   iopts.stats = &stats;
   Side side;
   side.from_database = true;
-  side.db = Timed(timings, "introspect", [&] { return catalog::Introspect(dsn, iopts, diags); });
+  ir::Diagnostics read;
+  side.db = Timed(timings, "introspect", [&] { return catalog::Introspect(dsn, iopts, read); });
+  for (const ir::Diagnostic& d : read.items()) {
+    ir::Diagnostic copy = d;
+    if (!options.strict_coverage && copy.id == ir::diag::kCatalogUnsupported) {
+      copy.severity = ir::Severity::Warning;
+      copy.message += " (left alone: --no-strict-coverage)";
+    }
+    diags.Add(std::move(copy));
+  }
   side.search_path = stats.search_path;
   side.roles = stats.roles;
   if (!diags.HasErrors()) {

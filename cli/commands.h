@@ -36,6 +36,10 @@ struct DiffOptions {
   std::string command = "diff";     // shown in the plan header: "diff" or "plan"
   bool timings = false;             // print each phase's wall time and the peak RSS to stderr
   bool explain = false;             // print each step's ordering edges (rule, dependency)
+  /// Refuse to plan against a database holding objects schemac does not model in the managed
+  /// scope (catalog.unsupported errors). Off (--no-strict-coverage): they are warnings, and the
+  /// plan leaves those objects alone.
+  bool strict_coverage = true;
 };
 
 /// The wall time of one phase of a planning run (`--timings`).

@@ -24,6 +24,9 @@ void AddPlanningOptions(CLI::App* cmd, DiffOptions& o, std::string& format) {
   cmd->add_option("--exclude-schema", o.exclude_schemas, "do not manage schemas matching PATTERN (repeatable)");
   cmd->add_option("--lock-timeout", o.lock_timeout, "lock_timeout of every database session (default 2s)");
   cmd->add_flag("--timings", o.timings, "print each phase's wall time and the peak RSS to stderr");
+  cmd->add_flag("--strict-coverage,!--no-strict-coverage", o.strict_coverage,
+                "refuse to plan against a database holding objects schemac does not model (default); with "
+                "--no-strict-coverage they are warnings and the plan leaves them alone");
   cmd->add_flag("--explain", o.explain,
                 "number the steps and print, for each, the steps it must follow and the rule or dependency why");
 }

@@ -48,6 +48,9 @@ const char* ChangeKindName(ChangeKind kind) {
     case ChangeKind::DropForeignKey: return "drop_foreign_key";
     case ChangeKind::CreateIndex: return "create_index";
     case ChangeKind::DropIndex: return "drop_index";
+    case ChangeKind::AttachPartition: return "attach_partition";
+    case ChangeKind::DetachPartition: return "detach_partition";
+    case ChangeKind::AttachIndex: return "attach_index";
     case ChangeKind::SetComment: return "set_comment";
     case ChangeKind::SetOwner: return "set_owner";
   }
@@ -90,6 +93,9 @@ ChangeKind ReverseKind(const Change& c) {
     case ChangeKind::DropForeignKey: return ChangeKind::AddForeignKey;
     case ChangeKind::CreateIndex: return ChangeKind::DropIndex;
     case ChangeKind::DropIndex: return ChangeKind::CreateIndex;
+    case ChangeKind::AttachPartition: return ChangeKind::DetachPartition;
+    case ChangeKind::DetachPartition: return ChangeKind::AttachPartition;
+    case ChangeKind::AttachIndex: return ChangeKind::AttachIndex;  // renders nothing when detaching
     case ChangeKind::CreateObject: return ChangeKind::DropObject;
     case ChangeKind::DropObject: return ChangeKind::CreateObject;
     case ChangeKind::ReplaceObject:

@@ -3,6 +3,7 @@
 // planning run), so that it can be rendered in either direction without copying the IR.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -45,6 +46,9 @@ enum class ChangeKind {
   DropForeignKey,
   CreateIndex,
   DropIndex,
+  AttachPartition,  // ALTER TABLE parent ATTACH PARTITION child FOR VALUES ...
+  DetachPartition,  // ALTER TABLE parent DETACH PARTITION child
+  AttachIndex,      // ALTER INDEX parent_index ATTACH PARTITION index (of a key or an index)
   SetComment,
   SetOwner,
   // Whole objects other than schemas, enums, sequences and tables (views, functions, triggers,
@@ -81,6 +85,9 @@ struct ElementRef {
   const ir::EventTrigger* event_trigger = nullptr;
   const ir::Rule* rule = nullptr;  // also sets `table` or `view`
   const ir::Policy* policy = nullptr;  // also sets `table`
+  /// A partition's parent table in this state (create_table, drop_table and the partition and
+  /// index attachments of a partition).
+  const ir::Table* parent = nullptr;
 };
 
 /// A column whose type is an enum being swapped, seen in both states.
@@ -127,6 +134,11 @@ struct Change {
   bool rebuild = false;
 
   std::string reason;  // why the change has this shape; may be empty
+
+  /// Shared ownership of a derived state that `before` points into: a partition as it is once
+  /// its parent's changes have recursed to it (or once it is detached), which neither input
+  /// state holds.
+  std::shared_ptr<const ir::Table> derived_before;
 };
 
 /// True when enum values `to` are `from` with values inserted: every old value kept, in the same

@@ -6,6 +6,7 @@
 #include <set>
 #include <utility>
 
+#include "compiler/ir/partition.h"
 #include "diff/objects.h"
 #include "diff/objects_kinds.h"
 
@@ -37,15 +38,33 @@ bool SameColumnType(const ir::Column& b, const ir::Column& a) {
   return b.type == a.type && b.collation == a.collation;
 }
 
+// Attachment to a parent's index is compared on its own (attach_index).
 ir::Constraint WithoutMutableParts(ir::Constraint c) {
   c.comment.reset();
   c.validated = true;
+  c.parent_index.clear();
   return c;
 }
 
 ir::Index WithoutComment(ir::Index i) {
   i.comment.reset();
+  i.parent_index.clear();
   return i;
+}
+
+const ir::Table* FindTable(const ir::Database& db, const QualifiedName& name) {
+  auto it = db.tables.find(name);
+  return it == db.tables.end() ? nullptr : &it->second;
+}
+
+// The index (or key) `name` of a table: its definition as an index, or nullopt.
+std::optional<ir::Index> IndexNamed(const ir::Table& t, const std::string& name) {
+  if (auto i = t.indexes.find(name); i != t.indexes.end()) return i->second;
+  if (auto k = t.constraints.find(name); k != t.constraints.end() &&
+      (k->second.kind == ir::ConstraintKind::PrimaryKey || k->second.kind == ir::ConstraintKind::Unique)) {
+    return ir::ConstraintIndex(k->second);
+  }
+  return std::nullopt;
 }
 
 bool ConstraintUsesAny(const ir::Constraint& c, const std::set<std::string>& columns) {
@@ -412,13 +431,53 @@ class Differ {
     return false;
   }
 
+  // Indexes of partitioned tables that are dropped and created again because an index of one of
+  // their partitions stops being attached to them (or goes) while they stay: PostgreSQL cannot
+  // detach a partition's index, nor drop it while it is attached.
+  void CollectDetachedParentIndexes() {
+    for (const auto& [name, b] : from_.tables) {
+      auto target = m_.Table(name);
+      if (!target || !b.partition_of) continue;
+      const ir::Table& a = to_.tables.at(*target);
+      if (a.partition_of != b.partition_of) continue;  // detached from the table: its indexes go free
+      const ir::Table* pa = FindTable(to_, b.partition_of->parent);
+      if (pa == nullptr) continue;
+      auto check = [&](const std::string& parent_index, const std::string* after_parent) {
+        if (parent_index.empty() || (after_parent != nullptr && *after_parent == parent_index)) return;
+        if (IndexNamed(*pa, parent_index)) rebuilt_parent_indexes_.insert({b.partition_of->parent, parent_index});
+      };
+      for (const auto& [iname, ix] : b.indexes) {
+        auto it = a.indexes.find(iname);
+        check(ix.parent_index, it == a.indexes.end() ? nullptr : &it->second.parent_index);
+      }
+      for (const auto& [kname, k] : b.constraints) {
+        auto it = a.constraints.find(kname);
+        check(k.parent_index, it == a.constraints.end() ? nullptr : &it->second.parent_index);
+      }
+    }
+  }
+
+  bool ParentIndexRebuilt(const QualifiedName& table, const std::string& index) const {
+    return rebuilt_parent_indexes_.count({table, index}) > 0;
+  }
+
   void Tables() {
+    CollectDetachedParentIndexes();
     CollectReplacedKeys();
     CollectRetypedAcrossFamilies();
     for (const auto& [name, b] : from_.tables) {
       auto target = m_.Table(name);
       if (!target) {
+        if (b.partition_of) {
+          // Detached first, and dropped on its own even when its parent goes too: PostgreSQL
+          // refuses to drop a partition a foreign key to its parent reaches, and the partition's
+          // own foreign keys take part in the order of the drops.
+          Change& d = Add(ChangeKind::DetachPartition, RelId(ObjectKind::Table, name));
+          d.before.table = &b;
+          d.before.parent = FindTable(from_, b.partition_of->parent);
+        }
         Change& c = Add(ChangeKind::DropTable, RelId(ObjectKind::Table, name));
+        if (b.partition_of) c.before.parent = FindTable(from_, b.partition_of->parent);
         c.before.table = &b;
         c.drops_owned_sequences = owned_by_dropped_table_[name];
         for (const auto& [key, seqs] : owned_by_dropped_column_) {
@@ -460,8 +519,17 @@ class Differ {
 
   void NewTable(const ir::Table& a) {
     ObjectId id = RelId(ObjectKind::Table, a.name);
-    Add(ChangeKind::CreateTable, id).after.table = &a;
+    Change& create = Add(ChangeKind::CreateTable, id);
+    create.after.table = &a;
+    if (a.partition_of) create.after.parent = FindTable(to_, a.partition_of->parent);
     NewTableElements(a);
+    if (a.partition_of) {
+      // Created on its own (with its indexes and keys under their own names), then attached.
+      Change& c = Add(ChangeKind::AttachPartition, id);
+      c.after.table = &a;
+      c.after.parent = FindTable(to_, a.partition_of->parent);
+      Attachments(nullptr, a);
+    }
     if (a.replica_identity != ir::ReplicaIdentity::Default) {
       Change& c = Add(ChangeKind::SetReplicaIdentity, id);
       c.before.table = &kDefaultTable;
@@ -523,8 +591,145 @@ class Differ {
     return c;
   }
 
-  void MatchedTable(const ir::Table& b, const ir::Table& a) {
+  // The attach_index steps of `a`'s indexes and keys attached to a parent index that `b` (the
+  // partition before, as PostgreSQL leaves it; null for a new table) does not have attached
+  // there, or that this plan creates again.
+  void Attachments(const ir::Table* b, const ir::Table& a) {
+    auto recreated = [&](const std::string& name) {
+      for (const Change& c : out_) {
+        if ((c.kind == ChangeKind::CreateIndex || c.kind == ChangeKind::AddConstraint) && c.object.sub == name &&
+            TableOf(c) == a.name) {
+          return true;
+        }
+      }
+      return false;
+    };
+    const ir::Table* parent = a.partition_of ? FindTable(to_, a.partition_of->parent) : nullptr;
+    auto attach = [&](const std::string& name, const std::string& parent_index, const std::string& before_parent,
+                      ElementRef after) {
+      if (parent_index.empty() || (b != nullptr && before_parent == parent_index && !recreated(name))) return;
+      Change& c = Add(ChangeKind::AttachIndex, SubId(ObjectKind::Index, a.name, name));
+      after.parent = parent;
+      c.after = after;
+    };
+    for (const auto& [name, ix] : a.indexes) {
+      std::string before_parent;
+      if (b) {
+        if (auto it = b->indexes.find(name); it != b->indexes.end()) before_parent = it->second.parent_index;
+      }
+      attach(name, ix.parent_index, before_parent, {.table = &a, .index = &ix});
+    }
+    for (const auto& [name, k] : a.constraints) {
+      std::string before_parent;
+      if (b) {
+        if (auto it = b->constraints.find(name); it != b->constraints.end()) before_parent = it->second.parent_index;
+      }
+      attach(name, k.parent_index, before_parent, {.table = &a, .constraint = &k});
+    }
+    // PostgreSQL has no way to detach an index from its parent's but dropping the parent's.
+    if (b == nullptr) return;
+    auto detach = [&](const std::string& name, const std::string& before_parent, const std::string& after_parent,
+                      const ir::SourceSpan& span) {
+      if (before_parent.empty() || before_parent == after_parent) return;
+      Unsupported("not yet supported: detaching index \"" + name + "\" from index \"" + before_parent +
+                      "\" of the parent table while that index stays (PostgreSQL cannot detach a partition's index)",
+                  span, SubId(ObjectKind::Index, a.name, name));
+    };
+    for (const auto& [name, ix] : b->indexes) {
+      auto it = a.indexes.find(name);
+      if (it != a.indexes.end()) detach(name, ix.parent_index, it->second.parent_index, it->second.span);
+    }
+    for (const auto& [name, k] : b->constraints) {
+      auto it = a.constraints.find(name);
+      if (it != a.constraints.end()) detach(name, k.parent_index, it->second.parent_index, it->second.span);
+    }
+  }
+
+  // A partition as PostgreSQL leaves it once its parent has gone from `pb` to `pa`: columns
+  // changed by recursion, and its indexes and keys attached to a parent index that is dropped
+  // (or dropped and created again) gone with it.
+  void ApplyParentChanges(ir::Table& t, const ir::Table& pb, const ir::Table& pa) const {
+    ir::ApplyParentColumnChanges(t, pb, pa);
+    auto parent_goes = [&](const std::string& parent_index) {
+      if (parent_index.empty()) return false;
+      if (ParentIndexRebuilt(pa.name, parent_index)) return true;
+      std::optional<ir::Index> before = IndexNamed(pb, parent_index);
+      std::optional<ir::Index> after = IndexNamed(pa, parent_index);
+      if (!before || !after) return true;
+      if (!ir::SameIndexDefinition(*before, *after)) return true;
+      // A key that changes (deferrability, kind) is dropped and added again.
+      auto kb = pb.constraints.find(parent_index);
+      auto ka = pa.constraints.find(parent_index);
+      if ((kb == pb.constraints.end()) != (ka == pa.constraints.end())) return true;
+      return kb != pb.constraints.end() && WithoutMutableParts(kb->second) != WithoutMutableParts(ka->second);
+    };
+    std::erase_if(t.indexes, [&](const auto& kv) { return parent_goes(kv.second.parent_index); });
+    std::erase_if(t.constraints, [&](const auto& kv) { return parent_goes(kv.second.parent_index); });
+  }
+
+  void MatchedTable(const ir::Table& b_in, const ir::Table& a) {
     ObjectId id = RelId(ObjectKind::Table, a.name);
+    if (b_in.partition_key != a.partition_key) {
+      Unsupported("not yet supported: changing how table " + ir::DisplayName(a.name) +
+                      " is partitioned (PostgreSQL cannot change a partition key; the table has to be copied into a "
+                      "new one)",
+                  a.span, id);
+      return;
+    }
+    // A partition is compared as PostgreSQL leaves it after its parent's changes (or after it is
+    // detached): that state, derived here, is what the changes below start from.
+    std::shared_ptr<ir::Table> derived;
+    const std::size_t first_change = out_.size();
+    if (b_in.partition_of || a.partition_of) {
+      derived = std::make_shared<ir::Table>(b_in);
+      const ir::Table* pb = b_in.partition_of ? FindTable(from_, b_in.partition_of->parent) : nullptr;
+      const ir::Table* pa = a.partition_of ? FindTable(to_, a.partition_of->parent) : nullptr;
+      bool moved = b_in.partition_of != a.partition_of;
+      if (!moved && pb && pa) ApplyParentChanges(*derived, *pb, *pa);
+      if (moved && b_in.partition_of) {
+        Change& c = Add(ChangeKind::DetachPartition, id);
+        c.before.table = &b_in;
+        c.before.parent = pb;
+        c.after.table = &a;
+        c.after.parent = pa;
+        c.reason = a.partition_of ? "PostgreSQL cannot change a partition's bound or parent in place: it is "
+                                    "detached and attached again"
+                                  : "";
+        // What it inherited becomes its own; its indexes stop being attached.
+        if (pb) {
+          for (const auto& [kname, k] : pb->constraints) {
+            if (k.kind != ir::ConstraintKind::Check && k.kind != ir::ConstraintKind::ForeignKey) continue;
+            ir::Constraint copy = k;
+            copy.comment.reset();
+            derived->constraints[kname] = std::move(copy);
+          }
+        }
+        for (auto& [kname, k] : derived->constraints) k.parent_index.clear();
+        for (auto& [iname, ix] : derived->indexes) ix.parent_index.clear();
+      }
+      if (moved && a.partition_of) {
+        Change& c = Add(ChangeKind::AttachPartition, id);
+        c.before.table = &b_in;
+        c.before.parent = pb;
+        c.after.table = &a;
+        c.after.parent = pa;
+        c.reason = b_in.partition_of ? "PostgreSQL cannot change a partition's bound or parent in place: it is "
+                                       "detached and attached again"
+                                     : "";
+        // The parent's CHECKs and equal foreign keys become inherited.
+        if (pa) {
+          for (const auto& [kname, k] : pa->constraints) {
+            auto it = derived->constraints.find(kname);
+            if (it == derived->constraints.end() || a.constraints.count(kname)) continue;
+            if (k.kind == ir::ConstraintKind::Check ||
+                (k.kind == ir::ConstraintKind::ForeignKey && ir::SameForeignKey(k, it->second))) {
+              derived->constraints.erase(it);
+            }
+          }
+        }
+      }
+    }
+    const ir::Table& b = derived ? *derived : b_in;
     if (b.unlogged != a.unlogged) {
       Change& c = Add(ChangeKind::SetTableLogged, id);
       c.before.table = &b;
@@ -552,16 +757,22 @@ class Differ {
 
     // Columns changing type: PostgreSQL refuses to retype a column a generated column uses, so
     // such generated columns are dropped and added again around the type change.
+    // A column the parent's recursion gives the partition is matched by name.
+    auto column_target = [&](const std::string& name) -> std::optional<std::string> {
+      if (auto t = m_.Column(b.name, name)) return t;
+      if (derived && !b_in.FindColumn(name) && a.FindColumn(name)) return name;
+      return std::nullopt;
+    };
     std::set<std::string> retyped;
     for (const ir::Column& cb : b.columns) {
-      auto target = m_.Column(b.name, cb.name);
+      auto target = column_target(cb.name);
       const ir::Column* ca = target ? a.FindColumn(*target) : nullptr;
       if (ca != nullptr && !SameColumnType(cb, *ca)) retyped.insert(cb.name);
     }
     std::set<std::string> recreated;
     for (std::size_t i = 0; i < b.columns.size(); ++i) {
       const ir::Column& cb = b.columns[i];
-      auto target = m_.Column(b.name, cb.name);
+      auto target = column_target(cb.name);
       if (!target) {
         DropColumn(b, cb, static_cast<int>(i));
         continue;
@@ -578,7 +789,7 @@ class Differ {
     for (std::size_t j = 0; j < a.columns.size(); ++j) {
       const ir::Column& ca = a.columns[j];
       ObjectId cid = SubId(ObjectKind::Column, a.name, ca.name);
-      if (IsTarget(cid)) {
+      if (IsTarget(cid) || (derived && !b_in.FindColumn(ca.name) && b.FindColumn(ca.name))) {
         if (!first_new.empty()) matched_seen_after_new = true;
         continue;
       }
@@ -599,6 +810,10 @@ class Differ {
     }
     Constraints(b, a, recreated);
     Indexes(b, a, recreated);
+    if (a.partition_of || b.partition_of) Attachments(&b, a);
+    if (derived) {
+      for (std::size_t i = first_change; i < out_.size(); ++i) out_[i].derived_before = derived;
+    }
   }
 
   // Returns true when the column is dropped and re-added.
@@ -706,10 +921,12 @@ class Differ {
       // PostgreSQL cannot mark a validated constraint NOT VALID again; the exact state needs a
       // drop and an ADD ... NOT VALID (which does not scan the table).
       bool unvalidate = cb.validated && !ca.validated;
+      bool detaches = ParentIndexRebuilt(a.name, name);
       if (WithoutMutableParts(cb) != WithoutMutableParts(ca) || uses_recreated || key_replaced || key_retyped ||
-          unvalidate) {
+          unvalidate || detaches) {
         // PostgreSQL has no ALTER for a constraint's definition: drop it, then add it again.
-        std::string why = uses_recreated ? "its column is dropped and re-added"
+        std::string why = detaches ? kDetachReason
+                          : uses_recreated ? "its column is dropped and re-added"
                           : key_replaced ? "the key it references is dropped and added again"
                           : key_retyped  ? "its columns change to types PostgreSQL may not compare in between"
                           : unvalidate   ? "PostgreSQL cannot mark a validated constraint NOT VALID: add it again NOT VALID"
@@ -735,19 +952,41 @@ class Differ {
     }
   }
 
+  // PostgreSQL refuses to drop an index of a partitioned table while a key of a partition (a
+  // constraint's index) is attached to it, and to drop that key while it is attached.
+  void CheckAttachedKeys(const ir::Table& b, const std::string& index, const ir::SourceSpan& span) {
+    if (!b.partition_key) return;
+    for (const auto& [pname, p] : from_.tables) {
+      if (!p.partition_of || p.partition_of->parent != b.name) continue;
+      for (const auto& [kname, k] : p.constraints) {
+        if (k.parent_index != index) continue;
+        Unsupported("not yet supported: dropping index \"" + index + "\" of partitioned table " +
+                        ir::DisplayName(b.name) + " while key \"" + kname + "\" of partition " +
+                        ir::DisplayName(pname) +
+                        " is attached to it (PostgreSQL refuses; the partition would have to be detached first)",
+                    span, SubId(ObjectKind::Index, b.name, index));
+        return;
+      }
+    }
+  }
+
   void Indexes(const ir::Table& b, const ir::Table& a, const std::set<std::string>& recreated) {
     for (const auto& [name, ib] : b.indexes) {
       ObjectId id = SubId(ObjectKind::Index, a.name, name);
       auto it = a.indexes.find(name);
       if (it == a.indexes.end()) {
+        CheckAttachedKeys(b, name, ib.span);
         Add(ChangeKind::DropIndex, id).before = {.table = &b, .index = &ib};
         continue;
       }
       const ir::Index& ia = it->second;
       bool uses_recreated = IndexUsesAny(ib, recreated);
-      if (WithoutComment(ib) != WithoutComment(ia) || uses_recreated) {
-        std::string why = uses_recreated ? "its column is dropped and re-added"
+      bool detaches = ParentIndexRebuilt(a.name, name);
+      if (WithoutComment(ib) != WithoutComment(ia) || uses_recreated || detaches) {
+        std::string why = detaches ? kDetachReason
+                          : uses_recreated ? "its column is dropped and re-added"
                                          : "an index definition cannot be altered: drop and create";
+        CheckAttachedKeys(b, name, ia.span);
         Change& d = Add(ChangeKind::DropIndex, id);
         d.before = {.table = &b, .index = &ib};
         d.reason = why;
@@ -785,6 +1024,10 @@ class Differ {
   std::optional<std::map<QualifiedName, std::vector<TypedColumn>>> from_columns_by_type_;
   std::map<QualifiedName, std::vector<std::vector<std::string>>> replaced_keys_;
   std::set<std::pair<QualifiedName, std::string>> retyped_across_families_;
+  std::set<std::pair<QualifiedName, std::string>> rebuilt_parent_indexes_;
+  static constexpr const char* kDetachReason =
+      "an index of a partition stops being attached to it, which PostgreSQL can only do by dropping this index "
+      "(with the partitions' indexes attached to it) and creating it again";
   std::map<QualifiedName, std::vector<const ir::Sequence*>> owned_by_dropped_table_;
   std::map<std::pair<QualifiedName, std::string>, std::vector<const ir::Sequence*>>
       owned_by_dropped_column_;

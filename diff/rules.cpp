@@ -107,6 +107,14 @@ RuleKeys ObjectKey(const Change& c) {
           '\x1f' + c.object.sub};
 }
 RuleKeys ObjectNameKey(const Change& c) { return {Key(ObjectName(c))}; }
+// A partition change: the partition and its parent (on the side that has one).
+RuleKeys PartitionTablesKey(const Change& c) {
+  RuleKeys out{Key(TableOf(c))};
+  for (const ElementRef* side : {&c.before, &c.after}) {
+    if (side->table != nullptr && side->table->partition_of) out.push_back(Key(side->table->partition_of->parent));
+  }
+  return out;
+}
 RuleKeys TypesKey(const ElementRef& side) {
   RuleKeys out;
   for (const ir::Column* col : ColumnsOf(side)) out.push_back(Key({col->type.schema, col->type.name}));
@@ -149,6 +157,16 @@ RuleKeys RelationKey(const Change& c) {
   return {Key({c.object.schema, r})};
 }
 RuleKeys AfterRefTableKey(const Change& c) { return {Key(c.after.constraint->ref_table)}; }
+// The parent of the partition a change concerns, in the state the change starts from.
+RuleKeys BeforeParentKey(const Change& c) {
+  if (c.before.table == nullptr || !c.before.table->partition_of) return {};
+  return {Key(c.before.table->partition_of->parent)};
+}
+// The parent of the partition a change concerns, in the state the change produces.
+RuleKeys AfterParentKey(const Change& c) {
+  if (c.after.table == nullptr || !c.after.table->partition_of) return {};
+  return {Key(c.after.table->partition_of->parent)};
+}
 RuleKeys BeforeRefTableKey(const Change& c) { return {Key(c.before.constraint->ref_table)}; }
 
 const std::vector<Rule>& BuildRules() {
@@ -400,6 +418,56 @@ const std::vector<Rule>& BuildRules() {
        [](const Change&, const Change&) { return true; },
        BeforeRequiredKeys, ProvidedKeysOf},
 
+      // ---- partitions ----
+      {"partition", "a partition is attached after it and its parent are created and changed",
+       {K::CreateTable, K::AddColumn, K::DropColumn, K::AlterColumnType, K::SetColumnDefault, K::SetColumnNotNull,
+        K::DropColumnExpression, K::AddConstraint, K::DropConstraint, K::CreateIndex, K::DropIndex},
+       {K::AttachPartition},
+       [](const Change& b, const Change& a) {
+         return SameTable(b, a) || TableOf(b) == a.after.table->partition_of->parent;
+       },
+       TableKey, PartitionTablesKey},
+      {"partition", "a partition is detached before it or its parent change or are dropped",
+       {K::DetachPartition},
+       {K::DropTable, K::AddColumn, K::DropColumn, K::AlterColumnType, K::SetColumnDefault, K::SetColumnNotNull,
+        K::DropColumnExpression, K::AddConstraint, K::DropConstraint, K::AddForeignKey, K::DropForeignKey,
+        K::CreateIndex, K::DropIndex},
+       [](const Change& b, const Change& a) {
+         return SameTable(b, a) || TableOf(a) == b.before.table->partition_of->parent;
+       },
+       PartitionTablesKey, TableKey},
+      {"partition", "an index is attached to its parent's index after both exist and its table is attached",
+       {K::CreateIndex, K::AddConstraint, K::AttachPartition},
+       {K::AttachIndex},
+       [](const Change& b, const Change& a) {
+         if (b.kind == K::AttachPartition) return SameTable(b, a);
+         const std::string& parent_index =
+             a.after.index ? a.after.index->parent_index : a.after.constraint->parent_index;
+         return (SameTable(b, a) && b.object.sub == a.object.sub) ||
+                (TableOf(b) == a.after.table->partition_of->parent && b.object.sub == parent_index);
+       },
+       TableKey, PartitionTablesKey},
+      {"partition", "a partition is dropped before its parent (whose sequences its defaults may use)",
+       {K::DropTable},
+       {K::DropTable},
+       [](const Change& b, const Change& a) {
+         return b.before.table->partition_of && b.before.table->partition_of->parent == TableOf(a);
+       },
+       BeforeParentKey, TableKey},
+      {"partition", "a partition's own elements change after the column changes of its parent reach it",
+       {K::AddColumn, K::AlterColumnType, K::SetColumnDefault, K::SetColumnNotNull, K::DropColumnExpression},
+       {K::AddColumn, K::AlterColumnType, K::SetColumnDefault, K::SetColumnNotNull, K::AddConstraint,
+        K::AddForeignKey, K::CreateIndex, K::AttachIndex},
+       [](const Change& b, const Change& a) { return TableOf(b) == a.after.table->partition_of->parent; },
+       TableKey, AfterParentKey},
+      {"partition", "a foreign key to a partitioned table is added after the indexes of its key are attached",
+       {K::AttachIndex},
+       {K::AddForeignKey},
+       [](const Change& b, const Change& a) {
+         return b.after.table->partition_of && b.after.table->partition_of->parent == a.after.constraint->ref_table;
+       },
+       AfterParentKey, AfterRefTableKey},
+
       // ---- comment and owner ----
       {"comment", "an object exists before its comment or owner is set",
        {K::CreateSchema, K::CreateEnum, K::SwapEnum, K::CreateSequence, K::CreateTable, K::AddColumn,
@@ -420,12 +488,14 @@ const std::vector<ChangeKind>& KindPriority() {
   // drops of whole objects last, as pg_dump's object-type priority does.
   static const std::vector<ChangeKind> order = {
       K::CreateSchema,        K::AddEnumValues,      K::CreateEnum,        K::CreateSequence,
-      K::AlterSequenceOptions, K::DropObject,        K::DropForeignKey,     K::DropConstraint,    K::DropIndex,
+      K::AlterSequenceOptions, K::DropObject,        K::DetachPartition,    K::DropForeignKey,
+      K::DropConstraint,      K::DropIndex,
       K::DropIdentity,        K::DropColumnExpression, K::DropColumn,      K::DropTable,
       K::SwapEnum,            K::CreateTable,        K::AddColumn,         K::AlterColumnType,
       K::SetColumnDefault,    K::SetColumnNotNull,   K::AddIdentity,       K::AlterIdentity,
       K::SetTableLogged,      K::SetTableOptions,    K::AddConstraint,     K::ValidateConstraint,
-      K::CreateIndex,         K::AddForeignKey,      K::SetReplicaIdentity, K::SetRowSecurity,
+      K::CreateIndex,         K::AddForeignKey,      K::AttachPartition,   K::AttachIndex,
+      K::SetReplicaIdentity,  K::SetRowSecurity,
       K::CreateObject,        K::ReplaceObject,      K::AlterObject,
       K::SetSequenceOwnedBy,  K::SetComment,
       K::SetOwner,            K::DropSequence,       K::DropEnum,          K::DropSchema,

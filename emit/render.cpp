@@ -102,11 +102,14 @@ std::string IndexElementSql(const ir::IndexElement& e) {
   return out;
 }
 
+// On a partitioned table, ON ONLY: the partitions' indexes are created and attached as steps of
+// their own, under their own names.
 std::string CreateIndexSql(const ir::Table& t, const ir::Index& i) {
   std::vector<std::string> elems;
   for (const ir::IndexElement& e : i.elements) elems.push_back(IndexElementSql(e));
   std::string out = std::string("CREATE ") + (i.unique ? "UNIQUE " : "") + "INDEX " + Q(i.name) + " ON " +
-                    QQ(t.name) + " USING " + Q(i.method) + " (" + Join(elems, ", ") + ")";
+                    (t.partition_key ? "ONLY " : "") + QQ(t.name) + " USING " + Q(i.method) + " (" +
+                    Join(elems, ", ") + ")";
   if (!i.include.empty()) out += " INCLUDE (" + JoinIdents(i.include) + ")";
   if (i.nulls_not_distinct) out += " NULLS NOT DISTINCT";
   if (!i.options.empty()) out += " WITH (" + StorageParams(i.options) + ")";
@@ -139,15 +142,33 @@ bool InlineInCreateTable(const ir::Constraint& c) {
          (c.kind == ir::ConstraintKind::Check && c.validated);
 }
 
-std::string CreateTableSql(const ir::Table& t) {
+std::string PartitionKeySql(const ir::PartitionKey& key) {
+  std::vector<std::string> elems;
+  for (const ir::IndexElement& e : key.elements) elems.push_back(IndexElementSql(e));
+  const char* strategy = key.strategy == 'l' ? "LIST" : key.strategy == 'h' ? "HASH" : "RANGE";
+  return std::string(" PARTITION BY ") + strategy + " (" + Join(elems, ", ") + ")";
+}
+
+// A partition is created as a table of its own and attached afterwards (as pg_dump does), so
+// that its indexes and keys keep their names: it holds the CHECKs of `parent` already, which
+// PostgreSQL requires to attach it.
+std::string CreateTableSql(const ir::Table& t, const ir::Table* parent = nullptr) {
   std::vector<std::string> items;
   for (const ir::Column& c : t.columns) items.push_back(ColumnDefinition(t, c));
+  if (t.partition_of && parent != nullptr) {
+    for (const auto& [name, con] : parent->constraints) {
+      if (con.kind == ir::ConstraintKind::Check && !t.constraints.count(name)) {
+        items.push_back("CONSTRAINT " + Q(name) + " " + ConstraintDefinition(con));
+      }
+    }
+  }
   for (const auto& [name, con] : t.constraints) {
     if (InlineInCreateTable(con)) items.push_back("CONSTRAINT " + Q(name) + " " + ConstraintDefinition(con));
   }
   std::string out = std::string("CREATE ") + (t.unlogged ? "UNLOGGED " : "") + "TABLE " + QQ(t.name) + " (";
   for (std::size_t i = 0; i < items.size(); ++i) out += (i ? ",\n    " : "\n    ") + items[i];
   out += items.empty() ? ")" : "\n)";
+  if (t.partition_key) out += PartitionKeySql(*t.partition_key);
   if (!t.options.empty()) out += " WITH (" + StorageParams(t.options) + ")";
   return out + ";";
 }
@@ -371,7 +392,7 @@ std::vector<std::string> RecreateTableSql(const Change& c) {
   const ir::Table& t = *c.after.table;
   std::vector<std::string> out;
   for (const ir::Sequence* s : c.drops_owned_sequences) out.push_back(CreateSequenceSql(*s));
-  out.push_back(CreateTableSql(t));
+  out.push_back(CreateTableSql(t, c.after.parent));
   for (const ir::Sequence* s : c.drops_owned_sequences) out.push_back(OwnedBySql(s->name, s->owned_by));
   if (!c.recreate_everything) return out;
   for (const auto& [name, con] : t.constraints) {
@@ -508,7 +529,11 @@ std::vector<std::string> RenderChange(const Change& c) {
     case ChangeKind::AddConstraint:
     case ChangeKind::AddForeignKey: {
       const ir::Constraint& con = *c.after.constraint;
-      std::string sql = AlterTable(rel) + "ADD CONSTRAINT " + Q(con.name) + " " + ConstraintDefinition(con);
+      // A key of a partitioned table: ONLY, as for its indexes.
+      bool only = c.after.table != nullptr && c.after.table->partition_key &&
+                  (con.kind == ir::ConstraintKind::PrimaryKey || con.kind == ir::ConstraintKind::Unique);
+      std::string sql = (only ? "ALTER TABLE ONLY " + QQ(rel) + " " : AlterTable(rel)) + "ADD CONSTRAINT " +
+                        Q(con.name) + " " + ConstraintDefinition(con);
       if (!con.validated) sql += " NOT VALID";
       return {sql + ";"};
     }
@@ -524,6 +549,21 @@ std::vector<std::string> RenderChange(const Change& c) {
                   " NOT VALID;"};
     case ChangeKind::CreateIndex: return {CreateIndexSql(*c.after.table, *c.after.index)};
     case ChangeKind::DropIndex: return {"DROP INDEX " + QQ(ir::QualifiedName{c.object.schema, c.object.sub}) + ";"};
+    case ChangeKind::AttachPartition: {
+      const ir::PartitionOf& p = *c.after.table->partition_of;
+      return {AlterTable(p.parent) + "ATTACH PARTITION " + QQ(rel) + " " + p.bound + ";"};
+    }
+    case ChangeKind::DetachPartition:
+      return {AlterTable(c.before.table->partition_of->parent) + "DETACH PARTITION " + QQ(rel) + ";"};
+    case ChangeKind::AttachIndex: {
+      // The inverse has nothing to do: PostgreSQL detaches an index only by dropping its parent's.
+      if (c.after.table == nullptr || (c.after.index == nullptr && c.after.constraint == nullptr)) return {};
+      const std::string& parent_index = c.after.index ? c.after.index->parent_index : c.after.constraint->parent_index;
+      if (parent_index.empty() || !c.after.table->partition_of) return {};
+      const ir::QualifiedName& parent = c.after.table->partition_of->parent;
+      return {"ALTER INDEX " + QQ(ir::QualifiedName{parent.schema, parent_index}) + " ATTACH PARTITION " +
+              QQ(ir::QualifiedName{rel.schema, c.object.sub}) + ";"};
+    }
     case ChangeKind::SetComment:
       return {"COMMENT ON " + CommentTarget(c) + " IS " + (c.text_after ? QuoteLiteral(*c.text_after) : "NULL") + ";"};
     case ChangeKind::SetOwner:

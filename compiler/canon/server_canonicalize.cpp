@@ -141,6 +141,9 @@ void ExplicitArrayCoercionsIn(ir::Database& db) {
       fix(c.generated);
     }
     for (auto& [cname, k] : table.constraints) fix(k.check);
+    if (table.partition_key) {
+      for (ir::IndexElement& e : table.partition_key->elements) fix(e.expression);
+    }
     for (auto& [iname, ix] : table.indexes) {
       for (ir::IndexElement& e : ix.elements) fix(e.expression);
       fix(ix.predicate);
@@ -203,6 +206,9 @@ void NormalizeCatalogExpressions(ir::Database& db, ir::Diagnostics& diags) {
       Normalize(c.generated, where + "." + c.name, diags);
     }
     for (auto& [cname, k] : table.constraints) Normalize(k.check, where + "." + cname, diags);
+    if (table.partition_key) {
+      for (ir::IndexElement& e : table.partition_key->elements) Normalize(e.expression, where, diags);
+    }
     for (auto& [iname, ix] : table.indexes) {
       for (ir::IndexElement& e : ix.elements) Normalize(e.expression, name.schema + "." + iname, diags);
       Normalize(ix.predicate, name.schema + "." + iname, diags);
@@ -357,6 +363,17 @@ void FindRelationSlots(const ir::Database& current, const ir::QualifiedName& rel
   }
 }
 
+// The database's CHECK `name` of `have`: its own, or for a partition its parent's (which a
+// partition holds without listing it, and keeps as its own once detached).
+const ir::Constraint* HaveCheck(const ir::Database& current, const ir::Table& have, const std::string& name) {
+  if (auto k = have.constraints.find(name); k != have.constraints.end()) return &k->second;
+  if (!have.partition_of) return nullptr;
+  auto parent = current.tables.find(have.partition_of->parent);
+  if (parent == current.tables.end()) return nullptr;
+  auto k = parent->second.constraints.find(name);
+  return k == parent->second.constraints.end() || k->second.kind != ir::ConstraintKind::Check ? nullptr : &k->second;
+}
+
 Slots FindSlots(const ir::Database& current, const ir::Database& desired) {
   Slots s;
   auto add = [&](std::set<TableSub>& set, const ir::QualifiedName& t, const std::string& sub) {
@@ -384,10 +401,8 @@ Slots FindSlots(const ir::Database& current, const ir::Database& desired) {
       if (c.generated && hc->generated && c.generated != hc->generated) add(s.generated, name, c.name);
     }
     for (const auto& [cname, k] : want.constraints) {
-      auto hk = have.constraints.find(cname);
-      if (k.check && hk != have.constraints.end() && hk->second.check && k.check != hk->second.check) {
-        add(s.checks, name, cname);
-      }
+      const ir::Constraint* hk = HaveCheck(current, have, cname);
+      if (k.check && hk != nullptr && hk->check && k.check != hk->check) add(s.checks, name, cname);
     }
     for (const auto& [iname, ix] : want.indexes) {
       auto hi = have.indexes.find(iname);
@@ -750,9 +765,9 @@ void AdoptTables(const Slots& slots, const ir::Database& current, const ir::Data
     }
     for (auto& [cname, k] : want.constraints) {
       auto sk = got.constraints.find(cname);
-      auto hk = have.constraints.find(cname);
-      if (slots.checks.count({tname, cname}) && sk != got.constraints.end() && hk != have.constraints.end()) {
-        Adopt(k.check, sk->second.check, hk->second.check);
+      const ir::Constraint* hk = HaveCheck(current, have, cname);
+      if (slots.checks.count({tname, cname}) && sk != got.constraints.end() && hk != nullptr) {
+        Adopt(k.check, sk->second.check, hk->check);
       }
     }
     for (auto& [iname, ix] : want.indexes) {

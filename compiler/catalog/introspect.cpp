@@ -256,6 +256,7 @@ void ReadAll(pqxx::transaction_base& tx, const IntrospectOptions& options, const
   internal::ReadRelations(ctx);
   internal::LockTables(ctx);
   internal::ReadColumns(ctx);
+  internal::ReadPartitionKeys(ctx);
   internal::ReadConstraints(ctx);
   internal::ReadIndexes(ctx);
   internal::ReadSequences(ctx);

@@ -50,9 +50,12 @@ void ReadConstraints(Context& ctx) {
       "  pg_catalog.pg_get_expr(con.conbin, con.conrelid) AS check_expr, con.connoinherit, "
       "  rn.nspname AS ref_schema, rc.relname AS ref_table, {2} AS ref_columns, "
       "  con.confupdtype, con.confdeltype, con.confmatchtype, {3} AS on_delete_columns, "
-      "  con.convalidated, con.condeferrable, con.condeferred, d.description "
+      "  con.convalidated, con.condeferrable, con.condeferred, d.description, "
+      "  con.coninhcount > 0 AS inherited, con.conparentid <> 0 AS cloned, "
+      "  (SELECT pi.relname FROM pg_catalog.pg_inherits h JOIN pg_catalog.pg_class pi ON pi.oid = h.inhparent "
+      "   WHERE h.inhrelid = con.conindid AND con.contype IN ('p', 'u')) AS parent_index "
       "FROM pg_catalog.pg_constraint con "
-      "JOIN pg_catalog.pg_class c ON c.oid = con.conrelid AND c.relkind = 'r' "
+      "JOIN pg_catalog.pg_class c ON c.oid = con.conrelid AND c.relkind IN ('r', 'p') "
       "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
       "LEFT JOIN pg_catalog.pg_index i ON i.indexrelid = con.conindid AND con.contype IN ('p', 'u') "
       "LEFT JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid "
@@ -103,6 +106,12 @@ void ReadConstraints(Context& ctx) {
       con.match = Match(Text(row["confmatchtype"]));
       con.validated = Bool(row["convalidated"]);
     }
+    // What a partition inherits is its parent's (see ir::Table): CHECKs it holds through the
+    // parent, and foreign keys PostgreSQL cloned from one (on partitions, and on a table whose
+    // foreign key references a partitioned table: one per referenced partition).
+    if (con.kind == ir::ConstraintKind::ForeignKey && Bool(row["cloned"])) continue;
+    if (con.kind == ir::ConstraintKind::Check && table->partition_of && Bool(row["inherited"])) continue;
+    if (auto parent = OptText(row["parent_index"])) con.parent_index = *parent;
     con.deferrable = Bool(row["condeferrable"]);
     con.initially_deferred = Bool(row["condeferred"]);
     con.comment = OptText(row["description"]);

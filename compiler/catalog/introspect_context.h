@@ -78,6 +78,7 @@ void ReadSchemas(Context& ctx);
 void ReadRelations(Context& ctx);  // tables, plus unsupported relation kinds
 void LockTables(Context& ctx);
 void ReadColumns(Context& ctx);
+void ReadPartitionKeys(Context& ctx);  // PARTITION BY of partitioned tables (introspect_tables.cpp)
 void ReadConstraints(Context& ctx);
 void ReadIndexes(Context& ctx);
 /// One key element of an index from a row of the index-elements query (attnum, attname, def,

@@ -42,9 +42,11 @@ void ReadIndexes(Context& ctx) {
       "SELECT i.indrelid::pg_catalog.int8 AS relid, i.indexrelid::pg_catalog.int8 AS indexid, ic.relname, "
       "  i.indisunique, {0} AS nulls_not_distinct, am.amname, i.indisvalid, "
       "  pg_catalog.pg_get_expr(i.indpred, i.indrelid) AS predicate, ic.reloptions, d.description, "
-      "  ic.reltablespace <> 0 AS own_tablespace "
+      "  ic.reltablespace <> 0 AS own_tablespace, ic.relkind = 'I' AS partitioned, "
+      "  (SELECT pi.relname FROM pg_catalog.pg_inherits h JOIN pg_catalog.pg_class pi ON pi.oid = h.inhparent "
+      "   WHERE h.inhrelid = i.indexrelid) AS parent_index "
       "FROM pg_catalog.pg_index i "
-      "JOIN pg_catalog.pg_class c ON c.oid = i.indrelid AND c.relkind = 'r' "
+      "JOIN pg_catalog.pg_class c ON c.oid = i.indrelid AND c.relkind IN ('r', 'p') "
       "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
       "JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid "
       "JOIN pg_catalog.pg_am am ON am.oid = ic.relam "
@@ -60,7 +62,9 @@ void ReadIndexes(Context& ctx) {
     ir::Index index;
     index.name = Text(row["relname"]);
     std::string where = fmt::format("{} on table {}", index.name, ir::DisplayName(table->name));
-    if (!Bool(row["indisvalid"])) {
+    // A partitioned index is invalid until an index of every partition is attached to it: a
+    // state, not a failure.
+    if (!Bool(row["indisvalid"]) && !Bool(row["partitioned"])) {
       ctx.diags.Report(ir::diag::kCatalog,
                        fmt::format("index {} is invalid (a failed CREATE INDEX CONCURRENTLY?); drop or REINDEX it "
                                    "before planning",
@@ -74,6 +78,7 @@ void ReadIndexes(Context& ctx) {
     if (auto pred = OptText(row["predicate"])) index.predicate = ir::Expr{*pred};
     index.options = StorageParams(row["reloptions"]);
     index.comment = OptText(row["description"]);
+    if (auto parent = OptText(row["parent_index"])) index.parent_index = *parent;
     auto [it, inserted] = table->indexes.emplace(index.name, std::move(index));
     by_oid[Int(row["indexid"])] = &it->second;
   }
@@ -90,7 +95,7 @@ void ReadIndexes(Context& ctx) {
       "  i.indoption[k.pos] AS option, "
       "  con.nspname AS coll_schema, co.collname, opn.nspname AS opc_schema, opc.opcname "
       "FROM pg_catalog.pg_index i "
-      "JOIN pg_catalog.pg_class c ON c.oid = i.indrelid AND c.relkind = 'r' "
+      "JOIN pg_catalog.pg_class c ON c.oid = i.indrelid AND c.relkind IN ('r', 'p') "
       "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
       "CROSS JOIN LATERAL pg_catalog.generate_series(0, i.indnatts - 1) AS k(pos) "
       "LEFT JOIN pg_catalog.pg_attribute ta ON i.indkey[k.pos] <> 0 AND ta.attrelid = i.indrelid "

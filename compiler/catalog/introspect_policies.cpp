@@ -24,7 +24,7 @@ void ReadPolicies(Context& ctx) {
       "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
       "LEFT JOIN pg_catalog.pg_description d ON d.objoid = p.oid "
       "  AND d.classoid = 'pg_catalog.pg_policy'::pg_catalog.regclass AND d.objsubid = 0 "
-      "WHERE c.relkind = 'r' AND {} AND {} "
+      "WHERE c.relkind IN ('r', 'p') AND {} AND {} "
       "ORDER BY n.nspname, c.relname, p.polname",
       DependencyKeysSql("pg_policy", "p.oid"), kUserSchema, NotExtensionMember("pg_class", "c.oid")));
   for (const auto& row : rows) {

@@ -43,6 +43,11 @@ void ReadRelations(Context& ctx) {
   pqxx::result rows = ctx.Query(fmt::format(
       "SELECT c.oid::pg_catalog.int8 AS oid, n.nspname, c.relname, c.relkind, c.relpersistence, c.relispartition, "
       "  EXISTS (SELECT 1 FROM pg_catalog.pg_inherits h WHERE h.inhrelid = c.oid) AS inherits, "
+      "  (SELECT pn.nspname FROM pg_catalog.pg_inherits h JOIN pg_catalog.pg_class p ON p.oid = h.inhparent "
+      "   JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace WHERE h.inhrelid = c.oid) AS parent_schema, "
+      "  (SELECT p.relname FROM pg_catalog.pg_inherits h JOIN pg_catalog.pg_class p ON p.oid = h.inhparent "
+      "   WHERE h.inhrelid = c.oid) AS parent_name, "
+      "  pg_catalog.pg_get_expr(c.relpartbound, c.oid) AS partition_bound, "
       "  c.reloftype <> 0 AS typed, c.relrowsecurity, c.relforcerowsecurity, c.relreplident, "
       "  (SELECT ri.relname FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ri ON ri.oid = i.indexrelid "
       "   WHERE i.indrelid = c.oid AND i.indisreplident) AS replident_index, c.reltablespace <> 0 AS own_tablespace, "
@@ -62,17 +67,13 @@ void ReadRelations(Context& ctx) {
     ir::QualifiedName name{schema, Text(row["relname"])};
     std::string display = ir::DisplayName(name);
     switch (Text(row["relkind"])[0]) {
-      case 'p': ctx.Unsupported("partitioned table", display); continue;
       case 'v':
       case 'm': continue;  // read by ReadViews (introspect_views.cpp)
       case 'f': ctx.Unsupported("foreign table", display); continue;
       default: break;
     }
-    if (Bool(row["relispartition"])) {
-      ctx.Unsupported("partition", display);
-      continue;
-    }
-    if (Bool(row["inherits"])) {
+    bool partition = Bool(row["relispartition"]);
+    if (Bool(row["inherits"]) && !partition) {
       ctx.Unsupported("inheritance child table", display);
       continue;
     }
@@ -85,6 +86,10 @@ void ReadRelations(Context& ctx) {
     if (Bool(row["own_tablespace"])) ctx.Unsupported("tablespace of table", display);
     ir::Table table;
     table.name = name;
+    if (partition) {
+      table.partition_of = ir::PartitionOf{{Text(row["parent_schema"]), Text(row["parent_name"])},
+                                           Text(row["partition_bound"])};
+    }
     table.unlogged = Text(row["relpersistence"]) == "u";
     table.options = StorageParams(row["reloptions"]);
     // FORCE is stored independently of ENABLE, so a table may force RLS without enabling it.
@@ -126,7 +131,7 @@ void ReadColumns(Context& ctx) {
       "  cn.nspname AS coll_schema, co.collname, "
       "  pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) AS default_expr, d.description "
       "FROM pg_catalog.pg_attribute a "
-      "JOIN pg_catalog.pg_class c ON c.oid = a.attrelid AND c.relkind = 'r' "
+      "JOIN pg_catalog.pg_class c ON c.oid = a.attrelid AND c.relkind IN ('r', 'p') "
       "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
       "JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
       "JOIN pg_catalog.pg_namespace tn ON tn.oid = t.typnamespace "
@@ -225,6 +230,95 @@ void ReadColumns(Context& ctx) {
     std::string column = ir::DisplayName(t.name) + "." + t.columns[where.second].name;
     ctx.diags.Report(ir::diag::kCatalog,
                      fmt::format("identity column {} has no identity sequence in pg_depend", column), {}, column);
+  }
+}
+
+// Splits pg_get_expr's text of a list of expressions at its top-level commas.
+std::vector<std::string> SplitExpressionList(const std::string& text) {
+  std::vector<std::string> out;
+  std::string cur;
+  int depth = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '\'' || c == '"') {
+      std::size_t j = i + 1;
+      while (j < text.size()) {
+        if (text[j] == c) {
+          if (j + 1 < text.size() && text[j + 1] == c) {
+            j += 2;
+            continue;
+          }
+          break;
+        }
+        ++j;
+      }
+      cur += text.substr(i, j + 1 - i);
+      i = j;
+      continue;
+    }
+    if (c == '(' || c == '[') ++depth;
+    if (c == ')' || c == ']') --depth;
+    if (c == ',' && depth == 0) {
+      out.push_back(cur);
+      cur.clear();
+      while (i + 1 < text.size() && text[i + 1] == ' ') ++i;
+      continue;
+    }
+    cur += c;
+  }
+  if (!cur.empty()) out.push_back(cur);
+  return out;
+}
+
+void ReadPartitionKeys(Context& ctx) {
+  // One row per key element; an expression element (attnum 0) takes the next expression of
+  // partexprs in order. The operator class is kept only when it is not its type's default, the
+  // collation only when it is not the column's (for expressions: not the default collation).
+  pqxx::result rows = ctx.Query(
+      "SELECT pt.partrelid::pg_catalog.int8 AS relid, pt.partstrat, k.n, k.attnum, a.attname, "
+      "  k.collid <> 0 AND k.collid <> COALESCE(a.attcollation, 100) AS own_collation, "
+      "  cn.nspname AS coll_schema, co.collname, "
+      "  NOT opc.opcdefault AS own_opclass, ocn.nspname AS opc_schema, opc.opcname, "
+      "  pg_catalog.pg_get_expr(pt.partexprs, pt.partrelid) AS exprs "
+      "FROM pg_catalog.pg_partitioned_table pt "
+      "JOIN pg_catalog.pg_class c ON c.oid = pt.partrelid "
+      "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+      "CROSS JOIN LATERAL ROWS FROM (pg_catalog.unnest(pt.partattrs::pg_catalog.int2[]), "
+      "  pg_catalog.unnest(pt.partclass::pg_catalog.oid[]), pg_catalog.unnest(pt.partcollation::pg_catalog.oid[])) "
+      "  WITH ORDINALITY AS k(attnum, opcid, collid, n) "
+      "LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = pt.partrelid AND a.attnum = k.attnum AND k.attnum <> 0 "
+      "LEFT JOIN pg_catalog.pg_collation co ON co.oid = k.collid "
+      "LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace "
+      "JOIN pg_catalog.pg_opclass opc ON opc.oid = k.opcid "
+      "JOIN pg_catalog.pg_namespace ocn ON ocn.oid = opc.opcnamespace "
+      "WHERE " + std::string(kUserSchema) + " ORDER BY pt.partrelid, k.n");
+  std::map<int64_t, std::size_t> next_expression;
+  for (const auto& row : rows) {
+    int64_t relid = Int(row["relid"]);
+    ir::Table* table = ctx.TableByOid(relid);
+    if (!table) continue;
+    if (!table->partition_key) {
+      table->partition_key.emplace();
+      table->partition_key->strategy = Text(row["partstrat"])[0];
+    }
+    ir::IndexElement e;
+    if (Int(row["attnum"]) != 0) {
+      e.column = Text(row["attname"]);
+    } else {
+      std::vector<std::string> exprs = SplitExpressionList(Text(row["exprs"]));
+      std::size_t& k = next_expression[relid];
+      if (k >= exprs.size()) {
+        ctx.diags.Report(ir::diag::kCatalog,
+                         fmt::format("partition key of {} has fewer expressions than pg_partitioned_table says",
+                                     ir::DisplayName(table->name)),
+                         {}, ir::DisplayName(table->name));
+        continue;
+      }
+      e.expression = ir::Expr{exprs[k++]};
+    }
+    if (Bool(row["own_collation"])) e.collation = ir::QualifiedName{Text(row["coll_schema"]), Text(row["collname"])};
+    if (Bool(row["own_opclass"])) e.opclass = ir::QualifiedName{Text(row["opc_schema"]), Text(row["opcname"])};
+    table->partition_key->elements.push_back(std::move(e));
   }
 }
 

@@ -88,6 +88,9 @@ std::string WhenCondition(const std::string& def) {
 }  // namespace
 
 void ReadTriggers(Context& ctx) {
+  // A partition's row triggers cloned from its parent's (tgparentid, PostgreSQL 13 on) are the
+  // parent's (see ir::Table).
+  const std::string not_cloned = ctx.server_version_num >= 130000 ? "AND g.tgparentid = 0 " : "";
   pqxx::result rows = ctx.Query(
       "SELECT g.tgrelid::pg_catalog.int8 AS relid, g.tgname, g.tgtype::pg_catalog.int4 AS tgtype, g.tgenabled, "
       "  g.tgconstraint <> 0 AS is_constraint, g.tgdeferrable, g.tginitdeferred, "
@@ -126,7 +129,7 @@ void ReadTriggers(Context& ctx) {
       "JOIN pg_catalog.pg_namespace fn ON fn.oid = p.pronamespace "
       "LEFT JOIN pg_catalog.pg_description d ON d.objoid = g.oid "
       "  AND d.classoid = 'pg_catalog.pg_trigger'::pg_catalog.regclass AND d.objsubid = 0 "
-      "WHERE NOT g.tgisinternal "
+      "WHERE NOT g.tgisinternal " + not_cloned +
       "ORDER BY g.tgrelid, g.tgname");
   for (const auto& row : rows) {
     // An ordinary table or a view in scope (other relation kinds: reported as unsupported).

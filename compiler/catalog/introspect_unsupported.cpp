@@ -33,7 +33,7 @@ void ReadUnsupportedObjects(Context& ctx) {
       "  pg_catalog.quote_ident(g.tgname) "
       "FROM pg_catalog.pg_trigger g JOIN pg_catalog.pg_class c ON c.oid = g.tgrelid "
       "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-      "WHERE NOT g.tgisinternal AND c.relkind NOT IN ('r', 'v') AND {0} AND {3} "
+      "WHERE NOT g.tgisinternal AND c.relkind NOT IN ('r', 'p', 'v') AND {0} AND {3} "
       "UNION ALL "
       "SELECT 'rule', n.nspname, pg_catalog.quote_ident(w.rulename) || ' on table ' || "
       "  pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname), "

@@ -213,6 +213,21 @@ std::string DebugPrint(const Database& db) {
   for (const auto& [name, t] : db.tables) {
     out += fmt::format("table {}{} comment={} owner={}\n", DisplayName(name), t.unlogged ? " unlogged" : "",
                        Opt(t.comment), Opt(t.owner));
+    if (t.partition_key) {
+      const char* strategy = t.partition_key->strategy == 'l' ? "list" : t.partition_key->strategy == 'h' ? "hash" : "range";
+      out += fmt::format("  partition by {} (", strategy);
+      for (std::size_t i = 0; i < t.partition_key->elements.size(); ++i) {
+        const IndexElement& e = t.partition_key->elements[i];
+        out += i ? ", " : "";
+        out += e.column ? *e.column : "(" + e.expression->text + ")";
+        if (e.collation) out += " collate " + DisplayName(*e.collation);
+        if (e.opclass) out += " " + DisplayName(*e.opclass);
+      }
+      out += ")\n";
+    }
+    if (t.partition_of) {
+      out += fmt::format("  partition of {} {}\n", DisplayName(t.partition_of->parent), t.partition_of->bound);
+    }
     for (const StorageParam& p : t.options) out += fmt::format("  with {}={}\n", p.name, p.value);
     switch (t.replica_identity) {
       case ReplicaIdentity::Default: break;
@@ -249,6 +264,7 @@ std::string DebugPrint(const Database& db) {
       }
       if (!k.validated) out += " not valid";
       if (k.deferrable) out += k.initially_deferred ? " deferrable initially deferred" : " deferrable";
+      if (!k.parent_index.empty()) out += " attached to " + k.parent_index;
       out += fmt::format(" comment={}\n", Opt(k.comment));
     }
     for (const auto& [iname, ix] : t.indexes) {
@@ -267,6 +283,7 @@ std::string DebugPrint(const Database& db) {
       if (!ix.include.empty()) out += " include " + List(ix.include);
       for (const StorageParam& p : ix.options) out += fmt::format(" with {}={}", p.name, p.value);
       if (ix.predicate) out += " where " + ix.predicate->text;
+      if (!ix.parent_index.empty()) out += " attached to " + ix.parent_index;
       out += fmt::format(" comment={}\n", Opt(ix.comment));
     }
     for (const auto& [gname, g] : t.triggers) out += TriggerLine(g);

@@ -136,6 +136,9 @@ struct Constraint {
   bool initially_deferred = false;
 
   std::optional<std::string> comment;
+  /// PRIMARY KEY / UNIQUE of a partition: the index of the parent table (a standalone index or
+  /// a PRIMARY KEY / UNIQUE constraint's) its index is attached to (pg_inherits); empty if none.
+  std::string parent_index;
   SourceSpan span;
   friend bool operator==(const Constraint&, const Constraint&) = default;
 };
@@ -169,6 +172,9 @@ struct Index {
   std::optional<Expr> predicate;
   std::vector<StorageParam> options;  // in PostgreSQL's stored order (reloptions)
   std::optional<std::string> comment;
+  /// An index of a partition: the index of the parent table it is attached to (see
+  /// Constraint::parent_index); empty if none.
+  std::string parent_index;
   SourceSpan span;
   friend bool operator==(const Index&, const Index&) = default;
 };
@@ -257,14 +263,41 @@ struct Policy {
   friend bool operator==(const Policy&, const Policy&) = default;
 };
 
+/// PARTITION BY of a partitioned table (pg_partitioned_table).
+struct PartitionKey {
+  char strategy = 'r';  // partstrat: 'r' RANGE, 'l' LIST, 'h' HASH
+  /// The key columns or expressions, with collation and operator class only where they are not
+  /// the column's or type's default (as for index elements; no ordering).
+  std::vector<IndexElement> elements;
+  friend bool operator==(const PartitionKey&, const PartitionKey&) = default;
+};
+
+/// PARTITION OF: a partition's parent and bound (pg_inherits, relpartbound).
+struct PartitionOf {
+  QualifiedName parent;
+  /// The bound as pg_get_expr(relpartbound) prints it: "FOR VALUES IN ('a', 'b')",
+  /// "FOR VALUES FROM (1) TO (10)", "FOR VALUES FROM (MINVALUE) TO ('x')",
+  /// "FOR VALUES WITH (modulus 4, remainder 0)" or "DEFAULT".
+  std::string bound;
+  friend bool operator==(const PartitionOf&, const PartitionOf&) = default;
+};
+
 /// ALTER TABLE ... REPLICA IDENTITY (pg_class.relreplident).
 enum class ReplicaIdentity { Default, Full, Nothing, Index };
 
-/// An ordinary table. Constraints and indexes are keyed by name (unique per table here;
-/// index names are also unique per schema, which the front ends check).
+/// An ordinary table, a partitioned table or a partition. Constraints and indexes are keyed by
+/// name (unique per table here; index names are also unique per schema, which the front ends
+/// check).
+///
+/// A partition lists all its columns (PostgreSQL keeps them, with their defaults and NOT NULL,
+/// per partition), its own constraints and all its indexes, attached ones included (with
+/// `parent_index`), but not the CHECK constraints and foreign keys it inherits from its parent
+/// (they are the parent's), nor the row triggers cloned from the parent's.
 struct Table {
   QualifiedName name;
   std::vector<Column> columns;  // in attnum order
+  std::optional<PartitionKey> partition_key;  // a partitioned table (relkind 'p')
+  std::optional<PartitionOf> partition_of;    // a partition
   std::map<std::string, Constraint> constraints;
   std::map<std::string, Index> indexes;
   bool unlogged = false;

@@ -87,6 +87,9 @@ class State {
   /// Unqualified calls of functions not defined yet when their expression was read: the name
   /// and the search path it was seen with (the first one). QualifyLateFunctionCalls finishes them.
   std::map<std::string, std::vector<std::string>> pending_calls;
+  /// The column names each index's default name was chosen from, keyed by (schema, index): a
+  /// partition's copy of the index created later is named from the same names.
+  std::map<std::pair<std::string, std::string>, std::vector<std::string>> index_colnames;
   /// Likewise for casts to user types (enum, domain, composite, range) not defined yet.
   std::map<std::string, std::vector<std::string>> pending_casts;
 

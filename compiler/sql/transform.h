@@ -109,6 +109,28 @@ StmtResult TransformAlterView(State& state, PgQuery__AlterTableStmt& stmt);
 /// The view or materialized view called schema.name, or null (transform_view.cpp).
 ir::View* FindView(State& state, const std::string& schema, const std::string& name);
 
+// Declarative partitioning (transform_partition.cpp).
+/// PARTITION BY into table.partition_key (the table's columns must be there); false on error.
+bool ApplyPartitionSpec(State& state, ir::Table& table, PgQuery__PartitionSpec& spec, const std::string& subject,
+                        ir::SourceSpan span);
+/// A partition bound in the text pg_get_expr prints for it (see ir::PartitionOf), or nullopt
+/// after reporting.
+std::optional<std::string> PartitionBoundText(State& state, const ir::Table& parent, PgQuery__PartitionBoundSpec& bound,
+                                              const std::string& subject, ir::SourceSpan span);
+/// CREATE TABLE `table` PARTITION OF ...: `table` holds the name and settings; stores it.
+StmtResult TransformCreatePartition(State& state, PgQuery__CreateStmt& stmt, ir::Table& table);
+/// ALTER TABLE parent ATTACH PARTITION / DETACH PARTITION.
+StmtResult TransformAttachPartition(State& state, ir::Table& parent, PgQuery__PartitionCmd& cmd, bool detach,
+                                    ir::SourceSpan span);
+/// ALTER INDEX parent ATTACH PARTITION child.
+StmtResult TransformAttachIndex(State& state, PgQuery__AlterTableStmt& stmt);
+/// The index (or PRIMARY KEY / UNIQUE constraint) `index_name` just created on partitioned table
+/// `parent`, without ONLY: PostgreSQL attaches an equal index of each partition or creates one.
+void CloneToPartitions(State& state, ir::Table& parent, const std::string& index_name);
+/// The column changes an ALTER TABLE (without ONLY) made to partitioned table `after` (which was
+/// `before`), applied to its partitions as PostgreSQL's recursion does.
+void RecurseColumnChanges(State& state, const ir::Table& before, const ir::Table& after);
+
 /// A PRIMARY KEY / UNIQUE / CHECK / FOREIGN KEY written on a column or the table, applied after
 /// the columns exist. `column` is set for column constraints (their implied key).
 struct ConstraintWork {

@@ -3,6 +3,7 @@
 #include "compiler/sql/transform.h"
 
 #include <algorithm>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -131,6 +132,13 @@ StmtResult TransformAlterTable(State& state, PgQuery__AlterTableStmt& stmt) {
   std::string schema = stmt.relation->schemaname ? stmt.relation->schemaname : "";
   std::string shown = (schema.empty() ? "" : schema + ".") + stmt.relation->relname;
 
+  if (stmt.objtype == PG_QUERY__OBJECT_TYPE__OBJECT_INDEX) {
+    for (std::size_t i = 0; i < stmt.n_cmds; ++i) {
+      if (stmt.cmds[i]->alter_table_cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AttachPartition) {
+        return TransformAttachIndex(state, stmt);
+      }
+    }
+  }
   // ALTER SEQUENCE / ALTER TABLE on a sequence: only OWNER TO is meaningful here.
   if (stmt.objtype == PG_QUERY__OBJECT_TYPE__OBJECT_SEQUENCE || !state.FindTable(stmt.relation)) {
     bool only_owner = stmt.n_cmds > 0;
@@ -193,11 +201,22 @@ StmtResult TransformAlterTable(State& state, PgQuery__AlterTableStmt& stmt) {
     if (CollationWaits(state, StrList(cc.collname, cc.n_collname), span)) return StmtResult::Defer;
   }
 
+  // ATTACH PARTITION waits the same way for the table attached.
+  for (std::size_t i = 0; i < stmt.n_cmds && !state.ctx.final_pass; ++i) {
+    PgQuery__AlterTableCmd& cmd = *stmt.cmds[i]->alter_table_cmd;
+    if (cmd.subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AttachPartition && !state.FindTable(cmd.def->partition_cmd->name)) {
+      return StmtResult::Defer;
+    }
+  }
+
   // ENABLE / DISABLE TRIGGER waits the same way for its trigger.
   for (std::size_t i = 0; i < stmt.n_cmds && !state.ctx.final_pass; ++i) {
     if (WaitsForTrigger(t, *stmt.cmds[i]->alter_table_cmd)) return StmtResult::Defer;
   }
 
+  // Without ONLY, column changes to a partitioned table recurse to its partitions.
+  const bool recurse = t.partition_key && stmt.relation->inh;
+  const ir::Table before = recurse ? t : ir::Table{};
   std::vector<ConstraintWork> work;
   for (std::size_t i = 0; i < stmt.n_cmds; ++i) {
     PgQuery__AlterTableCmd& cmd = *stmt.cmds[i]->alter_table_cmd;
@@ -413,12 +432,32 @@ StmtResult TransformAlterTable(State& state, PgQuery__AlterTableStmt& stmt) {
       case PG_QUERY__ALTER_TABLE_TYPE__AT_EnableAlwaysRule:
       case PG_QUERY__ALTER_TABLE_TYPE__AT_EnableReplicaRule:
       case PG_QUERY__ALTER_TABLE_TYPE__AT_DisableRule: SetRuleEnabled(state, t, cmd, span); break;
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_AttachPartition:
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_DetachPartition:
+        if (!t.partition_key) {
+          state.Error(ir::diag::kInvalid, subject + " is not partitioned", span);
+          break;
+        }
+        TransformAttachPartition(state, t, *cmd.def->partition_cmd,
+                                 cmd.subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_DetachPartition, span);
+        break;
       default:
         state.Unsupported(fmt::format("{}: ALTER TABLE sub-command {}", subject, SubtypeName(cmd.subtype)), span);
         break;
     }
   }
+  std::set<std::string> had;
+  for (const auto& [kname, k] : t.constraints) had.insert(kname);
   AddConstraints(state, t, work);
+  if (recurse) {
+    RecurseColumnChanges(state, before, t);
+    // New keys: PostgreSQL gives every partition one (or attaches an equal one).
+    for (const auto& [kname, k] : t.constraints) {
+      if (!had.count(kname) && (k.kind == ir::ConstraintKind::PrimaryKey || k.kind == ir::ConstraintKind::Unique)) {
+        CloneToPartitions(state, t, kname);
+      }
+    }
+  }
   return StmtResult::Done;
 }
 

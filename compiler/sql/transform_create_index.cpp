@@ -211,7 +211,11 @@ StmtResult TransformCreateIndex(State& state, PgQuery__IndexStmt& stmt) {
     return StmtResult::Done;
   }
   state.NoteRelation(table->name, ix.name);
+  state.index_colnames[{table->name.schema, ix.name}] = IndexColumnNames(colnames);
+  std::string created = ix.name;
   table->indexes[ix.name] = ix;
+  // Without ONLY, an index on a partitioned table is also one on each partition.
+  if (table->partition_key && stmt.relation->inh) CloneToPartitions(state, *table, created);
   return StmtResult::Done;
 }
 

@@ -298,6 +298,7 @@ void AddKeyUsingIndex(State& state, ir::Table& table, const ConstraintWork& w) {
   k.deferrable = c.deferrable;
   k.initially_deferred = c.initdeferred;
   k.name = c.conname && *c.conname ? std::string(c.conname) : iname;
+  k.parent_index = idx.parent_index;
   // The index is renamed to the constraint's name: that name must be free among relations too.
   ir::Index removed = idx;
   table.indexes.erase(it);
@@ -492,8 +493,7 @@ StmtResult TransformCreateTable(State& state, PgQuery__CreateStmt& stmt) {
     state.Unsupported(subject + ": temporary table", span);
     return StmtResult::Done;
   }
-  if (stmt.n_inh_relations) state.Unsupported(subject + ": table inheritance (INHERITS)", span);
-  if (stmt.partspec || stmt.partbound) state.Unsupported(subject + ": partitioning", span);
+  if (stmt.n_inh_relations && !stmt.partbound) state.Unsupported(subject + ": table inheritance (INHERITS)", span);
   if (stmt.of_typename) state.Unsupported(subject + ": typed table (OF type)", span);
   if (stmt.tablespacename && *stmt.tablespacename && std::string(stmt.tablespacename) != "pg_default") {
     state.Unsupported(subject + ": TABLESPACE other than pg_default", span);
@@ -507,6 +507,21 @@ StmtResult TransformCreateTable(State& state, PgQuery__CreateStmt& stmt) {
   table.span = span;
   table.unlogged = persistence == "u";
   StorageParams(state, stmt.options, stmt.n_options, subject, &table.options);
+  if (stmt.partbound) {
+    if (stmt.partspec) {
+      // A partition that is partitioned itself: its key names the parent's columns.
+      ir::Table* parent = stmt.n_inh_relations == 1 && stmt.inh_relations[0]->node_case == PG_QUERY__NODE__NODE_RANGE_VAR
+                              ? state.FindTable(stmt.inh_relations[0]->range_var)
+                              : nullptr;
+      if (!parent) return TransformCreatePartition(state, stmt, table);  // reports the missing parent
+      ir::Table probe;
+      probe.name = name;
+      probe.columns = parent->columns;
+      if (!ApplyPartitionSpec(state, probe, *stmt.partspec, subject, span)) return StmtResult::Done;
+      table.partition_key = probe.partition_key;
+    }
+    return TransformCreatePartition(state, stmt, table);
+  }
 
   // A user collation defined by a later statement: the whole statement waits for it.
   for (std::size_t i = 0; i < stmt.n_table_elts; ++i) {
@@ -535,6 +550,7 @@ StmtResult TransformCreateTable(State& state, PgQuery__CreateStmt& stmt) {
     }
   }
   for (const ir::Column& col : table.columns) CheckGenerated(state, table, col);
+  if (stmt.partspec && !ApplyPartitionSpec(state, table, *stmt.partspec, subject, span)) return StmtResult::Done;
   for (ConstraintWork& w : work) w.always_valid = true;
   // Register the table before naming constraints so that its own names count as taken.
   ir::Table& stored = state.db.tables[name] = std::move(table);

@@ -1,9 +1,11 @@
 #include "tests/property/generators.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <set>
 #include <stdexcept>
 
+#include "compiler/ir/partition.h"
 #include "compiler/sql/compile.h"
 #include "emit/plan.h"
 #include "emit/quote.h"
@@ -2610,6 +2612,294 @@ void DropForeignKeysToUnlogged(ir::Database& db) {
 
 }  // namespace
 
+// --- partitioned tables -----------------------------------------------------------------------
+//
+// A group: a parent `parted_<n>` (id bigint NOT NULL, k (int for RANGE and HASH, text for LIST)
+// NOT NULL, v text) partitioned by k, with partitions `parted_<n>_<m>`. RANGE partitions cover
+// [10 s, 10 e) for slots s < e in 0..7; LIST partitions hold letters; RANGE and LIST groups always
+// have a DEFAULT partition `parted_<n>_d`, which mutations never touch and where every row goes
+// (k = -1 / 'zz': no other partition ever covers it); HASH groups have modulus 2, remainders 0
+// and 1, which stay. The IR is the canonical one: partitions list the parent's columns and their
+// attached copies of its keys and indexes.
+
+bool InPartitionGroup(const ir::Table& table) { return table.partition_key || table.partition_of; }
+
+// The partitions of `parent` in `db`, by name.
+std::vector<QualifiedName> PartitionsOf(const ir::Database& db, const QualifiedName& parent) {
+  std::vector<QualifiedName> out;
+  for (const auto& [qn, t] : db.tables) {
+    if (t.partition_of && t.partition_of->parent == parent) out.push_back(qn);
+  }
+  return out;
+}
+
+std::string RangeBound(int from, int to) {
+  return "FOR VALUES FROM (" + std::to_string(10 * from) + ") TO (" + std::to_string(10 * to) + ")";
+}
+
+// The slots [s, e) a RANGE bound covers; {0, 0} for other bounds.
+std::pair<int, int> RangeSlots(const std::string& bound) {
+  int from = 0, to = 0;
+  if (std::sscanf(bound.c_str(), "FOR VALUES FROM (%d) TO (%d)", &from, &to) != 2) return {0, 0};
+  return {from / 10, to / 10};
+}
+
+const std::vector<std::string> kListValues = {"a", "b", "c", "d", "e", "f"};
+
+// The letters of a LIST bound.
+std::vector<std::string> ListValues(const std::string& bound) {
+  std::vector<std::string> out;
+  for (const std::string& v : kListValues) {
+    if (bound.find("'" + v + "'") != std::string::npos) out.push_back(v);
+  }
+  return out;
+}
+
+std::string ListBound(const std::vector<std::string>& values) {
+  std::string out = "FOR VALUES IN (";
+  for (std::size_t i = 0; i < values.size(); ++i) out += (i ? ", " : "") + emit::QuoteLiteral(values[i]);
+  return out + ")";
+}
+
+// Slots (RANGE) or letters (LIST) no partition of `parent` covers.
+std::vector<int> FreeSlots(const ir::Database& db, const QualifiedName& parent) {
+  std::vector<bool> used(8, false);
+  for (const QualifiedName& qn : PartitionsOf(db, parent)) {
+    auto [s, e] = RangeSlots(db.tables.at(qn).partition_of->bound);
+    for (int i = s; i < e && i < 8; ++i) used[i] = true;
+  }
+  std::vector<int> out;
+  for (int i = 0; i < 8; ++i) if (!used[i]) out.push_back(i);
+  return out;
+}
+
+std::vector<std::string> FreeLetters(const ir::Database& db, const QualifiedName& parent) {
+  std::set<std::string> used;
+  for (const QualifiedName& qn : PartitionsOf(db, parent)) {
+    for (const std::string& v : ListValues(db.tables.at(qn).partition_of->bound)) used.insert(v);
+  }
+  std::vector<std::string> out;
+  for (const std::string& v : kListValues) if (!used.count(v)) out.push_back(v);
+  return out;
+}
+
+// A partition of `parent` named `name` with `bound`: the parent's columns and attached copies of
+// its keys and indexes (named as a user would, free in the state).
+void AddPartition(ir::Database& db, const QualifiedName& parent_name, const std::string& name,
+                  const std::string& bound, const Features& f) {
+  const ir::Table& parent = db.tables.at(parent_name);
+  ir::Table t;
+  t.name = {parent.name.schema, name};
+  for (const ir::Column& c : parent.columns) t.columns.push_back(ir::InheritedColumn(c));
+  t.partition_of = ir::PartitionOf{parent.name, bound};
+  t.comment = GenComment(f, 4);
+  ir::Table parent_copy = parent;
+  db.tables[t.name] = t;
+  ir::Table& stored = db.tables.at(t.name);
+  for (const auto& [kname, k] : parent_copy.constraints) {
+    if (k.kind != ConstraintKind::PrimaryKey && k.kind != ConstraintKind::Unique) continue;
+    ir::Constraint c = k;
+    c.comment.reset();
+    c.name = FreshName(db, name + "_key");
+    c.parent_index = kname;
+    stored.constraints[c.name] = c;
+  }
+  for (const auto& [iname, ix] : parent_copy.indexes) {
+    ir::Index c = ix;
+    c.comment.reset();
+    c.name = FreshName(db, name + "_ix");
+    c.parent_index = iname;
+    stored.indexes[c.name] = c;
+  }
+}
+
+// An index of the parent over (v) or (v, id), or lower(v), with its attached copies.
+void AddParentIndex(ir::Database& db, const QualifiedName& parent_name, const Features& f) {
+  ir::Table& parent = db.tables.at(parent_name);
+  ir::Index ix;
+  ix.name = FreshName(db, parent_name.name + "_ix");
+  ix.method = "btree";
+  int shape = Between(0, 3);
+  if (shape == 2 && f.expression_indexes) {
+    ix.elements.push_back(ir::IndexElement{.expression = ir::Expr{"lower(v)"}});
+  } else {
+    ix.elements.push_back(ir::IndexElement{.column = std::string("v")});
+    if (shape == 1) ix.elements.push_back(ir::IndexElement{.column = std::string("id"), .descending = true,
+                                                           .nulls_first = true});
+  }
+  ix.comment = GenComment(f, 4);
+  std::string parent_index = ix.name;
+  parent.indexes[ix.name] = ix;
+  for (const QualifiedName& qn : PartitionsOf(db, parent_name)) {
+    ir::Index c = ix;
+    c.comment.reset();
+    c.name = FreshName(db, qn.name + "_ix");
+    c.parent_index = parent_index;
+    db.tables.at(qn).indexes[c.name] = c;
+  }
+}
+
+void GenPartitionGroup(ir::Database& db, const Features& f) {
+  std::string schema = SchemaOf(db);
+  QualifiedName name{schema, FreshName(db, "parted_")};
+  ir::Table parent;
+  parent.name = name;
+  char strategy = Pick<char>('r', 'l', 'h');
+  parent.columns.push_back(ir::Column{.name = "id", .type = {"pg_catalog", "int8", "", false}, .not_null = true});
+  parent.columns.push_back(
+      ir::Column{.name = "k", .type = {"pg_catalog", strategy == 'l' ? "text" : "int4", "", false}, .not_null = true});
+  parent.columns.push_back(ir::Column{.name = "v", .type = {"pg_catalog", "text", "", false}});
+  if (f.defaults && Between(0, 2) == 0) parent.columns.back().default_expr = ir::Expr{"'none'::text"};
+  parent.partition_key = ir::PartitionKey{strategy, {ir::IndexElement{.column = std::string("k")}}};
+  if (Between(0, 2) == 0) {
+    ir::Constraint pk;
+    pk.kind = ConstraintKind::PrimaryKey;
+    pk.name = name.name + "_pkey";
+    pk.columns = {"k", "id"};
+    parent.constraints[pk.name] = pk;
+  }
+  if (f.checks && Between(0, 2) == 0) {
+    ir::Constraint c;
+    c.kind = ConstraintKind::Check;
+    c.name = name.name + "_id_check";
+    c.check = ir::Expr{"id > 0"};
+    parent.constraints[c.name] = c;
+  }
+  parent.comment = GenComment(f, 4);
+  db.tables[name] = parent;
+  if (f.indexes && Between(0, 2) == 0) AddParentIndex(db, name, f);
+  if (strategy == 'h') {
+    AddPartition(db, name, name.name + "_h0", "FOR VALUES WITH (modulus 2, remainder 0)", f);
+    AddPartition(db, name, name.name + "_h1", "FOR VALUES WITH (modulus 2, remainder 1)", f);
+    return;
+  }
+  AddPartition(db, name, name.name + "_d", "DEFAULT", f);
+  int n = Between(1, 4);
+  for (int i = 0; i < n; ++i) {
+    std::string pname = FreshName(db, name.name + "_p");
+    if (strategy == 'r') {
+      std::vector<int> free = FreeSlots(db, name);
+      if (free.empty()) break;
+      int s = Pick(free);
+      AddPartition(db, name, pname, RangeBound(s, s + 1), f);
+    } else {
+      std::vector<std::string> free = FreeLetters(db, name);
+      if (free.empty()) break;
+      AddPartition(db, name, pname, ListBound({Pick(free)}), f);
+    }
+  }
+}
+
+// Partitions of `parent` that mutations may move, drop or detach (not the DEFAULT one, not HASH).
+std::vector<QualifiedName> MovablePartitions(const ir::Database& db, const QualifiedName& parent) {
+  std::vector<QualifiedName> out;
+  for (const QualifiedName& qn : PartitionsOf(db, parent)) {
+    const std::string& bound = db.tables.at(qn).partition_of->bound;
+    if (bound != "DEFAULT" && bound.rfind("FOR VALUES WITH", 0) != 0) out.push_back(qn);
+  }
+  return out;
+}
+
+void MutatePartitions(ir::Database& db, const Features& f) {
+  std::vector<QualifiedName> parents;
+  for (const auto& [qn, t] : db.tables) if (t.partition_key) parents.push_back(qn);
+  if (parents.empty()) {
+    GenPartitionGroup(db, f);
+    return;
+  }
+  QualifiedName parent = Pick(parents);
+  char strategy = db.tables.at(parent).partition_key->strategy;
+  std::vector<QualifiedName> movable = MovablePartitions(db, parent);
+  switch (Uniform(0, 8)) {
+    case 0: {  // a new partition
+      if (strategy == 'h') break;
+      std::string pname = FreshName(db, parent.name + "_p");
+      if (strategy == 'r') {
+        std::vector<int> free = FreeSlots(db, parent);
+        if (!free.empty()) AddPartition(db, parent, pname, RangeBound(free.front(), free.front() + 1), f);
+      } else {
+        std::vector<std::string> free = FreeLetters(db, parent);
+        if (!free.empty()) AddPartition(db, parent, pname, ListBound({Pick(free)}), f);
+      }
+      break;
+    }
+    case 1:  // a partition dropped
+      if (!movable.empty()) db.tables.erase(Pick(movable));
+      break;
+    case 2: {  // a bound moves: a RANGE partition grows over the next free slot, a LIST one gains a letter
+      if (movable.empty()) break;
+      ir::Table& t = db.tables.at(Pick(movable));
+      if (strategy == 'r') {
+        auto [s, e] = RangeSlots(t.partition_of->bound);
+        std::vector<int> free = FreeSlots(db, parent);
+        if (std::count(free.begin(), free.end(), e)) {
+          t.partition_of->bound = RangeBound(s, e + 1);
+        } else if (s > 0 && std::count(free.begin(), free.end(), s - 1)) {
+          t.partition_of->bound = RangeBound(s - 1, e);
+        } else if (e - s > 1) {
+          t.partition_of->bound = RangeBound(s, e - 1);
+        }
+      } else {
+        std::vector<std::string> values = ListValues(t.partition_of->bound);
+        std::vector<std::string> free = FreeLetters(db, parent);
+        if (!free.empty()) {
+          values.push_back(Pick(free));
+          std::sort(values.begin(), values.end());
+          // PostgreSQL keeps the values in the order written; the rendering writes these.
+          t.partition_of->bound = ListBound(values);
+        }
+      }
+      break;
+    }
+    case 3: {  // a partition detached: it keeps the parent's CHECKs as its own
+      if (movable.empty()) break;
+      ir::Table& t = db.tables.at(Pick(movable));
+      for (const auto& [kname, k] : db.tables.at(parent).constraints) {
+        if (k.kind != ConstraintKind::Check) continue;
+        ir::Constraint c = k;
+        c.comment.reset();
+        t.constraints[kname] = c;
+      }
+      for (auto& [kname, k] : t.constraints) k.parent_index.clear();
+      for (auto& [iname, ix] : t.indexes) ix.parent_index.clear();
+      t.partition_of.reset();
+      break;
+    }
+    case 4:  // an index of the parent
+      if (f.indexes) AddParentIndex(db, parent, f);
+      break;
+    case 5: {  // an index of the parent dropped, with the partitions' indexes attached to it
+      ir::Table& p = db.tables.at(parent);
+      if (p.indexes.empty()) break;
+      std::string iname = PickKey(p.indexes);
+      p.indexes.erase(iname);
+      for (const QualifiedName& qn : PartitionsOf(db, parent)) {
+        std::erase_if(db.tables.at(qn).indexes, [&](const auto& kv) { return kv.second.parent_index == iname; });
+      }
+      break;
+    }
+    case 6: {  // a column of the parent (PostgreSQL adds it to every partition)
+      ir::Table& p = db.tables.at(parent);
+      std::string col = FreshColumnName(p);
+      ir::Column c{.name = col, .type = {"pg_catalog", "int4", "", false}};
+      if (f.defaults && Between(0, 2) == 0) c.default_expr = ir::Expr{"0"};
+      p.columns.push_back(c);
+      for (const QualifiedName& qn : PartitionsOf(db, parent)) db.tables.at(qn).columns.push_back(c);
+      break;
+    }
+    case 7: {  // a partition's own index, over (id, v): never equal to one of the parent's
+      std::vector<QualifiedName> all = PartitionsOf(db, parent);
+      if (all.empty()) break;
+      QualifiedName qn = Pick(all);
+      ir::Index ix;
+      ix.name = FreshName(db, qn.name + "_own");
+      ix.elements = {ir::IndexElement{.column = std::string("id")}, ir::IndexElement{.column = std::string("v")}};
+      db.tables.at(qn).indexes[ix.name] = ix;
+      break;
+    }
+  }
+}
+
 Features DefaultFeatures() {
   // Every feature is on. A known schemac bug is avoided inside the generators rather than by
   // turning a whole feature off:
@@ -2664,6 +2954,7 @@ rc::Gen<ir::Database> GenDatabase(const Features& f) {
     DropForeignKeysToUnlogged(db);
     GenObjectsAfterTables(db, f);
     KeepPopulationValid(db);
+    if (f.partitions && Between(0, 2) == 0) GenPartitionGroup(db, f);
     return db;
   });
 }
@@ -2723,14 +3014,33 @@ rc::Gen<StatePair> GenStatePair(const Features& f) {
   return rc::gen::exec([f] {
     StatePair p;
     p.a = *GenDatabase(f);
-    p.b = p.a;
+    // The partition groups are mutated on their own: set apart while the other mutations run.
+    ir::Database group;
+    ir::Database a_rest = p.a;
+    for (auto it = a_rest.tables.begin(); it != a_rest.tables.end();) {
+      if (InPartitionGroup(it->second)) {
+        group.tables.insert(*it);
+        it = a_rest.tables.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    p.b = a_rest;
     int n = Between(1, 4);
     for (int i = 0; i < n; ++i) {
       // A mutation may find nothing to change (no enum, no droppable column): try another.
       ir::Database before = p.b;
       for (int attempt = 0; attempt < 8 && p.b == before; ++attempt) {
-        kMutations[Uniform<std::size_t>(0, kMutations.size())](p.b, p.a, f);
+        kMutations[Uniform<std::size_t>(0, kMutations.size())](p.b, a_rest, f);
       }
+    }
+    if (f.partitions && Between(0, 2) == 0) {
+      // Only the groups change (names are chosen free in the whole state).
+      p.b.tables.insert(group.tables.begin(), group.tables.end());
+      int m = Between(1, 3);
+      for (int i = 0; i < m; ++i) MutatePartitions(p.b, f);
+    } else {
+      p.b.tables.insert(group.tables.begin(), group.tables.end());
     }
     DropKeysOverNewColumns(p);
     DropChecksOverNewDefaults(p);
@@ -2753,6 +3063,18 @@ std::string RenderDatabase(const ir::Database& db) {
 
 std::vector<std::string> RowsFor(const ir::Database& db, const ir::Table& table) {
   if (HasForeignKey(table)) return {};
+  // A partition group gets its rows through the parent, with a key no bound but DEFAULT covers
+  // (any key for HASH).
+  if (table.partition_of) return {};
+  if (table.partition_key) {
+    std::vector<std::string> out;
+    bool list = table.partition_key->strategy == 'l';
+    for (int i = 0; i < 2; ++i) {
+      out.push_back("INSERT INTO " + emit::QuoteQualified(table.name) + " (id, k, v) VALUES (" + std::to_string(i + 1) +
+                    ", " + (list ? std::string("'zz'") : std::string("-1")) + ", 'r" + std::to_string(i + 1) + "');");
+    }
+    return out;
+  }
   std::vector<const ir::Column*> cols = ColumnsWhere(table, [](const ir::Column& c) { return IsPlain(c); });
   std::vector<std::string> out;
   for (int i = 0; i < 2; ++i) {

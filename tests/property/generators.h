@@ -100,7 +100,15 @@ struct Features {
   /// file's comment an unwritten one stands for, so the server rollback of a written comment
   /// restores it and the offline one cannot (docs/ir.md, extension); by design.
   bool extension_comment_changes = true;
+  /// Partitioned tables (RANGE and LIST with a DEFAULT partition, HASH) with partitions, keys and
+  /// indexes attached to the parent's; partitions added, dropped, moved to other bounds and
+  /// detached; parent indexes and columns added and dropped. They are kept apart from the other
+  /// tables (no generic mutation, view, trigger or foreign key touches them).
+  bool partitions = true;
 };
+
+/// Whether `table` is partitioned or a partition (the generators' partition groups).
+bool InPartitionGroup(const ir::Table& table);
 
 /// The features the suite runs with by default.
 Features DefaultFeatures();

@@ -355,6 +355,19 @@ TEST_CASE("the generators produce every feature in scope", "[generators]") {
       count(!v.rules.empty(), "rule on a view");
     }
     for (const auto& [qn, t] : db.tables) {
+      if (t.partition_key) {
+        count(t.partition_key->strategy == 'r', "partitioned table RANGE");
+        count(t.partition_key->strategy == 'l', "partitioned table LIST");
+        count(t.partition_key->strategy == 'h', "partitioned table HASH");
+      }
+      if (t.partition_of) {
+        count(t.partition_of->bound == "DEFAULT", "DEFAULT partition");
+        for (const auto& [n, k] : t.constraints) count(!k.parent_index.empty(), "partition key attached to the parent's");
+        for (const auto& [n, ix] : t.indexes) {
+          count(!ix.parent_index.empty(), "partition index attached to the parent's");
+          count(ix.parent_index.empty(), "partition index of its own");
+        }
+      }
       count(!t.rules.empty(), "rule on a table");
       for (const auto& [n, pol] : t.policies) {
         count(true, "policy");
@@ -450,6 +463,7 @@ TEST_CASE("the generators produce every feature in scope", "[generators]") {
       count(da.comment != db.comment, "change: comment on domain");
     }
     for (const auto& [qn, d] : p.a.domains) count(!p.b.domains.count(qn), "change: drop domain");
+    for (const auto& [qn, t] : p.a.tables) count(t.partition_of && !p.b.tables.count(qn), "change: drop partition");
     for (const auto& [qn, rb] : p.b.range_types) {
       auto it = p.a.range_types.find(qn);
       count(it == p.a.range_types.end(), "change: add range type");
@@ -492,6 +506,15 @@ TEST_CASE("the generators produce every feature in scope", "[generators]") {
     }
     for (const auto& [qn, tb] : p.b.tables) {
       auto it = p.a.tables.find(qn);
+      count(it == p.a.tables.end() && tb.partition_of, "change: add partition");
+      if (it != p.a.tables.end() && it->second.partition_of) {
+        count(!tb.partition_of, "change: detach partition");
+        count(tb.partition_of && tb.partition_of->bound != it->second.partition_of->bound, "change: partition bound");
+      }
+      if (it != p.a.tables.end() && tb.partition_key) {
+        count(it->second.indexes.size() != tb.indexes.size(), "change: index of a partitioned table");
+        count(it->second.columns.size() != tb.columns.size(), "change: column of a partitioned table");
+      }
       count(it != p.a.tables.end() && it->second.rules != tb.rules, "change: rules on a table");
       if (it != p.a.tables.end()) {
         for (const auto& [n, pb] : tb.policies) {
@@ -719,6 +742,11 @@ TEST_CASE("the generators produce every feature in scope", "[generators]") {
        {"event trigger", "event trigger function", "event trigger WHEN TAG", "event trigger not enabled as origin",
         "change: add event trigger", "change: drop event trigger", "change: event trigger enabled state",
         "change: event trigger definition"}},
+      {f.partitions,
+       {"partitioned table RANGE", "partitioned table LIST", "partitioned table HASH", "DEFAULT partition",
+        "partition key attached to the parent's", "partition index attached to the parent's",
+        "partition index of its own", "change: add partition", "change: detach partition", "change: partition bound",
+        "change: index of a partitioned table", "change: column of a partitioned table", "change: drop partition"}},
       {f.aggregates, {"aggregate", "aggregate over a user state function", "change: aggregate definition"}},
       {f.sql_bodies, {"SQL-standard body RETURN", "SQL-standard body reading a table", "change: SQL-standard body"}},
       {f.extensions,

@@ -166,18 +166,20 @@ TEST_CASE("create table: IF NOT EXISTS skips an existing table", "[sql][create_t
 }
 
 TEST_CASE("create table: unsupported table features are reported", "[sql][create_table]") {
-  auto c = Compile(R"(CREATE TABLE p (a int) PARTITION BY RANGE (a);
+  auto c = Compile(R"(CREATE TABLE p (a timestamptz) PARTITION BY RANGE (a);
 CREATE TABLE c () INHERITS (p);
+CREATE TABLE p1 PARTITION OF p FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
 CREATE TABLE s (a int) TABLESPACE fast;
 CREATE TABLE x (a int, EXCLUDE USING gist (a WITH =));
 CREATE TEMP TABLE tmp (a int);)");
   CHECK(c.AllMessages() ==
-        "test.sql:1:1: error: not yet supported: table \"public.p\": partitioning [compile.unsupported]\n"
         "test.sql:2:1: error: not yet supported: table \"public.c\": table inheritance (INHERITS) "
         "[compile.unsupported]\n"
-        "test.sql:3:1: error: not yet supported: table \"public.s\": TABLESPACE other than pg_default [compile.unsupported]\n"
-        "test.sql:4:24: error: not yet supported: table \"public.x\": EXCLUDE constraint [compile.unsupported]\n"
-        "test.sql:5:1: error: not yet supported: table \"public.tmp\": temporary table [compile.unsupported]\n");
+        "test.sql:3:1: error: not yet supported: table \"public.p1\": a bound of type timestamp with time zone (its "
+        "text as PostgreSQL prints it needs a database) [compile.unsupported]\n"
+        "test.sql:4:1: error: not yet supported: table \"public.s\": TABLESPACE other than pg_default [compile.unsupported]\n"
+        "test.sql:5:24: error: not yet supported: table \"public.x\": EXCLUDE constraint [compile.unsupported]\n"
+        "test.sql:6:1: error: not yet supported: table \"public.tmp\": temporary table [compile.unsupported]\n");
 }
 
 TEST_CASE("create table: generation expressions must name existing, non-generated columns", "[sql][create_table]") {

@@ -1,0 +1,105 @@
+#include "compiler/ir/partition.h"
+
+#include <algorithm>
+
+namespace schemac::ir {
+
+namespace {
+
+bool Contains(const std::vector<std::string>& v, const std::string& s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+// Whether an expression's text names `column` as a whole word (conservative).
+bool Mentions(const std::string& text, const std::string& column) {
+  auto ident = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$' ||
+           static_cast<unsigned char>(c) >= 0x80;
+  };
+  for (std::size_t pos = text.find(column); pos != std::string::npos; pos = text.find(column, pos + 1)) {
+    std::size_t end = pos + column.size();
+    if ((pos == 0 || !ident(text[pos - 1])) && (end >= text.size() || !ident(text[end]))) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+Index ConstraintIndex(const Constraint& k) {
+  Index ix;
+  ix.name = k.name;
+  ix.unique = true;
+  ix.nulls_not_distinct = k.nulls_not_distinct;
+  for (const std::string& c : k.columns) {
+    IndexElement e;
+    e.column = c;
+    ix.elements.push_back(std::move(e));
+  }
+  ix.include = k.include;
+  ix.parent_index = k.parent_index;
+  return ix;
+}
+
+bool SameIndexDefinition(const Index& a, const Index& b) {
+  return a.unique == b.unique && a.nulls_not_distinct == b.nulls_not_distinct && a.method == b.method &&
+         a.elements == b.elements && a.include == b.include && a.predicate == b.predicate;
+}
+
+bool SameForeignKey(const Constraint& a, const Constraint& b) {
+  return a.kind == b.kind && a.columns == b.columns && a.ref_table == b.ref_table && a.ref_columns == b.ref_columns &&
+         a.on_update == b.on_update && a.on_delete == b.on_delete && a.on_delete_columns == b.on_delete_columns &&
+         a.match == b.match && a.deferrable == b.deferrable && a.initially_deferred == b.initially_deferred;
+}
+
+Column InheritedColumn(const Column& column) {
+  Column c;
+  c.name = column.name;
+  c.type = column.type;
+  c.collation = column.collation;
+  c.not_null = column.not_null;
+  c.default_expr = column.default_expr;
+  c.generated = column.generated;
+  c.span = column.span;
+  return c;
+}
+
+void ApplyParentColumnChanges(Table& child, const Table& before, const Table& after) {
+  for (const Column& b : before.columns) {
+    if (after.FindColumn(b.name)) continue;
+    const std::string& column = b.name;
+    std::erase_if(child.columns, [&](const Column& c) { return c.name == column; });
+    std::erase_if(child.constraints, [&](const auto& kv) {
+      const Constraint& k = kv.second;
+      return Contains(k.columns, column) || Contains(k.include, column) || (k.check && Mentions(k.check->text, column));
+    });
+    std::erase_if(child.indexes, [&](const auto& kv) {
+      const Index& ix = kv.second;
+      if (Contains(ix.include, column) || (ix.predicate && Mentions(ix.predicate->text, column))) return true;
+      for (const IndexElement& e : ix.elements) {
+        if (e.column == column || (e.expression && Mentions(e.expression->text, column))) return true;
+      }
+      return false;
+    });
+  }
+  for (const Column& a : after.columns) {
+    const Column* b = before.FindColumn(a.name);
+    Column* c = nullptr;
+    for (Column& x : child.columns) {
+      if (x.name == a.name) c = &x;
+    }
+    if (!b) {
+      if (!c) child.columns.push_back(InheritedColumn(a));
+      continue;
+    }
+    if (!c) continue;
+    if (b->type != a.type || b->collation != a.collation) {
+      c->type = a.type;
+      c->collation = a.collation;
+    }
+    if (b->default_expr != a.default_expr) c->default_expr = a.default_expr;
+    if (b->not_null != a.not_null) c->not_null = a.not_null;
+    if (b->generated && !a.generated) c->generated.reset();
+  }
+}
+
+}  // namespace schemac::ir
