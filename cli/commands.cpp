@@ -3,6 +3,7 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <set>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -131,6 +132,19 @@ Side LoadDatabase(const std::string& dsn, const DiffOptions& options, ir::Diagno
 // Every role the files name (policies) exists on the server: schemac creates no roles, and a plan
 // naming a missing one would fail halfway.
 void CheckRolesExist(const ir::Database& files, const std::vector<std::string>& roles, ir::Diagnostics& diags) {
+  std::set<std::pair<std::string, std::string>> reported;  // (object, role)
+  for (const auto& [target, grants] : files.privileges) {
+    for (const ir::Grant& g : grants) {
+      if (g.grantee.empty() || std::binary_search(roles.begin(), roles.end(), g.grantee)) continue;
+      std::string object = ir::DisplayName(target);
+      if (!reported.insert({object, g.grantee}).second) continue;
+      diags.Report(ir::diag::kUndefined,
+                   fmt::format("privileges on {}: role \"{}\" does not exist on the server (schemac does not create "
+                               "roles)",
+                               object, g.grantee),
+                   {}, object);
+    }
+  }
   for (const auto& [tname, t] : files.tables) {
     for (const auto& [pname, p] : t.policies) {
       for (const std::string& role : p.roles) {

@@ -51,6 +51,8 @@ const char* ChangeKindName(ChangeKind kind) {
     case ChangeKind::AttachPartition: return "attach_partition";
     case ChangeKind::DetachPartition: return "detach_partition";
     case ChangeKind::AttachIndex: return "attach_index";
+    case ChangeKind::Grant: return "grant";
+    case ChangeKind::Revoke: return "revoke";
     case ChangeKind::SetComment: return "set_comment";
     case ChangeKind::SetOwner: return "set_owner";
   }
@@ -96,6 +98,8 @@ ChangeKind ReverseKind(const Change& c) {
     case ChangeKind::AttachPartition: return ChangeKind::DetachPartition;
     case ChangeKind::DetachPartition: return ChangeKind::AttachPartition;
     case ChangeKind::AttachIndex: return ChangeKind::AttachIndex;  // renders nothing when detaching
+    case ChangeKind::Grant: return ChangeKind::Revoke;
+    case ChangeKind::Revoke: return ChangeKind::Grant;
     case ChangeKind::CreateObject: return ChangeKind::DropObject;
     case ChangeKind::DropObject: return ChangeKind::CreateObject;
     case ChangeKind::ReplaceObject:

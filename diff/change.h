@@ -49,6 +49,8 @@ enum class ChangeKind {
   AttachPartition,  // ALTER TABLE parent ATTACH PARTITION child FOR VALUES ...
   DetachPartition,  // ALTER TABLE parent DETACH PARTITION child
   AttachIndex,      // ALTER INDEX parent_index ATTACH PARTITION index (of a key or an index)
+  Grant,            // GRANT `grants` on `privileges_on`
+  Revoke,           // REVOKE `grants` on `privileges_on`
   SetComment,
   SetOwner,
   // Whole objects other than schemas, enums, sequences and tables (views, functions, triggers,
@@ -134,6 +136,11 @@ struct Change {
   bool rebuild = false;
 
   std::string reason;  // why the change has this shape; may be empty
+
+  // Grant / Revoke: the object and the privileges granted or revoked. A routine's also sets
+  // `after.function` (or `before.function`).
+  ir::PrivilegeTarget privileges_on;
+  std::vector<ir::Grant> grants;
 
   /// Shared ownership of a derived state that `before` points into: a partition as it is once
   /// its parent's changes have recursed to it (or once it is detached), which neither input

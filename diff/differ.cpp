@@ -1,6 +1,7 @@
 #include "diff/differ.h"
 
 #include <algorithm>
+#include <iterator>
 #include <limits>
 #include <map>
 #include <set>
@@ -123,6 +124,7 @@ class Differ {
     DiffObjects(from_, to_, options_.owners, out_);
     CheckFunctionDropsUnderTables(from_, to_, out_, diags_);
     CheckTypeChangesUnderTables(from_, to_, out_, diags_);
+    Privileges();
     return std::move(out_);
   }
 
@@ -1003,6 +1005,97 @@ class Differ {
       ObjectId id = SubId(ObjectKind::Index, a.name, name);
       Add(ChangeKind::CreateIndex, id).after = {.table = &a, .index = &ia};
       Comment(id, {}, {.table = &a, .index = &ia}, std::nullopt, ia.comment);
+    }
+  }
+
+  // ---- privileges ----
+  // The object a privilege target names in `db`, or nullopt when `db` has no such object.
+  static std::optional<ObjectId> PrivilegeObject(const ir::PrivilegeTarget& t, const ir::Database& db) {
+    QualifiedName q{t.schema, t.name};
+    switch (t.kind) {
+      case 'n':
+        if (db.schemas.count(t.schema)) return SchemaId(t.schema);
+        return std::nullopt;
+      case 's':
+        if (db.sequences.count(q)) return RelId(ObjectKind::Sequence, q);
+        return std::nullopt;
+      case 'f':
+        if (db.functions.count(q)) return RelId(ObjectKind::Function, q);
+        return std::nullopt;
+      case 'c': {
+        auto it = db.tables.find(q);
+        if (it != db.tables.end() && it->second.FindColumn(t.column)) return SubId(ObjectKind::Column, q, t.column);
+        return std::nullopt;
+      }
+      case 'T':
+        if (db.enums.count(q)) return RelId(ObjectKind::Enum, q);
+        if (db.domains.count(q)) return RelId(ObjectKind::Domain, q);
+        if (db.composite_types.count(q)) return RelId(ObjectKind::CompositeType, q);
+        if (db.range_types.count(q)) return RelId(ObjectKind::RangeType, q);
+        return std::nullopt;
+      default:
+        if (db.tables.count(q)) return RelId(ObjectKind::Table, q);
+        if (auto v = db.views.find(q); v != db.views.end()) {
+          return RelId(v->second.materialized ? ObjectKind::MaterializedView : ObjectKind::View, q);
+        }
+        return std::nullopt;
+    }
+  }
+
+  // GRANT and REVOKE: for each object of `to_` whose privileges differ from what it holds when
+  // the other changes have run (its privileges in `from_`, or its kind's default when it is new
+  // or created again by this plan, a rebuilt view or function, a swapped enum, a re-added column).
+  void Privileges() {
+    std::set<ObjectId> created;
+    for (const Change& c : out_) {
+      switch (c.kind) {
+        case ChangeKind::CreateSchema:
+        case ChangeKind::CreateTable:
+        case ChangeKind::CreateSequence:
+        case ChangeKind::CreateEnum:
+        case ChangeKind::SwapEnum:
+        case ChangeKind::CreateObject:
+        case ChangeKind::AddColumn: created.insert(c.object); break;
+        default: break;
+      }
+    }
+    std::set<ir::PrivilegeTarget> targets;
+    for (const auto& [t, g] : from_.privileges) targets.insert(t);
+    for (const auto& [t, g] : to_.privileges) targets.insert(t);
+    for (const ir::PrivilegeTarget& t : targets) {
+      std::optional<ObjectId> id = PrivilegeObject(t, to_);
+      if (!id) continue;  // gone: its privileges go with it
+      std::vector<ir::Grant> before = ir::DefaultPrivileges(t);
+      if (PrivilegeObject(t, from_) && !created.count(*id)) {
+        if (auto it = from_.privileges.find(t); it != from_.privileges.end()) before = it->second;
+      }
+      std::vector<ir::Grant> after = ir::DefaultPrivileges(t);
+      if (auto it = to_.privileges.find(t); it != to_.privileges.end()) after = it->second;
+      if (before == after) continue;
+      std::vector<ir::Grant> revoked, granted;
+      std::set_difference(before.begin(), before.end(), after.begin(), after.end(), std::back_inserter(revoked));
+      std::set_difference(after.begin(), after.end(), before.begin(), before.end(), std::back_inserter(granted));
+      auto add = [&](ChangeKind kind, std::vector<ir::Grant> grants) {
+        if (grants.empty()) return;
+        Change& c = Add(kind, *id);
+        c.privileges_on = t;
+        c.grants = std::move(grants);
+        if (t.kind == 'f') {
+          c.after.function = &to_.functions.at({t.schema, t.name});
+          c.before.function = c.after.function;
+        }
+        if (kind == ChangeKind::Revoke) {
+          for (const ir::Grant& g : c.grants) {
+            for (const ir::Grant& a : after) {
+              if (a.grantee == g.grantee && a.privilege == g.privilege) {
+                c.reason = "a grant option changes: the privilege is revoked and granted again";
+              }
+            }
+          }
+        }
+      };
+      add(ChangeKind::Revoke, std::move(revoked));
+      add(ChangeKind::Grant, std::move(granted));
     }
   }
 

@@ -468,6 +468,19 @@ const std::vector<Rule>& BuildRules() {
        },
        AfterParentKey, AfterRefTableKey},
 
+      // ---- privileges ----
+      {"privilege", "privileges are granted or revoked after their object is created",
+       {K::CreateSchema, K::CreateEnum, K::SwapEnum, K::CreateSequence, K::CreateTable, K::AddColumn,
+        K::CreateObject, K::ReplaceObject},
+       {K::Grant, K::Revoke},
+       SameObject,
+       ObjectKey, ObjectKey},
+      {"privilege", "column privileges are granted or revoked after their table is created",
+       {K::CreateTable},
+       {K::Grant, K::Revoke},
+       [](const Change& b, const Change& a) { return SameTable(b, a) && a.object.kind == ir::ObjectKind::Column; },
+       TableKey, TableKey},
+
       // ---- comment and owner ----
       {"comment", "an object exists before its comment or owner is set",
        {K::CreateSchema, K::CreateEnum, K::SwapEnum, K::CreateSequence, K::CreateTable, K::AddColumn,
@@ -495,6 +508,7 @@ const std::vector<ChangeKind>& KindPriority() {
       K::SetColumnDefault,    K::SetColumnNotNull,   K::AddIdentity,       K::AlterIdentity,
       K::SetTableLogged,      K::SetTableOptions,    K::AddConstraint,     K::ValidateConstraint,
       K::CreateIndex,         K::AddForeignKey,      K::AttachPartition,   K::AttachIndex,
+      K::Revoke,              K::Grant,
       K::SetReplicaIdentity,  K::SetRowSecurity,
       K::CreateObject,        K::ReplaceObject,      K::AlterObject,
       K::SetSequenceOwnedBy,  K::SetComment,

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 #include <cassert>
 #include <stdexcept>
 
@@ -171,6 +172,49 @@ std::string CreateTableSql(const ir::Table& t, const ir::Table* parent = nullptr
   if (t.partition_key) out += PartitionKeySql(*t.partition_key);
   if (!t.options.empty()) out += " WITH (" + StorageParams(t.options) + ")";
   return out + ";";
+}
+
+// "TABLE s.t", "SEQUENCE s.q", "SCHEMA s", "FUNCTION s.f(integer)", "TYPE s.t" as GRANT names them.
+std::string PrivilegeObjectSql(const Change& c) {
+  const ir::PrivilegeTarget& t = c.privileges_on;
+  ir::QualifiedName q{t.schema, t.name};
+  switch (t.kind) {
+    case 'n': return "SCHEMA " + Q(t.schema);
+    case 's': return "SEQUENCE " + QQ(q);
+    case 'T': return "TYPE " + QQ(q);
+    case 'f': {
+      const ir::Function& f = *c.after.function;
+      std::vector<std::string> types;
+      for (const ir::FunctionArg& a : f.args) {
+        if (a.mode != ir::ArgMode::Out && a.mode != ir::ArgMode::Table) types.push_back(RenderType(a.type));
+      }
+      return std::string(f.kind == ir::FunctionKind::Procedure ? "PROCEDURE " : "FUNCTION ") + QQ(f.name) + "(" +
+             Join(types, ", ") + ")";
+    }
+    default: return "TABLE " + QQ(q);
+  }
+}
+
+// GRANT / REVOKE of `c.grants`: one statement per grantee and grant option.
+std::vector<std::string> PrivilegesSql(const Change& c, bool grant) {
+  std::map<std::pair<std::string, bool>, std::vector<std::string>> by_grantee;
+  for (const ir::Grant& g : c.grants) {
+    std::string privilege = g.privilege;
+    if (c.privileges_on.kind == 'c') privilege += " (" + Q(c.privileges_on.column) + ")";
+    by_grantee[{g.grantee, grant && g.grant_option}].push_back(privilege);
+  }
+  std::vector<std::string> out;
+  for (const auto& [key, privileges] : by_grantee) {
+    std::string grantee = key.first.empty() ? "PUBLIC" : Q(key.first);
+    std::string on = " ON " + PrivilegeObjectSql(c);
+    if (grant) {
+      out.push_back("GRANT " + Join(privileges, ", ") + on + " TO " + grantee + (key.second ? " WITH GRANT OPTION" : "") +
+                    ";");
+    } else {
+      out.push_back("REVOKE " + Join(privileges, ", ") + on + " FROM " + grantee + ";");
+    }
+  }
+  return out;
 }
 
 std::string CommentTarget(const Change& c) {
@@ -549,6 +593,8 @@ std::vector<std::string> RenderChange(const Change& c) {
                   " NOT VALID;"};
     case ChangeKind::CreateIndex: return {CreateIndexSql(*c.after.table, *c.after.index)};
     case ChangeKind::DropIndex: return {"DROP INDEX " + QQ(ir::QualifiedName{c.object.schema, c.object.sub}) + ";"};
+    case ChangeKind::Grant: return PrivilegesSql(c, true);
+    case ChangeKind::Revoke: return PrivilegesSql(c, false);
     case ChangeKind::AttachPartition: {
       const ir::PartitionOf& p = *c.after.table->partition_of;
       return {AlterTable(p.parent) + "ATTACH PARTITION " + QQ(rel) + " " + p.bound + ";"};

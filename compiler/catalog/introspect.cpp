@@ -271,6 +271,7 @@ void ReadAll(pqxx::transaction_base& tx, const IntrospectOptions& options, const
   internal::ReadTypes(ctx);
   internal::ReadCollations(ctx);
   internal::ReadUnsupportedObjects(ctx);
+  internal::ReadPrivileges(ctx);
   stats.queries = ctx.queries;
 }
 

@@ -47,6 +47,8 @@ struct Context {
   std::set<std::string> schemas;
   /// Ordinary tables in scope, by pg_class oid.
   std::map<int64_t, ir::QualifiedName> tables;
+  /// Routines in scope, by pg_proc oid: their keys in db.functions.
+  std::map<int64_t, ir::QualifiedName> functions;
   /// Tables the current role may SELECT from, hence lock in ACCESS SHARE mode.
   std::set<int64_t> selectable;
 
@@ -96,5 +98,6 @@ void ReadEventTriggers(Context& ctx);  // introspect_event_triggers.cpp
 void ReadTypes(Context& ctx);  // domains and composite types (introspect_types.cpp)
 void ReadCollations(Context& ctx);  // introspect_collations.cpp
 void ReadUnsupportedObjects(Context& ctx);
+void ReadPrivileges(Context& ctx);  // GRANTs of every object read so far (introspect_privileges.cpp)
 
 }  // namespace schemac::catalog::internal

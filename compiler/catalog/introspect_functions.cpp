@@ -270,6 +270,7 @@ void ReadFunctions(Context& ctx) {
     f.deps.keys = TextArray(row["deps"]);
     std::sort(f.deps.keys.begin(), f.deps.keys.end());
     ir::QualifiedName key{schema, ir::Signature(f)};
+    ctx.functions[Int(row["oid"])] = key;
     if (f.kind == ir::FunctionKind::Aggregate) {
       f.return_type.reset();  // follows from the final function or the state type
       aggregates[Int(row["oid"])] = key;

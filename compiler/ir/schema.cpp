@@ -196,6 +196,26 @@ std::string PolicyLine(const Policy& p) {
 
 }  // namespace
 
+std::vector<Grant> DefaultPrivileges(const PrivilegeTarget& target) {
+  switch (target.kind) {
+    case 'f': return {Grant{"", "EXECUTE", false}};
+    case 'T': return {Grant{"", "USAGE", false}};
+    case 'n': return target.schema == "public" ? std::vector<Grant>{Grant{"", "USAGE", false}} : std::vector<Grant>{};
+    default: return {};
+  }
+}
+
+std::string DisplayName(const PrivilegeTarget& target) {
+  switch (target.kind) {
+    case 'n': return "schema " + DisplayName(QualifiedName{"", target.schema});
+    case 's': return "sequence " + DisplayName(QualifiedName{target.schema, target.name});
+    case 'c': return "column " + DisplayName(QualifiedName{target.schema, target.name}) + "." + target.column;
+    case 'f': return "function " + target.schema + "." + target.name;
+    case 'T': return "type " + DisplayName(QualifiedName{target.schema, target.name});
+    default: return "table " + DisplayName(QualifiedName{target.schema, target.name});
+  }
+}
+
 std::string DebugPrint(const Database& db) {
   std::string out;
   for (const auto& [name, s] : db.schemas) {
@@ -374,6 +394,14 @@ std::string DebugPrint(const Database& db) {
     if (!e.tags.empty()) out += " tags " + List(e.tags);
     out += fmt::format(" execute {} enabled={} comment={} owner={}\n", DisplayName(e.function), e.enabled,
                        Opt(e.comment), Opt(e.owner));
+  }
+  for (const auto& [target, grants] : db.privileges) {
+    out += "privileges on " + DisplayName(target) + ":";
+    for (const Grant& g : grants) {
+      out += fmt::format(" {} to {}{}", g.privilege, g.grantee.empty() ? "PUBLIC" : g.grantee,
+                         g.grant_option ? " with grant option" : "");
+    }
+    out += "\n";
   }
   return out;
 }

@@ -574,6 +574,36 @@ struct EventTrigger {
   friend bool operator==(const EventTrigger&, const EventTrigger&) = default;
 };
 
+/// One privilege a role holds on an object (an aclitem of pg_class.relacl, attacl, nspacl,
+/// proacl or typacl), the grantor aside.
+struct Grant {
+  std::string grantee;     // a role; "" for PUBLIC
+  std::string privilege;   // as aclexplode names it: "SELECT", "INSERT", "USAGE", "EXECUTE", ...
+  bool grant_option = false;
+  friend auto operator<=>(const Grant&, const Grant&) = default;
+  friend bool operator==(const Grant&, const Grant&) = default;
+};
+
+/// What privileges are held on.
+struct PrivilegeTarget {
+  /// 'r' table, view or materialized view; 's' sequence; 'c' a column of a table; 'n' schema;
+  /// 'f' function, procedure or aggregate; 'T' type (enum, domain, composite, range).
+  char kind = 'r';
+  std::string schema;  // the object's schema; for a schema, its name
+  std::string name;    // the object's name (a function's: Signature()); empty for a schema
+  std::string column;  // kind 'c'
+  friend auto operator<=>(const PrivilegeTarget&, const PrivilegeTarget&) = default;
+  friend bool operator==(const PrivilegeTarget&, const PrivilegeTarget&) = default;
+};
+
+/// The privileges an object of `target`'s kind holds when nobody granted or revoked anything,
+/// its owner's aside: EXECUTE to PUBLIC on routines, USAGE to PUBLIC on types and on the schema
+/// public (PostgreSQL 15), nothing on the rest.
+std::vector<Grant> DefaultPrivileges(const PrivilegeTarget& target);
+
+/// "table public.t", "column public.t.c", "schema app", "function public.f(int4)", ...
+std::string DisplayName(const PrivilegeTarget& target);
+
 struct Schema {
   std::string name;
   std::optional<std::string> comment;
@@ -597,6 +627,9 @@ struct Database {
   std::map<std::string, Extension> extensions;
   std::map<QualifiedName, Collation> collations;
   std::map<std::string, EventTrigger> event_triggers;
+  /// GRANT / REVOKE: the privileges of every object whose privileges are not its kind's default
+  /// (DefaultPrivileges), sorted, the owner's own left out (an object absent holds the default).
+  std::map<PrivilegeTarget, std::vector<Grant>> privileges;
   friend bool operator==(const Database&, const Database&) = default;
 };
 

@@ -201,6 +201,7 @@ class Compiler {
     ResolveForeignKeys();
     ResolveOwners();
     QualifyLateFunctionCalls(state_);
+    PrunePrivileges(state_.db);
     return std::move(state_.db);
   }
 

@@ -109,6 +109,14 @@ StmtResult TransformAlterView(State& state, PgQuery__AlterTableStmt& stmt);
 /// The view or materialized view called schema.name, or null (transform_view.cpp).
 ir::View* FindView(State& state, const std::string& schema, const std::string& name);
 
+// GRANT / REVOKE (transform_grant.cpp).
+StmtResult TransformGrant(State& state, PgQuery__GrantStmt& stmt);
+/// Drops the privileges of objects the files dropped again (an object's privileges go with it).
+void PrunePrivileges(ir::Database& db);
+/// The function, procedure or aggregate an ObjectWithArgs names (any kind): its key in
+/// Database::functions; Defer when not defined yet, an error when ambiguous.
+StmtResult FindRoutine(State& state, PgQuery__ObjectWithArgs& o, ir::QualifiedName* out);
+
 // Declarative partitioning (transform_partition.cpp).
 /// PARTITION BY into table.partition_key (the table's columns must be there); false on error.
 bool ApplyPartitionSpec(State& state, ir::Table& table, PgQuery__PartitionSpec& spec, const std::string& subject,

@@ -572,7 +572,7 @@ StmtResult TransformCreateFunction(State& state, PgQuery__CreateFunctionStmt& st
 namespace {
 
 StmtResult FindFunctionTarget(State& state, PgQuery__ObjectWithArgs& o, ir::FunctionKind kind, bool missing_ok,
-                              ir::QualifiedName* out) {
+                              ir::QualifiedName* out, bool any_kind = false) {
   ir::SourceSpan span = state.Span();
   std::string schema;
   std::string name;
@@ -605,7 +605,7 @@ StmtResult FindFunctionTarget(State& state, PgQuery__ObjectWithArgs& o, ir::Func
     }
     if (hits.size() == 1) {
       const ir::Function& f = state.db.functions.at(hits[0]);
-      if (f.kind != kind) {
+      if (f.kind != kind && !any_kind) {
         state.Error(ir::diag::kInvalid,
                     fmt::format("\"{}.{}\" is not a{} {}", hits[0].schema, hits[0].name,
                                 kind == ir::FunctionKind::Aggregate ? "n" : "", KindWord(kind)),
@@ -621,6 +621,10 @@ StmtResult FindFunctionTarget(State& state, PgQuery__ObjectWithArgs& o, ir::Func
 }
 
 }  // namespace
+
+StmtResult FindRoutine(State& state, PgQuery__ObjectWithArgs& o, ir::QualifiedName* out) {
+  return FindFunctionTarget(state, o, ir::FunctionKind::Function, false, out, true);
+}
 
 StmtResult TransformDropFunctions(State& state, PgQuery__DropStmt& stmt) {
   ir::FunctionKind kind = KindOf(stmt.remove_type);
