@@ -1523,6 +1523,9 @@ void GenObjectsBeforeTables(ir::Database& db, const Features& f) {
   if (f.functions && Between(0, 4) == 0) GenHelperFunctions(db, f);
 }
 
+void GenPrivileges(ir::Database& db, const Features& f);
+void MutatePrivileges(ir::Database& db, const ir::Database& a, const Features& f);
+
 void GenObjectsAfterTables(ir::Database& db, const Features& f) {
   if (f.functions && Between(0, 3) == 0) {
     int n = Between(1, 4);
@@ -1545,6 +1548,7 @@ void GenObjectsAfterTables(ir::Database& db, const Features& f) {
     int n = Between(1, 2);
     for (int i = 0; i < n; ++i) AddPolicy(db, PickKey(db.tables), f);
   }
+  GenPrivileges(db, f);
 }
 
 // --- mutations of objects beyond tables ---------------------------------------------------------
@@ -2566,7 +2570,7 @@ const std::vector<Mutation> kMutations = {
     MutateTableStorage,   MutateConstraintFlags, MutateColumnCollation, MutateIndexDefinition,
     MutateDomain,         MutateComposite,  MutateFunction,  MutateTrigger,  MutateView,
     MutateRange,          MutateCollation,  MutateAggregate, MutateEventTrigger, MutateViewTriggerOrRule,
-    MutateExtension,      MutatePolicy};
+    MutateExtension,      MutatePolicy,     MutatePrivileges};
 
 // Literal of row `i` (0 or 1) for a column of this type.
 std::string RowValue(const ir::Database& db, const TypeRef& type, int i) {
@@ -2610,7 +2614,83 @@ void DropForeignKeysToUnlogged(ir::Database& db) {
   }
 }
 
-}  // namespace
+// --- privileges ---------------------------------------------------------------------------------
+
+const std::vector<std::string>& PrivilegesOf(char kind) {
+  static const std::vector<std::string> table = {"SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES",
+                                                 "TRIGGER"};
+  static const std::vector<std::string> column = {"SELECT", "INSERT", "UPDATE", "REFERENCES"};
+  static const std::vector<std::string> sequence = {"USAGE", "SELECT", "UPDATE"};
+  static const std::vector<std::string> schema = {"USAGE", "CREATE"};
+  static const std::vector<std::string> routine = {"EXECUTE"};
+  static const std::vector<std::string> type = {"USAGE"};
+  switch (kind) {
+    case 'c': return column;
+    case 's': return sequence;
+    case 'n': return schema;
+    case 'f': return routine;
+    case 'T': return type;
+    default: return table;
+  }
+}
+
+// A random object of the state that privileges may be granted on (none when there is none).
+std::optional<ir::PrivilegeTarget> PickPrivilegeTarget(const ir::Database& db) {
+  std::vector<ir::PrivilegeTarget> all;
+  for (const auto& [q, t] : db.tables) {
+    if (InPartitionGroup(t)) continue;
+    all.push_back({'r', q.schema, q.name, ""});
+    if (!t.columns.empty()) all.push_back({'c', q.schema, q.name, t.columns[Between<std::size_t>(0, t.columns.size())].name});
+  }
+  for (const auto& [q, v] : db.views) all.push_back({'r', q.schema, q.name, ""});
+  for (const auto& [q, s] : db.sequences) all.push_back({'s', q.schema, q.name, ""});
+  for (const auto& [k, fn] : db.functions) all.push_back({'f', k.schema, k.name, ""});
+  for (const auto& [q, e] : db.enums) all.push_back({'T', q.schema, q.name, ""});
+  for (const auto& [q, d] : db.domains) all.push_back({'T', q.schema, q.name, ""});
+  for (const auto& [name, s] : db.schemas) all.push_back({'n', name, "", ""});
+  if (all.empty()) return std::nullopt;
+  return Pick(all);
+}
+
+// Grants or revokes one privilege of `target` (PUBLIC never gets a grant option: PostgreSQL refuses).
+void ChangePrivilege(ir::Database& db, const ir::PrivilegeTarget& target) {
+  auto it = db.privileges.find(target);
+  std::vector<ir::Grant> list = it != db.privileges.end() ? it->second : ir::DefaultPrivileges(target);
+  std::string grantee = Pick<std::string>("", kPolicyRoles[0], kPolicyRoles[1]);
+  std::string privilege = Pick(PrivilegesOf(target.kind));
+  auto held = std::find_if(list.begin(), list.end(),
+                           [&](const ir::Grant& g) { return g.grantee == grantee && g.privilege == privilege; });
+  if (held == list.end()) {
+    list.push_back(ir::Grant{grantee, privilege, !grantee.empty() && Between(0, 3) == 0});
+  } else if (!grantee.empty() && Between(0, 2) == 0) {
+    held->grant_option = !held->grant_option;
+  } else {
+    list.erase(held);
+  }
+  std::sort(list.begin(), list.end());
+  if (list == ir::DefaultPrivileges(target)) {
+    db.privileges.erase(target);
+  } else {
+    db.privileges[target] = list;
+  }
+}
+
+void GenPrivileges(ir::Database& db, const Features& f) {
+  if (!f.privileges || Between(0, 3) != 0) return;
+  int n = Between(1, 5);
+  for (int i = 0; i < n; ++i) {
+    if (auto target = PickPrivilegeTarget(db)) ChangePrivilege(db, *target);
+  }
+}
+
+void MutatePrivileges(ir::Database& db, [[maybe_unused]] const ir::Database& a, const Features& f) {
+  if (!f.privileges) return;
+  if (!db.privileges.empty() && Between(0, 2) == 0) {
+    ChangePrivilege(db, PickKey(db.privileges));
+  } else if (auto target = PickPrivilegeTarget(db)) {
+    ChangePrivilege(db, *target);
+  }
+}
 
 // --- partitioned tables -----------------------------------------------------------------------
 //
@@ -2622,7 +2702,11 @@ void DropForeignKeysToUnlogged(ir::Database& db) {
 // and 1, which stay. The IR is the canonical one: partitions list the parent's columns and their
 // attached copies of its keys and indexes.
 
+}  // namespace
+
 bool InPartitionGroup(const ir::Table& table) { return table.partition_key || table.partition_of; }
+
+namespace {
 
 // The partitions of `parent` in `db`, by name.
 std::vector<QualifiedName> PartitionsOf(const ir::Database& db, const QualifiedName& parent) {
@@ -2899,6 +2983,8 @@ void MutatePartitions(ir::Database& db, const Features& f) {
     }
   }
 }
+
+}  // namespace
 
 Features DefaultFeatures() {
   // Every feature is on. A known schemac bug is avoided inside the generators rather than by

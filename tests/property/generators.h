@@ -105,6 +105,9 @@ struct Features {
   /// detached; parent indexes and columns added and dropped. They are kept apart from the other
   /// tables (no generic mutation, view, trigger or foreign key touches them).
   bool partitions = true;
+  /// GRANT / REVOKE on tables, views, columns, sequences, routines, types and schemas, to PUBLIC
+  /// and the test roles (kPolicyRoles), with and without GRANT OPTION; changes of them.
+  bool privileges = true;
 };
 
 /// Whether `table` is partitioned or a partition (the generators' partition groups).
