@@ -51,6 +51,8 @@ const char* ChangeKindName(ChangeKind kind) {
     case ChangeKind::AttachPartition: return "attach_partition";
     case ChangeKind::DetachPartition: return "detach_partition";
     case ChangeKind::AttachIndex: return "attach_index";
+    case ChangeKind::SaveRows: return "save_rows";
+    case ChangeKind::RestoreRows: return "restore_rows";
     case ChangeKind::Grant: return "grant";
     case ChangeKind::Revoke: return "revoke";
     case ChangeKind::SetComment: return "set_comment";
@@ -85,6 +87,8 @@ ChangeKind ReverseKind(const Change& c) {
     case ChangeKind::DropSequence: return ChangeKind::CreateSequence;
     case ChangeKind::CreateTable: return ChangeKind::DropTable;
     case ChangeKind::DropTable: return ChangeKind::CreateTable;
+    case ChangeKind::SaveRows: return ChangeKind::RestoreRows;
+    case ChangeKind::RestoreRows: return ChangeKind::SaveRows;
     case ChangeKind::AddColumn: return ChangeKind::DropColumn;
     case ChangeKind::DropColumn: return ChangeKind::AddColumn;
     case ChangeKind::AddIdentity: return ChangeKind::DropIdentity;
@@ -130,6 +134,7 @@ Change Reverse(const Change& c) {
   r.kind = ReverseKind(c);
   std::swap(r.before, r.after);
   std::swap(r.text_before, r.text_after);
+  std::swap(r.tree_before, r.tree_after);
   for (EnumColumnUse& u : r.enum_uses) {
     std::swap(u.before, u.after);
     std::swap(u.table_before, u.table_after);
@@ -238,6 +243,7 @@ bool HasNoCast(const ir::TypeRef& from, const ir::TypeRef& to) {
 std::optional<std::string> DataLossOf(const Change& c) {
   switch (c.kind) {
     case ChangeKind::DropTable:
+      if (c.rows_copied) return std::nullopt;  // saved before and restored into the new table
       return "drops table " + ir::DisplayName(c.object) + " and its rows";
     case ChangeKind::DropColumn:
       if (c.before.column->generated) return std::nullopt;  // derived: recomputed when re-added

@@ -49,6 +49,8 @@ enum class ChangeKind {
   AttachPartition,  // ALTER TABLE parent ATTACH PARTITION child FOR VALUES ...
   DetachPartition,  // ALTER TABLE parent DETACH PARTITION child
   AttachIndex,      // ALTER INDEX parent_index ATTACH PARTITION index (of a key or an index)
+  SaveRows,         // a table created anew: its rows copied into a temporary table before it is dropped
+  RestoreRows,      // ... and inserted into the new table (then the temporary table is dropped)
   Grant,            // GRANT `grants` on `privileges_on`
   Revoke,           // REVOKE `grants` on `privileges_on`
   SetComment,
@@ -122,6 +124,16 @@ struct Change {
   // and not re-added by the inverse (the separate step's inverse adds them).
   std::vector<std::string> detached_foreign_keys;
 
+  // DropTable / CreateTable of a table created anew (Matching::rebuilt_tables): its rows are
+  // saved and restored around the drop (SaveRows / RestoreRows), so the drop loses none.
+  bool rows_copied = false;
+  // SaveRows / RestoreRows: the temporary table holding the rows, and the tables the rows are
+  // read from (`tree_before`: the old table and its rebuilt partitions) and written to
+  // (`tree_after`: the new table and every partition under it). Reverse() swaps the two.
+  std::string rows_table;
+  std::vector<ir::QualifiedName> tree_before;
+  std::vector<ir::QualifiedName> tree_after;
+
   // AlterColumnType: the column has a default in `before`; it is dropped before the type
   // change and the `after` default set afterwards, because PostgreSQL must cast the old default
   // to the new type and fails when no such cast exists.
@@ -130,6 +142,11 @@ struct Change {
   // CreateTable made by Reverse(DropTable): recreate the table's own indexes, foreign keys,
   // NOT VALID checks and comments too, since the drop removed them all in one step.
   bool recreate_everything = false;
+
+  // CreateIndex / AddConstraint of an index or key of a partition that attaches to no index of
+  // its parent: made after the partition is attached, because ATTACH PARTITION attaches the
+  // first equal index it finds to each index of the parent, and could take this one.
+  bool after_attach = false;
 
   // DropObject / CreateObject: part of a rebuild (the object is dropped and created again
   // because something it depends on changes); `reason` says what.

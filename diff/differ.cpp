@@ -113,7 +113,15 @@ class Differ {
  public:
   Differ(const ir::Database& from, const ir::Database& to, const Matching& m, const DiffOptions& o,
          ir::Diagnostics& diags)
-      : from_(from), to_(to), m_(m), options_(o), diags_(diags), targets_(m.Targets()) {}
+      : from_(from), to_(to), m_(m), options_(o), diags_(diags), targets_(m.Targets()) {
+    for (const auto& [root, partitions] : m.rebuilt_tables) {
+      rebuilt_.insert(root);
+      rebuilt_.insert(partitions.begin(), partitions.end());
+    }
+    for (const auto& [root, partitions] : m.rebuilt_tables) {
+      for (const QualifiedName& q : SavedTables(root)) saved_.insert(q);
+    }
+  }
 
   std::vector<Change> Run() {
     Schemas();
@@ -308,7 +316,20 @@ class Differ {
                      "outside the new range (schemac never RESTARTs a sequence)";
         }
       }
-      if (b.owned_by != a.owned_by) {
+      if ((b.owned_by && rebuilt_.count(b.owned_by->table)) || (a.owned_by && rebuilt_.count(a.owned_by->table))) {
+        // Its owning table is created anew: released before the old one is dropped (which
+        // would take the sequence along), owned again once the new one exists.
+        if (b.owned_by) {
+          Change& c = Add(ChangeKind::SetSequenceOwnedBy, id);
+          c.before.sequence = &b;
+          c.reason = "its owning table is created anew";
+        }
+        if (a.owned_by) {
+          Change& c = Add(ChangeKind::SetSequenceOwnedBy, id);
+          c.after.sequence = &a;
+          c.reason = "its owning table is created anew";
+        }
+      } else if (b.owned_by != a.owned_by) {
         Change& c = Add(ChangeKind::SetSequenceOwnedBy, id);
         c.before.sequence = &b;
         c.after.sequence = &a;
@@ -470,6 +491,8 @@ class Differ {
     for (const auto& [name, b] : from_.tables) {
       auto target = m_.Table(name);
       if (!target) {
+        const bool copied = saved_.count(name) > 0;
+        if (m_.rebuilt_tables.count(name)) SaveRows(b);
         if (b.partition_of) {
           // Detached first, and dropped on its own even when its parent goes too: PostgreSQL
           // refuses to drop a partition a foreign key to its parent reaches, and the partition's
@@ -477,10 +500,13 @@ class Differ {
           Change& d = Add(ChangeKind::DetachPartition, RelId(ObjectKind::Table, name));
           d.before.table = &b;
           d.before.parent = FindTable(from_, b.partition_of->parent);
+          d.rows_copied = copied;
         }
         Change& c = Add(ChangeKind::DropTable, RelId(ObjectKind::Table, name));
         if (b.partition_of) c.before.parent = FindTable(from_, b.partition_of->parent);
         c.before.table = &b;
+        c.rows_copied = copied;
+        if (copied) c.reason = RebuildReason(name);
         c.drops_owned_sequences = owned_by_dropped_table_[name];
         for (const auto& [key, seqs] : owned_by_dropped_column_) {
           if (key.first == name) c.drops_owned_sequences.insert(c.drops_owned_sequences.end(), seqs.begin(), seqs.end());
@@ -493,7 +519,88 @@ class Differ {
     for (const auto& [name, a] : to_.tables) {
       if (IsTarget(RelId(ObjectKind::Table, name))) continue;
       NewTable(a);
+      if (m_.rebuilt_tables.count(name)) RestoreRows(from_.tables.at(name), a);
     }
+  }
+
+  // ---- tables created anew (Matching::rebuilt_tables) ----
+  std::string RebuildReason(const QualifiedName& name) const {
+    if (!rebuilt_.count(name)) {
+      return "its partitioned table is created anew (PostgreSQL cannot change how it is partitioned): its rows "
+             "are copied into the new table";
+    }
+    if (m_.rebuilt_tables.count(name)) {
+      return "PostgreSQL cannot change how a table is partitioned (its partition key, or partitioned or not): "
+             "the table is created anew and its rows are copied over through a temporary table";
+    }
+    return "its partitioned table is created anew (PostgreSQL cannot change how it is partitioned): its rows "
+           "are copied over with those of that table";
+  }
+
+  // The name of the temporary table holding the rows of rebuilt table `root`.
+  std::string RowsTable(const QualifiedName& root) const {
+    std::size_t k = 1;
+    for (const auto& [name, partitions] : m_.rebuilt_tables) {
+      if (name == root) break;
+      ++k;
+    }
+    return "schemac_rows_" + std::to_string(k);
+  }
+
+  // `root` and every partition under it in `db`, root first.
+  static std::vector<QualifiedName> Tree(const ir::Database& db, const QualifiedName& root) {
+    std::vector<QualifiedName> out{root};
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      for (const auto& [name, t] : db.tables) {
+        if (t.partition_of && t.partition_of->parent == out[i]) out.push_back(name);
+      }
+    }
+    return out;
+  }
+
+  // The tables whose rows the copy of rebuilt table `root` takes along: the root, and the
+  // partitions under it that are rebuilt with it or dropped (a partition that stays a table, or
+  // moves to another parent, is detached first and keeps its rows).
+  std::vector<QualifiedName> SavedTables(const QualifiedName& root) const {
+    std::vector<QualifiedName> out{root};
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      for (const auto& [name, t] : from_.tables) {
+        if (!t.partition_of || t.partition_of->parent != out[i]) continue;
+        if (m_.Table(name) && !rebuilt_.count(name)) continue;
+        out.push_back(name);
+      }
+    }
+    return out;
+  }
+
+  void SaveRows(const ir::Table& b) {
+    const ir::Table& a = to_.tables.at(b.name);
+    Change& c = Add(ChangeKind::SaveRows, RelId(ObjectKind::Table, b.name));
+    c.before.table = &b;
+    c.after.table = &a;
+    c.rows_table = RowsTable(b.name);
+    c.tree_before = SavedTables(b.name);
+    c.tree_after = Tree(to_, a.name);
+    c.reason = RebuildReason(b.name);
+  }
+
+  void RestoreRows(const ir::Table& b, const ir::Table& a) {
+    for (const ir::Column& col : a.columns) {
+      if (col.identity && b.FindColumn(col.name) && !col.generated) {
+        Unsupported("not yet supported: copying the rows of table " + ir::DisplayName(a.name) +
+                        " into a new table with identity column \"" + col.name + "\" (its sequence would have "
+                        "to continue where the old one stopped)",
+                    col.span, SubId(ObjectKind::Column, a.name, col.name));
+        return;
+      }
+    }
+    Change& c = Add(ChangeKind::RestoreRows, RelId(ObjectKind::Table, a.name));
+    c.before.table = &b;
+    c.after.table = &a;
+    c.rows_table = RowsTable(a.name);
+    c.tree_before = SavedTables(b.name);
+    c.tree_after = Tree(to_, a.name);
+    c.reason = RebuildReason(a.name);
   }
 
   void NewTableElements(const ir::Table& a) {
@@ -509,12 +616,20 @@ class Differ {
       } else if (con.kind == ir::ConstraintKind::Check && !con.validated) {
         Change& c = Add(ChangeKind::AddConstraint, id);
         c.after = {.table = &a, .constraint = &con};
+      } else if (a.partition_of && con.parent_index.empty() &&
+                 (con.kind == ir::ConstraintKind::PrimaryKey || con.kind == ir::ConstraintKind::Unique)) {
+        // A key of a partition that attaches to no parent index: after the attach (see Change).
+        Change& c = Add(ChangeKind::AddConstraint, id);
+        c.after = {.table = &a, .constraint = &con};
+        c.after_attach = true;
       }
       Comment(id, {}, {.table = &a, .constraint = &con}, std::nullopt, con.comment);
     }
     for (const auto& [iname, idx] : a.indexes) {
       ObjectId id = SubId(ObjectKind::Index, a.name, iname);
-      Add(ChangeKind::CreateIndex, id).after = {.table = &a, .index = &idx};
+      Change& c = Add(ChangeKind::CreateIndex, id);
+      c.after = {.table = &a, .index = &idx};
+      c.after_attach = a.partition_of && idx.parent_index.empty();
       Comment(id, {}, {.table = &a, .index = &idx}, std::nullopt, idx.comment);
     }
   }
@@ -523,6 +638,10 @@ class Differ {
     ObjectId id = RelId(ObjectKind::Table, a.name);
     Change& create = Add(ChangeKind::CreateTable, id);
     create.after.table = &a;
+    if (rebuilt_.count(a.name)) {
+      create.rows_copied = true;
+      create.reason = RebuildReason(a.name);
+    }
     if (a.partition_of) create.after.parent = FindTable(to_, a.partition_of->parent);
     NewTableElements(a);
     if (a.partition_of) {
@@ -650,34 +769,71 @@ class Differ {
   // A partition as PostgreSQL leaves it once its parent has gone from `pb` to `pa`: columns
   // changed by recursion, and its indexes and keys attached to a parent index that is dropped
   // (or dropped and created again) gone with it.
+  // Whether the parent's index `parent_index` is dropped (or dropped and created again) as the
+  // parent goes from `pb` to `pa`.
+  bool ParentIndexGoes(const ir::Table& pb, const ir::Table& pa, const std::string& parent_index) const {
+    if (parent_index.empty()) return false;
+    if (ParentIndexRebuilt(pa.name, parent_index)) return true;
+    std::optional<ir::Index> before = IndexNamed(pb, parent_index);
+    std::optional<ir::Index> after = IndexNamed(pa, parent_index);
+    if (!before || !after) return true;
+    if (!ir::SameIndexDefinition(*before, *after)) return true;
+    // A key that changes (deferrability, kind) is dropped and added again.
+    auto kb = pb.constraints.find(parent_index);
+    auto ka = pa.constraints.find(parent_index);
+    if ((kb == pb.constraints.end()) != (ka == pa.constraints.end())) return true;
+    return kb != pb.constraints.end() && WithoutMutableParts(kb->second) != WithoutMutableParts(ka->second);
+  }
+
   void ApplyParentChanges(ir::Table& t, const ir::Table& pb, const ir::Table& pa) const {
     ir::ApplyParentColumnChanges(t, pb, pa);
-    auto parent_goes = [&](const std::string& parent_index) {
-      if (parent_index.empty()) return false;
-      if (ParentIndexRebuilt(pa.name, parent_index)) return true;
-      std::optional<ir::Index> before = IndexNamed(pb, parent_index);
-      std::optional<ir::Index> after = IndexNamed(pa, parent_index);
-      if (!before || !after) return true;
-      if (!ir::SameIndexDefinition(*before, *after)) return true;
-      // A key that changes (deferrability, kind) is dropped and added again.
-      auto kb = pb.constraints.find(parent_index);
-      auto ka = pa.constraints.find(parent_index);
-      if ((kb == pb.constraints.end()) != (ka == pa.constraints.end())) return true;
-      return kb != pb.constraints.end() && WithoutMutableParts(kb->second) != WithoutMutableParts(ka->second);
-    };
+    auto parent_goes = [&](const std::string& parent_index) { return ParentIndexGoes(pb, pa, parent_index); };
     std::erase_if(t.indexes, [&](const auto& kv) { return parent_goes(kv.second.parent_index); });
     std::erase_if(t.constraints, [&](const auto& kv) { return parent_goes(kv.second.parent_index); });
   }
 
+  // Indexes of a partition being attached that ATTACH PARTITION could take for an index of the
+  // parent in place of the one the desired state attaches there (it takes the first equal index
+  // it finds): dropped before the attach and created again after it (see Indexes()).
+  void NoteShadowingIndexes(const ir::Table& b, const ir::Table& a, const ir::Table& pa) {
+    auto attached_to = [&](const std::string& parent_index) -> std::string {
+      for (const auto& [name, ix] : a.indexes) {
+        if (ix.parent_index == parent_index) return name;
+      }
+      for (const auto& [name, k] : a.constraints) {
+        if (k.parent_index == parent_index) return name;
+      }
+      return {};
+    };
+    for (const auto& [name, ix] : a.indexes) {
+      if (!ix.parent_index.empty() || !b.indexes.count(name)) continue;
+      for (const auto& [pname, pix] : pa.indexes) {
+        std::string wanted = attached_to(pname);
+        if (wanted.empty() || wanted == name || !ir::SameIndexDefinition(pix, ix)) continue;
+        shadowing_indexes_[{a.name, name}] =
+            "ATTACH PARTITION would attach it to index \"" + pname + "\" of the parent in place of \"" + wanted +
+            "\": it is created again after the attach";
+        break;
+      }
+    }
+  }
+
+  // A key (a constraint's index) of partition `b` attached to a plain index its parent drops:
+  // PostgreSQL refuses to drop that index, and to drop the key while it is attached, so the
+  // partition is detached around the drop. Returns the key's name, or "".
+  std::string KeyOnDroppedParentIndex(const ir::Table& b, const ir::Table* pb, const ir::Table* pa) const {
+    if (pb == nullptr || pa == nullptr) return {};
+    for (const auto& [kname, k] : b.constraints) {
+      // Dropping a key of the parent drops the keys attached to it (ALTER TABLE ... DROP
+      // CONSTRAINT recurses); only a plain index of the parent is refused.
+      if (pb->constraints.count(k.parent_index)) continue;
+      if (ParentIndexGoes(*pb, *pa, k.parent_index)) return kname;
+    }
+    return {};
+  }
+
   void MatchedTable(const ir::Table& b_in, const ir::Table& a) {
     ObjectId id = RelId(ObjectKind::Table, a.name);
-    if (b_in.partition_key != a.partition_key) {
-      Unsupported("not yet supported: changing how table " + ir::DisplayName(a.name) +
-                      " is partitioned (PostgreSQL cannot change a partition key; the table has to be copied into a "
-                      "new one)",
-                  a.span, id);
-      return;
-    }
     // A partition is compared as PostgreSQL leaves it after its parent's changes (or after it is
     // detached): that state, derived here, is what the changes below start from.
     std::shared_ptr<ir::Table> derived;
@@ -687,6 +843,18 @@ class Differ {
       const ir::Table* pb = b_in.partition_of ? FindTable(from_, b_in.partition_of->parent) : nullptr;
       const ir::Table* pa = a.partition_of ? FindTable(to_, a.partition_of->parent) : nullptr;
       bool moved = b_in.partition_of != a.partition_of;
+      std::string reattach_reason =
+          a.partition_of ? "PostgreSQL cannot change a partition's bound or parent in place: it is detached and "
+                           "attached again"
+                         : "";
+      if (!moved) {
+        if (std::string key = KeyOnDroppedParentIndex(b_in, pb, pa); !key.empty()) {
+          moved = true;
+          reattach_reason = "PostgreSQL refuses to drop an index of the partitioned table while key \"" + key +
+                            "\" of this partition is attached to it, and to drop that key while it is attached: "
+                            "the partition is detached and attached again around it";
+        }
+      }
       if (!moved && pb && pa) ApplyParentChanges(*derived, *pb, *pa);
       if (moved && b_in.partition_of) {
         Change& c = Add(ChangeKind::DetachPartition, id);
@@ -694,9 +862,7 @@ class Differ {
         c.before.parent = pb;
         c.after.table = &a;
         c.after.parent = pa;
-        c.reason = a.partition_of ? "PostgreSQL cannot change a partition's bound or parent in place: it is "
-                                    "detached and attached again"
-                                  : "";
+        c.reason = reattach_reason;
         // What it inherited becomes its own; its indexes stop being attached.
         if (pb) {
           for (const auto& [kname, k] : pb->constraints) {
@@ -709,15 +875,14 @@ class Differ {
         for (auto& [kname, k] : derived->constraints) k.parent_index.clear();
         for (auto& [iname, ix] : derived->indexes) ix.parent_index.clear();
       }
+      if (moved && a.partition_of && pa) NoteShadowingIndexes(*derived, a, *pa);
       if (moved && a.partition_of) {
         Change& c = Add(ChangeKind::AttachPartition, id);
         c.before.table = &b_in;
         c.before.parent = pb;
         c.after.table = &a;
         c.after.parent = pa;
-        c.reason = b_in.partition_of ? "PostgreSQL cannot change a partition's bound or parent in place: it is "
-                                       "detached and attached again"
-                                     : "";
+        c.reason = b_in.partition_of ? reattach_reason : "";
         // The parent's CHECKs and equal foreign keys become inherited.
         if (pa) {
           for (const auto& [kname, k] : pa->constraints) {
@@ -919,15 +1084,17 @@ class Differ {
       const ir::Constraint& ca = it->second;
       bool uses_recreated = ConstraintUsesAny(cb, recreated);
       bool key_replaced = ReferencesReplacedKey(cb);
+      bool ref_rebuilt = cb.kind == ir::ConstraintKind::ForeignKey && rebuilt_.count(cb.ref_table) > 0;
       bool key_retyped = ForeignKeyColumnRetyped(b.name, cb);
       // PostgreSQL cannot mark a validated constraint NOT VALID again; the exact state needs a
       // drop and an ADD ... NOT VALID (which does not scan the table).
       bool unvalidate = cb.validated && !ca.validated;
       bool detaches = ParentIndexRebuilt(a.name, name);
       if (WithoutMutableParts(cb) != WithoutMutableParts(ca) || uses_recreated || key_replaced || key_retyped ||
-          unvalidate || detaches) {
+          unvalidate || detaches || ref_rebuilt) {
         // PostgreSQL has no ALTER for a constraint's definition: drop it, then add it again.
         std::string why = detaches ? kDetachReason
+                          : ref_rebuilt ? "the table it references is created anew"
                           : uses_recreated ? "its column is dropped and re-added"
                           : key_replaced ? "the key it references is dropped and added again"
                           : key_retyped  ? "its columns change to types PostgreSQL may not compare in between"
@@ -954,47 +1121,31 @@ class Differ {
     }
   }
 
-  // PostgreSQL refuses to drop an index of a partitioned table while a key of a partition (a
-  // constraint's index) is attached to it, and to drop that key while it is attached.
-  void CheckAttachedKeys(const ir::Table& b, const std::string& index, const ir::SourceSpan& span) {
-    if (!b.partition_key) return;
-    for (const auto& [pname, p] : from_.tables) {
-      if (!p.partition_of || p.partition_of->parent != b.name) continue;
-      for (const auto& [kname, k] : p.constraints) {
-        if (k.parent_index != index) continue;
-        Unsupported("not yet supported: dropping index \"" + index + "\" of partitioned table " +
-                        ir::DisplayName(b.name) + " while key \"" + kname + "\" of partition " +
-                        ir::DisplayName(pname) +
-                        " is attached to it (PostgreSQL refuses; the partition would have to be detached first)",
-                    span, SubId(ObjectKind::Index, b.name, index));
-        return;
-      }
-    }
-  }
-
   void Indexes(const ir::Table& b, const ir::Table& a, const std::set<std::string>& recreated) {
     for (const auto& [name, ib] : b.indexes) {
       ObjectId id = SubId(ObjectKind::Index, a.name, name);
       auto it = a.indexes.find(name);
       if (it == a.indexes.end()) {
-        CheckAttachedKeys(b, name, ib.span);
         Add(ChangeKind::DropIndex, id).before = {.table = &b, .index = &ib};
         continue;
       }
       const ir::Index& ia = it->second;
       bool uses_recreated = IndexUsesAny(ib, recreated);
       bool detaches = ParentIndexRebuilt(a.name, name);
-      if (WithoutComment(ib) != WithoutComment(ia) || uses_recreated || detaches) {
+      auto shadow = shadowing_indexes_.find({a.name, name});
+      bool shadows = shadow != shadowing_indexes_.end();
+      if (WithoutComment(ib) != WithoutComment(ia) || uses_recreated || detaches || shadows) {
         std::string why = detaches ? kDetachReason
                           : uses_recreated ? "its column is dropped and re-added"
-                                         : "an index definition cannot be altered: drop and create";
-        CheckAttachedKeys(b, name, ia.span);
+                          : shadows ? shadow->second
+                                    : "an index definition cannot be altered: drop and create";
         Change& d = Add(ChangeKind::DropIndex, id);
         d.before = {.table = &b, .index = &ib};
         d.reason = why;
         Change& c = Add(ChangeKind::CreateIndex, id);
         c.after = {.table = &a, .index = &ia};
         c.reason = why;
+        c.after_attach = shadows;
         Comment(id, {}, {.table = &a, .index = &ia}, std::nullopt, ia.comment);
         continue;
       }
@@ -1118,6 +1269,12 @@ class Differ {
   std::map<QualifiedName, std::vector<std::vector<std::string>>> replaced_keys_;
   std::set<std::pair<QualifiedName, std::string>> retyped_across_families_;
   std::set<std::pair<QualifiedName, std::string>> rebuilt_parent_indexes_;
+  // (table, index) -> reason: see NoteShadowingIndexes.
+  std::map<std::pair<QualifiedName, std::string>, std::string> shadowing_indexes_;
+  // Every table of Matching::rebuilt_tables: the roots and their partitions.
+  std::set<QualifiedName> rebuilt_;
+  // The tables whose rows are saved and restored with a rebuilt table (see SavedTables).
+  std::set<QualifiedName> saved_;
   static constexpr const char* kDetachReason =
       "an index of a partition stops being attached to it, which PostgreSQL can only do by dropping this index "
       "(with the partitions' indexes attached to it) and creating it again";

@@ -1,5 +1,8 @@
 #include "diff/match.h"
 
+#include <set>
+#include <vector>
+
 namespace schemac::diff {
 
 namespace {
@@ -55,9 +58,35 @@ Matching MatchObjects(const ir::Database& from, const ir::Database& to) {
   for (const auto& [name, s] : from.sequences) {
     if (to.sequences.count(name)) m.sequences.emplace(name, name);
   }
+  // Rebuilt roots, then their partitions on both sides, down to the leaves. A root that is such
+  // a partition of another root is rebuilt (and its rows copied) with that one.
+  std::set<ir::QualifiedName> rebuilt;
   for (const auto& [name, t] : from.tables) {
     auto it = to.tables.find(name);
-    if (it == to.tables.end()) continue;
+    if (it != to.tables.end() && t.partition_key != it->second.partition_key) m.rebuilt_tables[name];
+  }
+  std::set<ir::QualifiedName> inner_roots;
+  for (auto& [root, partitions] : m.rebuilt_tables) {
+    rebuilt.insert(root);
+    std::vector<ir::QualifiedName> parents{root};
+    while (!parents.empty()) {
+      ir::QualifiedName parent = parents.back();
+      parents.pop_back();
+      for (const auto& [name, t] : from.tables) {
+        auto it = to.tables.find(name);
+        if (it == to.tables.end() || !t.partition_of || !it->second.partition_of) continue;
+        if (t.partition_of->parent != parent || it->second.partition_of->parent != parent) continue;
+        partitions.push_back(name);
+        parents.push_back(name);
+        rebuilt.insert(name);
+        if (m.rebuilt_tables.count(name)) inner_roots.insert(name);
+      }
+    }
+  }
+  for (const ir::QualifiedName& inner : inner_roots) m.rebuilt_tables.erase(inner);
+  for (const auto& [name, t] : from.tables) {
+    auto it = to.tables.find(name);
+    if (it == to.tables.end() || rebuilt.count(name)) continue;
     m.tables.emplace(name, name);
     for (const ir::Column& c : t.columns) {
       if (it->second.FindColumn(c.name) != nullptr) m.columns.emplace(std::make_pair(name, c.name), c.name);

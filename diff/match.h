@@ -22,6 +22,11 @@ struct Matching {
   std::map<ir::QualifiedName, ir::QualifiedName> tables;
   /// (from table, from column) -> to column, for matched tables only.
   std::map<std::pair<ir::QualifiedName, std::string>, std::string> columns;
+  /// Tables of both states that do not match because PostgreSQL cannot change how they are
+  /// partitioned in place (a new partition key, plain <-> partitioned): each such root is
+  /// dropped and created anew, its rows saved and restored around it. The value is the old
+  /// name's partitions that are rebuilt with it (partitions of it on both sides, recursively).
+  std::map<ir::QualifiedName, std::vector<ir::QualifiedName>> rebuilt_tables;
 
   std::optional<std::string> Schema(const std::string& from) const;
   std::optional<ir::QualifiedName> Enum(const ir::QualifiedName& from) const;
@@ -37,7 +42,9 @@ struct Matching {
   bool IsMatchedTarget(const ir::ObjectId& to) const;
 };
 
-/// Matches the objects of `from` to those of `to` by identity (kind + qualified name).
+/// Matches the objects of `from` to those of `to` by identity (kind + qualified name). A table
+/// whose partitioning differs (and its partitions on both sides) does not match: see
+/// Matching::rebuilt_tables.
 Matching MatchObjects(const ir::Database& from, const ir::Database& to);
 
 }  // namespace schemac::diff

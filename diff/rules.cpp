@@ -77,6 +77,26 @@ std::string RelationName(const Change& c) {
   }
 }
 
+// Every relation name a change creates or drops: RelationName, and for a table the indexes that
+// go with it (its keys, created inside CREATE TABLE; and all its indexes when it is dropped).
+std::vector<std::string> RelationNames(const Change& c) {
+  std::vector<std::string> out;
+  std::string own = RelationName(c);
+  if (!own.empty()) out.push_back(own);
+  const ir::Table* t = c.kind == K::DropTable ? c.before.table : c.kind == K::CreateTable ? c.after.table : nullptr;
+  if (t == nullptr) return out;
+  for (const auto& [name, con] : t->constraints) {
+    if (con.kind == ConstraintKind::PrimaryKey || con.kind == ConstraintKind::Unique ||
+        con.kind == ConstraintKind::Exclusion) {
+      out.push_back(name);
+    }
+  }
+  if (c.kind == K::DropTable) {
+    for (const auto& [name, index] : t->indexes) out.push_back(name);
+  }
+  return out;
+}
+
 const ir::Sequence* SeqBefore(const Change& c) { return c.before.sequence; }
 const ir::Sequence* SeqAfter(const Change& c) { return c.after.sequence; }
 
@@ -152,9 +172,9 @@ RuleKeys BeforeFkRefTablesKey(const Change& c) {
   return out;
 }
 RuleKeys RelationKey(const Change& c) {
-  std::string r = RelationName(c);
-  if (r.empty()) return {};
-  return {Key({c.object.schema, r})};
+  RuleKeys out;
+  for (const std::string& r : RelationNames(c)) out.push_back(Key({c.object.schema, r}));
+  return out;
 }
 RuleKeys AfterRefTableKey(const Change& c) { return {Key(c.after.constraint->ref_table)}; }
 // The parent of the partition a change concerns, in the state the change starts from.
@@ -168,6 +188,16 @@ RuleKeys AfterParentKey(const Change& c) {
   return {Key(c.after.table->partition_of->parent)};
 }
 RuleKeys BeforeRefTableKey(const Change& c) { return {Key(c.before.constraint->ref_table)}; }
+RuleKeys TreeKeys(const std::vector<QualifiedName>& tables) {
+  RuleKeys out;
+  for (const QualifiedName& q : tables) out.push_back(Key(q));
+  return out;
+}
+RuleKeys TreeBeforeKey(const Change& c) { return TreeKeys(c.tree_before); }
+RuleKeys TreeAfterKey(const Change& c) { return TreeKeys(c.tree_after); }
+bool InTree(const std::vector<QualifiedName>& tree, const QualifiedName& q) {
+  return std::find(tree.begin(), tree.end(), q) != tree.end();
+}
 
 const std::vector<Rule>& BuildRules() {
   static const std::vector<Rule> rules = {
@@ -289,8 +319,12 @@ const std::vector<Rule>& BuildRules() {
        {K::DropTable, K::DropSequence, K::DropIndex, K::DropConstraint},
        {K::CreateTable, K::CreateSequence, K::CreateIndex, K::AddConstraint},
        [](const Change& b, const Change& a) {
-         std::string rb = RelationName(b);
-         return !rb.empty() && b.object.schema == a.object.schema && rb == RelationName(a);
+         if (b.object.schema != a.object.schema) return false;
+         std::vector<std::string> freed = RelationNames(b);
+         for (const std::string& name : RelationNames(a)) {
+           if (std::find(freed.begin(), freed.end(), name) != freed.end()) return true;
+         }
+         return false;
        },
        RelationKey, RelationKey},
 
@@ -424,9 +458,14 @@ const std::vector<Rule>& BuildRules() {
         K::DropColumnExpression, K::AddConstraint, K::DropConstraint, K::CreateIndex, K::DropIndex},
        {K::AttachPartition},
        [](const Change& b, const Change& a) {
-         return SameTable(b, a) || TableOf(b) == a.after.table->partition_of->parent;
+         return (SameTable(b, a) && !b.after_attach) || TableOf(b) == a.after.table->partition_of->parent;
        },
        TableKey, PartitionTablesKey},
+      {"partition", "an index or key of a partition that attaches to no index of its parent is made after the attach",
+       {K::AttachPartition},
+       {K::AddConstraint, K::CreateIndex},
+       [](const Change& b, const Change& a) { return a.after_attach && SameTable(b, a); },
+       TableKey, TableKey},
       {"partition", "a partition is detached before it or its parent change or are dropped",
        {K::DetachPartition},
        {K::DropTable, K::AddColumn, K::DropColumn, K::AlterColumnType, K::SetColumnDefault, K::SetColumnNotNull,
@@ -460,6 +499,18 @@ const std::vector<Rule>& BuildRules() {
         K::AddForeignKey, K::CreateIndex, K::AttachIndex},
        [](const Change& b, const Change& a) { return TableOf(b) == a.after.table->partition_of->parent; },
        TableKey, AfterParentKey},
+      {"partition", "a foreign key to a partitioned table is dropped before partitions are detached from it",
+       {K::DropForeignKey},
+       {K::DetachPartition},
+       [](const Change& b, const Change& a) {
+         // Only one on a table outside any partition tree: the foreign keys of partitioned tables and
+         // partitions are dropped after their own partitions are detached (see above), and two
+         // partitioned tables may reference each other.
+         const QualifiedName& parent = a.before.table->partition_of->parent;
+         const ir::Table* t = b.before.table;
+         return b.before.constraint->ref_table == parent && t != nullptr && !t->partition_key && !t->partition_of;
+       },
+       BeforeRefTableKey, BeforeParentKey},
       {"partition", "a foreign key to a partitioned table is added after the indexes of its key are attached",
        {K::AttachIndex},
        {K::AddForeignKey},
@@ -467,6 +518,39 @@ const std::vector<Rule>& BuildRules() {
          return b.after.table->partition_of && b.after.table->partition_of->parent == a.after.constraint->ref_table;
        },
        AfterParentKey, AfterRefTableKey},
+
+      // ---- rows of a table created anew ----
+      {"rows", "the rows of a table created anew are saved after the partitions that leave it are detached",
+       {K::DetachPartition},
+       {K::SaveRows},
+       [](const Change& b, const Change& a) {
+         return !b.rows_copied && InTree(a.tree_before, b.before.table->partition_of->parent);
+       },
+       BeforeParentKey, TreeBeforeKey},
+      {"rows", "the rows of a table created anew are saved before it and its partitions are detached or dropped",
+       {K::SaveRows},
+       {K::DetachPartition, K::DropTable},
+       [](const Change& b, const Change& a) { return a.rows_copied && InTree(b.tree_before, TableOf(a)); },
+       TreeBeforeKey, TableKey},
+      {"rows", "the rows are restored once the new table and its partitions are created and attached",
+       {K::CreateTable, K::AttachPartition},
+       {K::RestoreRows},
+       [](const Change& b, const Change& a) { return InTree(a.tree_after, TableOf(b)); },
+       TableKey, TreeAfterKey},
+      {"rows", "foreign keys to a table created anew are added after its rows are restored",
+       {K::RestoreRows},
+       {K::AddForeignKey},
+       [](const Change& b, const Change& a) { return InTree(b.tree_after, a.after.constraint->ref_table); },
+       TreeAfterKey, AfterRefTableKey},
+      {"rows", "triggers, rules and row security of a table created anew take effect after its rows are restored",
+       {K::RestoreRows},
+       {K::CreateObject, K::SetRowSecurity},
+       [](const Change& b, const Change& a) {
+         bool on_table = a.kind == K::SetRowSecurity || a.object.kind == ir::ObjectKind::Trigger ||
+                         a.object.kind == ir::ObjectKind::Rule || a.object.kind == ir::ObjectKind::Policy;
+         return on_table && InTree(b.tree_after, TableOf(a));
+       },
+       TreeAfterKey, TableKey},
 
       // ---- privileges ----
       {"privilege", "privileges are granted or revoked after their object is created",
@@ -501,13 +585,15 @@ const std::vector<ChangeKind>& KindPriority() {
   // drops of whole objects last, as pg_dump's object-type priority does.
   static const std::vector<ChangeKind> order = {
       K::CreateSchema,        K::AddEnumValues,      K::CreateEnum,        K::CreateSequence,
-      K::AlterSequenceOptions, K::DropObject,        K::DetachPartition,    K::DropForeignKey,
+      K::AlterSequenceOptions, K::SaveRows,          K::DropObject,         K::DetachPartition,
+      K::DropForeignKey,
       K::DropConstraint,      K::DropIndex,
       K::DropIdentity,        K::DropColumnExpression, K::DropColumn,      K::DropTable,
       K::SwapEnum,            K::CreateTable,        K::AddColumn,         K::AlterColumnType,
       K::SetColumnDefault,    K::SetColumnNotNull,   K::AddIdentity,       K::AlterIdentity,
       K::SetTableLogged,      K::SetTableOptions,    K::AddConstraint,     K::ValidateConstraint,
       K::CreateIndex,         K::AddForeignKey,      K::AttachPartition,   K::AttachIndex,
+      K::RestoreRows,
       K::Revoke,              K::Grant,
       K::SetReplicaIdentity,  K::SetRowSecurity,
       K::CreateObject,        K::ReplaceObject,      K::AlterObject,

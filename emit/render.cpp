@@ -138,9 +138,12 @@ std::string OwnedBySql(const ir::QualifiedName& seq, const std::optional<ir::Seq
   return "ALTER SEQUENCE " + QQ(seq) + " OWNED BY " + QQ(owner->table) + "." + Q(owner->column) + ";";
 }
 
-bool InlineInCreateTable(const ir::Constraint& c) {
-  return c.kind == ir::ConstraintKind::PrimaryKey || c.kind == ir::ConstraintKind::Unique ||
-         (c.kind == ir::ConstraintKind::Check && c.validated);
+// Written inside CREATE TABLE: keys and validated CHECKs; but not a key of a partition that
+// attaches to no index of its parent (added after the partition is attached: diff::Change::after_attach).
+bool InlineInCreateTable(const ir::Table& t, const ir::Constraint& c) {
+  bool key = c.kind == ir::ConstraintKind::PrimaryKey || c.kind == ir::ConstraintKind::Unique;
+  if (key && t.partition_of && c.parent_index.empty()) return false;
+  return key || (c.kind == ir::ConstraintKind::Check && c.validated);
 }
 
 std::string PartitionKeySql(const ir::PartitionKey& key) {
@@ -164,7 +167,7 @@ std::string CreateTableSql(const ir::Table& t, const ir::Table* parent = nullptr
     }
   }
   for (const auto& [name, con] : t.constraints) {
-    if (InlineInCreateTable(con)) items.push_back("CONSTRAINT " + Q(name) + " " + ConstraintDefinition(con));
+    if (InlineInCreateTable(t, con)) items.push_back("CONSTRAINT " + Q(name) + " " + ConstraintDefinition(con));
   }
   std::string out = std::string("CREATE ") + (t.unlogged ? "UNLOGGED " : "") + "TABLE " + QQ(t.name) + " (";
   for (std::size_t i = 0; i < items.size(); ++i) out += (i ? ",\n    " : "\n    ") + items[i];
@@ -196,6 +199,24 @@ std::string PrivilegeObjectSql(const Change& c) {
 }
 
 // GRANT / REVOKE of `c.grants`: one statement per grantee and grant option.
+// The rows saved from the table before it was dropped, inserted into the new one: the columns
+// both have, but those the new table generates.
+std::vector<std::string> RestoreRowsSql(const Change& c) {
+  const ir::QualifiedName rel{c.object.schema, c.object.name};
+  const std::string saved = "pg_temp." + Q(c.rows_table);
+  std::vector<std::string> columns;
+  for (const ir::Column& col : c.after.table->columns) {
+    if (!col.generated && c.before.table->FindColumn(col.name) != nullptr) columns.push_back(Q(col.name));
+  }
+  std::vector<std::string> out;
+  if (!columns.empty()) {
+    std::string list = Join(columns, ", ");
+    out.push_back("INSERT INTO " + QQ(rel) + " (" + list + ") SELECT " + list + " FROM " + saved + ";");
+  }
+  out.push_back("DROP TABLE " + saved + ";");
+  return out;
+}
+
 std::vector<std::string> PrivilegesSql(const Change& c, bool grant) {
   std::map<std::pair<std::string, bool>, std::vector<std::string>> by_grantee;
   for (const ir::Grant& g : c.grants) {
@@ -440,7 +461,7 @@ std::vector<std::string> RecreateTableSql(const Change& c) {
   for (const ir::Sequence* s : c.drops_owned_sequences) out.push_back(OwnedBySql(s->name, s->owned_by));
   if (!c.recreate_everything) return out;
   for (const auto& [name, con] : t.constraints) {
-    if (InlineInCreateTable(con)) continue;
+    if (InlineInCreateTable(t, con)) continue;
     const auto& detached = c.detached_foreign_keys;
     if (std::find(detached.begin(), detached.end(), name) != detached.end()) continue;
     std::string sql = AlterTable(t.name) + "ADD CONSTRAINT " + Q(name) + " " + ConstraintDefinition(con);
@@ -610,6 +631,9 @@ std::vector<std::string> RenderChange(const Change& c) {
       return {"ALTER INDEX " + QQ(ir::QualifiedName{parent.schema, parent_index}) + " ATTACH PARTITION " +
               QQ(ir::QualifiedName{rel.schema, c.object.sub}) + ";"};
     }
+    case ChangeKind::SaveRows:
+      return {"CREATE TEMPORARY TABLE " + Q(c.rows_table) + " AS SELECT * FROM " + QQ(rel) + ";"};
+    case ChangeKind::RestoreRows: return RestoreRowsSql(c);
     case ChangeKind::SetComment:
       return {"COMMENT ON " + CommentTarget(c) + " IS " + (c.text_after ? QuoteLiteral(*c.text_after) : "NULL") + ";"};
     case ChangeKind::SetOwner:

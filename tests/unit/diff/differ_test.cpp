@@ -301,3 +301,60 @@ TEST_CASE("diffing a large schema against itself is fast and empty", "[diff][sca
   CHECK(Changes(db, db, diags).empty());
   CHECK(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() < 30.0);
 }
+
+TEST_CASE("a table whose partitioning changes does not match: it is rebuilt with its partitions", "[diff][match]") {
+  auto partitioned = [](ir::Table t, char strategy, const std::string& column) {
+    ir::PartitionKey key;
+    key.strategy = strategy;
+    ir::IndexElement e;
+    e.column = column;
+    key.elements.push_back(e);
+    t.partition_key = key;
+    return t;
+  };
+  auto partition = [](ir::Table t, const std::string& parent, const std::string& bound) {
+    t.partition_of = ir::PartitionOf{{"public", parent}, bound};
+    return t;
+  };
+  auto table = [](const std::string& name) {
+    return testing::Table("public", name, {testing::Col("a", testing::Pg("int4")), testing::Col("b", testing::Pg("int4"))});
+  };
+  ir::Database from = testing::WithPublic();
+  ir::Database to = testing::WithPublic();
+  // p: LIST (a) -> RANGE (b); p1 stays its partition (rebuilt), p2 leaves it (kept), q stays as it is;
+  // p1's own key changes too (an inner root, rebuilt with p, not on its own).
+  testing::AddTable(from, partitioned(table("p"), 'l', "a"));
+  testing::AddTable(from, partitioned(partition(table("p1"), "p", "FOR VALUES IN (1)"), 'l', "a"));
+  testing::AddTable(from, partition(table("p2"), "p", "FOR VALUES IN (2)"));
+  testing::AddTable(from, table("q"));
+  testing::AddTable(to, partitioned(table("p"), 'r', "b"));
+  testing::AddTable(to, partitioned(partition(table("p1"), "p", "FOR VALUES FROM (1) TO (2)"), 'l', "b"));
+  testing::AddTable(to, table("p2"));
+  testing::AddTable(to, table("q"));
+  diff::Matching m = diff::MatchObjects(from, to);
+  CHECK_FALSE(m.Table({"public", "p"}).has_value());
+  CHECK_FALSE(m.Table({"public", "p1"}).has_value());
+  CHECK(m.Table({"public", "p2"}).has_value());
+  CHECK(m.Table({"public", "q"}).has_value());
+  REQUIRE(m.rebuilt_tables.size() == 1);
+  CHECK(m.rebuilt_tables.begin()->first == ir::QualifiedName{"public", "p"});
+  CHECK(m.rebuilt_tables.begin()->second == std::vector<ir::QualifiedName>{{"public", "p1"}});
+
+  ir::Diagnostics diags;
+  std::vector<diff::Change> changes = Changes(from, to, diags);
+  CHECK_FALSE(diags.HasErrors());
+  std::vector<std::string> kinds = Kinds(changes);
+  for (const char* expected : {"save_rows public.p", "restore_rows public.p", "drop_table public.p", "create_table public.p",
+                               "drop_table public.p1", "create_table public.p1", "detach_partition public.p2"}) {
+    CHECK(std::count(kinds.begin(), kinds.end(), expected) == 1);
+  }
+  for (const diff::Change& c : changes) {
+    if (c.kind == ChangeKind::DropTable) CHECK(c.rows_copied);
+    if (c.kind == ChangeKind::SaveRows) {
+      // p2 leaves with its rows; p1's are copied with p's.
+      CHECK(c.tree_before == std::vector<ir::QualifiedName>{{"public", "p"}, {"public", "p1"}});
+      CHECK(c.tree_after == std::vector<ir::QualifiedName>{{"public", "p"}, {"public", "p1"}});
+      CHECK(c.rows_table == "schemac_rows_1");
+    }
+  }
+}
