@@ -139,7 +139,7 @@ StmtResult TransformCreateIndex(State& state, PgQuery__IndexStmt& stmt) {
     }
     if (e->n_opclass) {
       std::vector<std::string> c = StrList(e->opclass, e->n_opclass);
-      ir::QualifiedName q = c.size() == 1 ? ir::QualifiedName{"pg_catalog", c[0]} : ir::QualifiedName{c[0], c[1]};
+      ir::QualifiedName q = OpclassName(state, c);
       bool is_enum = col && state.pending_types.count({table->name, col->name});
       bool is_default = col && q.schema == "pg_catalog" && q.name == DefaultOpclass(ix.method, col->type, is_enum);
       if (!is_default) el.opclass = q;

@@ -272,7 +272,7 @@ bool ApplyPartitionSpec(State& state, ir::Table& table, PgQuery__PartitionSpec& 
     }
     if (pe.n_opclass) {
       std::vector<std::string> c = StrList(pe.opclass, pe.n_opclass);
-      ir::QualifiedName q = c.size() == 1 ? ir::QualifiedName{"pg_catalog", c[0]} : ir::QualifiedName{c[0], c[1]};
+      ir::QualifiedName q = OpclassName(state, c);
       bool is_enum = col && state.pending_types.count({table.name, col->name});
       std::string method = key.strategy == 'h' ? "hash" : "btree";
       bool is_default = col && q.schema == "pg_catalog" && q.name == DefaultOpclass(method, col->type, is_enum);

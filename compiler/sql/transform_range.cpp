@@ -137,7 +137,7 @@ StmtResult TransformCreateRange(State& state, PgQuery__CreateRangeStmt& stmt) {
     std::string oschema;
     std::string oname;
     if (!state.SplitName(parts, &oschema, &oname, state.Span(d->location))) return StmtResult::Done;
-    ir::QualifiedName opclass{oschema.empty() ? "pg_catalog" : oschema, oname};
+    ir::QualifiedName opclass = oschema.empty() ? OpclassName(state, {oname}) : ir::QualifiedName{oschema, oname};
     bool is_enum = r.subtype.schema != "pg_catalog" && state.FindEnum(r.subtype.schema, r.subtype.name);
     // Only an opclass other than the subtype's default is kept (as pg_dump prints it).
     if (!(opclass.schema == "pg_catalog" && opclass.name == DefaultOpclass("btree", r.subtype, is_enum))) {

@@ -1,6 +1,8 @@
 #include "compiler/sql/types.h"
 
+#include <algorithm>
 #include <array>
+#include <string_view>
 #include <map>
 #include <set>
 
@@ -165,6 +167,30 @@ ResolvedType ResolveType(State& state, const PgQuery__TypeName* tn, const std::s
   for (std::size_t i = 0; i < mods.size(); ++i) r.type.modifiers += (i ? "," : "") + mods[i];
   r.ok = true;
   return r;
+}
+
+namespace {
+
+constexpr std::string_view kBuiltinOpclasses[] = {
+#define SCHEMAC_BUILTIN_OPCLASS(name) name,
+#include "compiler/sql/builtin_opclasses.def"
+#undef SCHEMAC_BUILTIN_OPCLASS
+};
+
+}  // namespace
+
+ir::QualifiedName OpclassName(const State& state, const std::vector<std::string>& written) {
+  if (written.size() == 2) return ir::QualifiedName{written[0], written[1]};
+  const std::string& name = written.back();
+  if (std::binary_search(std::begin(kBuiltinOpclasses), std::end(kBuiltinOpclasses), std::string_view(name))) {
+    return ir::QualifiedName{"pg_catalog", name};
+  }
+  for (const std::string& schema : state.ctx.search_path) {
+    for (const auto& [ename, ext] : state.db.extensions) {
+      if (ext.schema == schema) return ir::QualifiedName{schema, name};
+    }
+  }
+  return ir::QualifiedName{state.CreationSchema(), name};
 }
 
 std::string DefaultOpclass(const std::string& method, const ir::TypeRef& type, bool is_enum) {

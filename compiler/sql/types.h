@@ -31,4 +31,10 @@ bool IsBuiltinTypeName(const std::string& name);
 /// or "" when unknown (the written opclass is then kept).
 std::string DefaultOpclass(const std::string& method, const ir::TypeRef& type, bool is_enum);
 
+/// The operator class `written` names (one or two parts): a built-in one unqualified is
+/// pg_catalog's; any other unqualified one (an extension's, as gin_trgm_ops) is looked up on the
+/// search path: the first schema of it that an extension of the files is created in, else the
+/// creation schema.
+ir::QualifiedName OpclassName(const State& state, const std::vector<std::string>& written);
+
 }  // namespace schemac::sql

@@ -2894,7 +2894,7 @@ void MutatePartitions(ir::Database& db, const Features& f) {
   QualifiedName parent = Pick(parents);
   char strategy = db.tables.at(parent).partition_key->strategy;
   std::vector<QualifiedName> movable = MovablePartitions(db, parent);
-  switch (Uniform(0, 8)) {
+  switch (Uniform(0, 9)) {
     case 0: {  // a new partition
       if (strategy == 'h') break;
       std::string pname = FreshName(db, parent.name + "_p");
@@ -2979,6 +2979,15 @@ void MutatePartitions(ir::Database& db, const Features& f) {
       ix.name = FreshName(db, qn.name + "_own");
       ix.elements = {ir::IndexElement{.column = std::string("id")}, ir::IndexElement{.column = std::string("v")}};
       db.tables.at(qn).indexes[ix.name] = ix;
+      break;
+    }
+    case 8: {  // the partitioned table made a plain one, its partitions dropped (their rows copied into it)
+      std::vector<QualifiedName> tree{parent};
+      for (std::size_t i = 0; i < tree.size(); ++i) {
+        for (const QualifiedName& qn : PartitionsOf(db, tree[i])) tree.push_back(qn);
+      }
+      for (std::size_t i = 1; i < tree.size(); ++i) db.tables.erase(tree[i]);
+      db.tables.at(parent).partition_key.reset();
       break;
     }
   }

@@ -95,6 +95,29 @@ TEST_CASE("create index: opclass kept unless it is the type's default; pg_defaul
   CHECK(!t.indexes.at("vx_k").elements[0].opclass);
 }
 
+TEST_CASE("create index: an extension's operator class is looked up on the search path, not in pg_catalog",
+          "[sql][index]") {
+  auto c = Compile(R"(
+    CREATE SCHEMA ext;
+    CREATE EXTENSION pg_trgm SCHEMA ext;
+    SET search_path = app, ext;
+    CREATE SCHEMA app;
+    CREATE TABLE docs (body text);
+    CREATE INDEX docs_trgm ON docs USING gin (body gin_trgm_ops);
+    CREATE INDEX docs_ops ON docs (body text_pattern_ops);
+    CREATE INDEX docs_qualified ON docs USING gist (body ext.gist_trgm_ops);)");
+  REQUIRE(c.AllMessages() == "");
+  const auto& t = c.Table("app", "docs");
+  CHECK(t.indexes.at("docs_trgm").elements[0].opclass == schemac::ir::QualifiedName{"ext", "gin_trgm_ops"});
+  CHECK(t.indexes.at("docs_ops").elements[0].opclass == schemac::ir::QualifiedName{"pg_catalog", "text_pattern_ops"});
+  CHECK(t.indexes.at("docs_qualified").elements[0].opclass == schemac::ir::QualifiedName{"ext", "gist_trgm_ops"});
+  // With no extension on the path (yet), the creation schema: where CREATE EXTENSION puts one by default.
+  auto d = Compile("CREATE TABLE docs (body text);\nCREATE INDEX docs_trgm ON docs USING gin (body gin_trgm_ops);");
+  REQUIRE(d.AllMessages() == "");
+  CHECK(d.Table("public", "docs").indexes.at("docs_trgm").elements[0].opclass ==
+        schemac::ir::QualifiedName{"public", "gin_trgm_ops"});
+}
+
 TEST_CASE("create index: ordering options only for btree", "[sql][index]") {
   auto c = Compile("CREATE TABLE hx (a int);\nCREATE INDEX ON hx USING hash (a DESC);");
   CHECK(c.AllMessages() ==
