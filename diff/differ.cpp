@@ -1217,7 +1217,10 @@ class Differ {
       std::optional<ObjectId> id = PrivilegeObject(t, to_);
       if (!id) continue;  // gone: its privileges go with it
       std::vector<ir::Grant> before = ir::DefaultPrivileges(t);
-      if (PrivilegeObject(t, from_) && !created.count(*id)) {
+      // A column of a table the plan creates (again) is created with it.
+      bool recreated = created.count(*id) > 0 ||
+                       (t.kind == 'c' && created.count(RelId(ObjectKind::Table, {t.schema, t.name})) > 0);
+      if (PrivilegeObject(t, from_) && !recreated) {
         if (auto it = from_.privileges.find(t); it != from_.privileges.end()) before = it->second;
       }
       std::vector<ir::Grant> after = ir::DefaultPrivileges(t);

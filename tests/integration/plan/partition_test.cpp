@@ -153,6 +153,7 @@ CREATE TABLE events (id bigint NOT NULL, kind text NOT NULL, UNIQUE (kind, id));
 CREATE TABLE events_click (id bigint NOT NULL, kind text NOT NULL);
 CREATE TABLE marks (kind text, event_id bigint, FOREIGN KEY (kind, event_id) REFERENCES events (kind, id));
 GRANT SELECT ON orders TO PUBLIC;
+GRANT UPDATE (total) ON orders TO PUBLIC;
 )sql";
   // orders: RANGE by date instead of LIST by region (orders_eu rebuilt, orders_us dropped, whose
   // rows are copied too, orders_old a table of its own keeping its rows); the foreign key now
@@ -177,6 +178,7 @@ CREATE TABLE events_click PARTITION OF events FOR VALUES IN ('click');
 CREATE TABLE events_rest PARTITION OF events DEFAULT;
 CREATE TABLE marks (kind text, event_id bigint, FOREIGN KEY (kind, event_id) REFERENCES events (kind, id));
 GRANT SELECT ON orders TO PUBLIC;
+GRANT UPDATE (total) ON orders TO PUBLIC;
 )sql";
   testing::ScratchDatabase live("part_rebuild");
   testing::RunSql(live.Conninfo(), kBefore);
@@ -203,6 +205,8 @@ GRANT SELECT ON orders TO PUBLIC;
                  "pg_temp.schemac_rows_2;") != std::string::npos);
   CHECK(sql.find("ALTER SEQUENCE public.orders_id_seq OWNED BY NONE;") != std::string::npos);
   CHECK(sql.find("data loss") == std::string::npos);
+  // The new table gets its privileges again, its column privileges too.
+  CHECK(sql.find("GRANT UPDATE (total) ON TABLE public.orders TO PUBLIC;") != std::string::npos);
   testing::RunSqlScriptWithPsql(live.Conninfo(), sql);
   cli::PlanOutcome again = cli::PlanStates(PlanOptions({live.Conninfo()}, {bdir.path()}));
   INFO(DiagText(again));
