@@ -585,15 +585,6 @@ class Differ {
   }
 
   void RestoreRows(const ir::Table& b, const ir::Table& a) {
-    for (const ir::Column& col : a.columns) {
-      if (col.identity && b.FindColumn(col.name) && !col.generated) {
-        Unsupported("not yet supported: copying the rows of table " + ir::DisplayName(a.name) +
-                        " into a new table with identity column \"" + col.name + "\" (its sequence would have "
-                        "to continue where the old one stopped)",
-                    col.span, SubId(ObjectKind::Column, a.name, col.name));
-        return;
-      }
-    }
     Change& c = Add(ChangeKind::RestoreRows, RelId(ObjectKind::Table, a.name));
     c.before.table = &b;
     c.after.table = &a;

@@ -201,17 +201,29 @@ std::string PrivilegeObjectSql(const Change& c) {
 // GRANT / REVOKE of `c.grants`: one statement per grantee and grant option.
 // The rows saved from the table before it was dropped, inserted into the new one: the columns
 // both have, but those the new table generates.
+// Identity columns take the saved values (OVERRIDING SYSTEM VALUE), and their new sequence goes
+// on after the highest (for a descending one, the lowest) of them.
 std::vector<std::string> RestoreRowsSql(const Change& c) {
   const ir::QualifiedName rel{c.object.schema, c.object.name};
   const std::string saved = "pg_temp." + Q(c.rows_table);
   std::vector<std::string> columns;
+  std::vector<const ir::Column*> identities;
   for (const ir::Column& col : c.after.table->columns) {
-    if (!col.generated && c.before.table->FindColumn(col.name) != nullptr) columns.push_back(Q(col.name));
+    if (col.generated || c.before.table->FindColumn(col.name) == nullptr) continue;
+    columns.push_back(Q(col.name));
+    if (col.identity) identities.push_back(&col);
   }
   std::vector<std::string> out;
   if (!columns.empty()) {
     std::string list = Join(columns, ", ");
-    out.push_back("INSERT INTO " + QQ(rel) + " (" + list + ") SELECT " + list + " FROM " + saved + ";");
+    out.push_back("INSERT INTO " + QQ(rel) + " (" + list + ") " + (identities.empty() ? "" : "OVERRIDING SYSTEM VALUE ") +
+                  "SELECT " + list + " FROM " + saved + ";");
+  }
+  for (const ir::Column* col : identities) {
+    const char* extreme = col->identity->options.increment < 0 ? "min" : "max";
+    ir::QualifiedName seq{rel.schema, col->identity->sequence_name};
+    out.push_back("SELECT pg_catalog.setval(" + QuoteLiteral(QQ(seq)) + "::regclass, v) FROM (SELECT " + extreme + "(" +
+                  Q(col->name) + ") AS v FROM " + QQ(rel) + ") m WHERE v IS NOT NULL;");
   }
   out.push_back("DROP TABLE " + saved + ";");
   return out;
