@@ -7,6 +7,7 @@
 #include <set>
 #include <utility>
 
+#include "compiler/ir/expression_keys.h"
 #include "compiler/ir/partition.h"
 #include "diff/objects.h"
 #include "diff/objects_kinds.h"
@@ -492,7 +493,7 @@ class Differ {
       auto target = m_.Table(name);
       if (!target) {
         const bool copied = saved_.count(name) > 0;
-        if (m_.rebuilt_tables.count(name)) SaveRows(b);
+        if (m_.rebuilt_tables.count(name)) CopyRows(ChangeKind::SaveRows, b, to_.tables.at(name));
         if (b.partition_of) {
           // Detached first, and dropped on its own even when its parent goes too: PostgreSQL
           // refuses to drop a partition a foreign key to its parent reaches, and the partition's
@@ -519,7 +520,7 @@ class Differ {
     for (const auto& [name, a] : to_.tables) {
       if (IsTarget(RelId(ObjectKind::Table, name))) continue;
       NewTable(a);
-      if (m_.rebuilt_tables.count(name)) RestoreRows(from_.tables.at(name), a);
+      if (m_.rebuilt_tables.count(name)) CopyRows(ChangeKind::RestoreRows, from_.tables.at(name), a);
     }
   }
 
@@ -573,19 +574,9 @@ class Differ {
     return out;
   }
 
-  void SaveRows(const ir::Table& b) {
-    const ir::Table& a = to_.tables.at(b.name);
-    Change& c = Add(ChangeKind::SaveRows, RelId(ObjectKind::Table, b.name));
-    c.before.table = &b;
-    c.after.table = &a;
-    c.rows_table = RowsTable(b.name);
-    c.tree_before = SavedTables(b.name);
-    c.tree_after = Tree(to_, a.name);
-    c.reason = RebuildReason(b.name);
-  }
-
-  void RestoreRows(const ir::Table& b, const ir::Table& a) {
-    Change& c = Add(ChangeKind::RestoreRows, RelId(ObjectKind::Table, a.name));
+  // SaveRows / RestoreRows of rebuilt table `b` (in from_) -> `a` (in to_, same name).
+  void CopyRows(ChangeKind kind, const ir::Table& b, const ir::Table& a) {
+    Change& c = Add(kind, RelId(ObjectKind::Table, a.name));
     c.before.table = &b;
     c.after.table = &a;
     c.rows_table = RowsTable(a.name);
@@ -1371,20 +1362,6 @@ ir::SequenceOptions IdentityOptionsAfterTypeChange(const ir::SequenceOptions& o,
   return r;
 }
 
-bool MentionsIdentifier(const std::string& text, const std::string& name) {
-  auto ident = [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-           c == '$' || static_cast<unsigned char>(c) >= 0x80;
-  };
-  std::size_t pos = 0;
-  while ((pos = text.find(name, pos)) != std::string::npos) {
-    bool left = pos == 0 || !ident(text[pos - 1]);
-    std::size_t end = pos + name.size();
-    bool right = end >= text.size() || !ident(text[end]);
-    if (left && right) return true;
-    ++pos;
-  }
-  return false;
-}
+bool MentionsIdentifier(const std::string& text, const std::string& name) { return ir::MentionsIdentifier(text, name); }
 
 }  // namespace schemac::diff

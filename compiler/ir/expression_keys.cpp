@@ -78,4 +78,16 @@ std::vector<std::string> ExpressionKeys(const std::string& text) {
   return out;
 }
 
+bool MentionsIdentifier(const std::string& text, const std::string& name) {
+  auto ident = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$' ||
+           static_cast<unsigned char>(c) >= 0x80;
+  };
+  for (std::size_t pos = text.find(name); pos != std::string::npos; pos = text.find(name, pos + 1)) {
+    std::size_t end = pos + name.size();
+    if ((pos == 0 || !ident(text[pos - 1])) && (end >= text.size() || !ident(text[end]))) return true;
+  }
+  return false;
+}
+
 }  // namespace schemac::ir

@@ -13,4 +13,8 @@ namespace schemac::ir {
 /// literals and quoted identifiers are read as PostgreSQL does.
 std::vector<std::string> ExpressionKeys(const std::string& canonical_text);
 
+/// True when `text` mentions `name` as a whole identifier (conservative: may over-report, e.g.
+/// inside a string literal).
+bool MentionsIdentifier(const std::string& text, const std::string& name);
+
 }  // namespace schemac::ir

@@ -2,25 +2,14 @@
 
 #include <algorithm>
 
+#include "compiler/ir/expression_keys.h"
+
 namespace schemac::ir {
 
 namespace {
 
 bool Contains(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();
-}
-
-// Whether an expression's text names `column` as a whole word (conservative).
-bool Mentions(const std::string& text, const std::string& column) {
-  auto ident = [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$' ||
-           static_cast<unsigned char>(c) >= 0x80;
-  };
-  for (std::size_t pos = text.find(column); pos != std::string::npos; pos = text.find(column, pos + 1)) {
-    std::size_t end = pos + column.size();
-    if ((pos == 0 || !ident(text[pos - 1])) && (end >= text.size() || !ident(text[end]))) return true;
-  }
-  return false;
 }
 
 }  // namespace
@@ -70,13 +59,13 @@ void ApplyParentColumnChanges(Table& child, const Table& before, const Table& af
     std::erase_if(child.columns, [&](const Column& c) { return c.name == column; });
     std::erase_if(child.constraints, [&](const auto& kv) {
       const Constraint& k = kv.second;
-      return Contains(k.columns, column) || Contains(k.include, column) || (k.check && Mentions(k.check->text, column));
+      return Contains(k.columns, column) || Contains(k.include, column) || (k.check && MentionsIdentifier(k.check->text, column));
     });
     std::erase_if(child.indexes, [&](const auto& kv) {
       const Index& ix = kv.second;
-      if (Contains(ix.include, column) || (ix.predicate && Mentions(ix.predicate->text, column))) return true;
+      if (Contains(ix.include, column) || (ix.predicate && MentionsIdentifier(ix.predicate->text, column))) return true;
       for (const IndexElement& e : ix.elements) {
-        if (e.column == column || (e.expression && Mentions(e.expression->text, column))) return true;
+        if (e.column == column || (e.expression && MentionsIdentifier(e.expression->text, column))) return true;
       }
       return false;
     });

@@ -87,7 +87,7 @@ std::vector<std::string> StepObjects(const cli::PlanOutcome& out) {
 
 }  // namespace
 
-TEST_CASE("plan: object expressions PostgreSQL stores with casts compare equal; real changes are planned",
+TEST_CASE("plan: object expressions PostgreSQL stores with casts compare equal, real changes are planned",
           "[plan][canon][objects]") {
   for (const Case& c : Cases()) {
     DYNAMIC_SECTION(c.name) {

@@ -74,7 +74,7 @@ TEST_CASE("privileges: the files plan to nothing against the database they built
         "1\n");
 }
 
-TEST_CASE("privileges: grants, revokes and grant options round-trip; a rebuilt view gets its grants back",
+TEST_CASE("privileges: grants, revokes and grant options round-trip, a rebuilt view gets its grants back",
           "[plan][privilege]") {
   testing::ScratchDatabase live("priv_live");
   EnsureRoles(live.Conninfo());

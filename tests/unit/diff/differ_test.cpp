@@ -214,7 +214,7 @@ TEST_CASE("sequence references are found in nextval defaults", "[diff][sequence]
   CHECK(SequenceReferences(ir::Expr{"nextval('a.b'::text)"}).empty());
 }
 
-TEST_CASE("widening type changes round-trip; others are data loss", "[diff][types]") {
+TEST_CASE("widening type changes round-trip, others are data loss", "[diff][types]") {
   using diff::IsWidening;
   using testing::Pg;
   CHECK(IsWidening(Pg("int4"), Pg("int8")));

@@ -69,7 +69,7 @@ TEST_CASE("domain handler: alter in place, rebuild on base type", "[diff][domain
   CHECK(VerdictOf(d, collated) == diff::Verdict::Rebuild);
 }
 
-TEST_CASE("composite handler: attributes appended, dropped or retyped alter; reordered rebuild", "[diff][composite]") {
+TEST_CASE("composite handler: attributes appended, dropped or retyped alter, reordered rebuild", "[diff][composite]") {
   ir::CompositeType ab = Comp({{"a", "int4"}, {"b", "text"}});
   CHECK(VerdictOf(ab, Comp({{"a", "int4"}, {"b", "text"}, {"c", "int8"}})) == diff::Verdict::Alter);
   CHECK(VerdictOf(ab, Comp({{"b", "text"}})) == diff::Verdict::Alter);
@@ -93,7 +93,7 @@ TEST_CASE("a domain used by a kept column cannot be recreated", "[diff][domain]"
         "uses it");
 }
 
-TEST_CASE("a composite attribute retyped under a kept column is refused; an added one is not", "[diff][composite]") {
+TEST_CASE("a composite attribute retyped under a kept column is refused, an added one is not", "[diff][composite]") {
   ir::Database from = WithTable("p");
   ir::Database to = WithTable("p");
   from.composite_types[{"public", "p"}] = Comp({{"a", "int4"}});

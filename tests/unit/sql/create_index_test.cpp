@@ -79,7 +79,7 @@ TEST_CASE("create index: an index may precede its table (resolved after all stat
   CHECK(c.Table("public", "t").indexes.count("t_a_idx") == 1);
 }
 
-TEST_CASE("create index: opclass kept unless it is the type's default; pg_default tablespace accepted",
+TEST_CASE("create index: opclass kept unless it is the type's default, pg_default tablespace accepted",
           "[sql][index]") {
   // pg_get_indexdef on PostgreSQL 15 prints varchar_ops but omits text_ops for a varchar column.
   auto c = Compile(R"(

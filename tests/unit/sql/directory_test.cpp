@@ -59,7 +59,7 @@ TEST_CASE("directory input: each file starts with the default search_path", "[sq
   CHECK(c.db.tables.count({"public", "t2"}));
 }
 
-TEST_CASE("directory input: errors carry the file name; duplicates across files show both", "[sql][files]") {
+TEST_CASE("directory input: errors carry the file name, duplicates across files show both", "[sql][files]") {
   TempDir dir;
   std::string f1 = dir.Write("one.sql", "CREATE TABLE t (a int);\n");
   std::string f2 = dir.Write("two.sql", "\n\nCREATE TABLE t (a int);\n");

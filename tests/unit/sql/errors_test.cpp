@@ -65,7 +65,7 @@ CREATE SCHEMA s;)");
         "test.sql:7:1: note: previous definition is here\n");
 }
 
-TEST_CASE("errors: psql meta-commands are skipped with offsets intact; empty input is an empty schema",
+TEST_CASE("errors: psql meta-commands are skipped with offsets intact, empty input is an empty schema",
           "[sql][errors]") {
   auto c = Compile("\\restrict abc\n\\connect db\nCREATE TABLE t (a int,, b int);\n\\unrestrict abc\n");
   CHECK(c.AllMessages() == "test.sql:3:23: error: syntax error at or near \",\" [compile.syntax]\n");

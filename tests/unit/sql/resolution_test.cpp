@@ -40,7 +40,7 @@ TEST_CASE("name resolution: CompileOptions::default_search_path", "[sql][resolut
   CHECK(c.db.tables.count({"app", "t"}));
 }
 
-TEST_CASE("name resolution: statements in any order; FK columns from the referenced primary key",
+TEST_CASE("name resolution: statements in any order, FK columns from the referenced primary key",
           "[sql][resolution]") {
   auto c = Compile(R"(
     CREATE TABLE app.child (p int REFERENCES app.parent, m app.mood);

@@ -166,7 +166,7 @@ TEST_CASE("view: the columns a view reads are its dependencies, or the whole rel
   CHECK(deps("sub") == K{"col:public.t.name", "rel:public.t"});
 }
 
-TEST_CASE("view: casts name their types; OR REPLACE keeps triggers and rules", "[sql][view]") {
+TEST_CASE("view: casts name their types, OR REPLACE keeps triggers and rules", "[sql][view]") {
   auto c = Compile(R"(
     CREATE VIEW early AS SELECT 'a'::mood AS m, '{[1,2)}'::span_multirange AS s;
     CREATE TYPE mood AS ENUM ('a');
