@@ -101,6 +101,10 @@ bool Grantees(State& state, const PgQuery__GrantStmt& stmt, const std::string& v
       return false;
     }
   }
+  if (stmt.is_grant && stmt.grant_option && std::find(out->begin(), out->end(), "") != out->end()) {
+    state.Error(ir::diag::kInvalid, verb + ": grant options can only be granted to roles", span);
+    return false;
+  }
   return true;
 }
 

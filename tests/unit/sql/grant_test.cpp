@@ -157,7 +157,8 @@ ALTER DEFAULT PRIVILEGES FOR ROLE CURRENT_USER GRANT SELECT ON TABLES TO reader;
 ALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO SESSION_USER;
 ALTER DEFAULT PRIVILEGES IN SCHEMA nope GRANT SELECT ON TABLES TO reader;
 ALTER DEFAULT PRIVILEGES REVOKE SELECT ON TABLES FROM reader CASCADE;
-ALTER DEFAULT PRIVILEGES GRANT SELECT (a) ON TABLES TO reader;)");
+ALTER DEFAULT PRIVILEGES GRANT SELECT (a) ON TABLES TO reader;
+ALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO PUBLIC WITH GRANT OPTION;)");
   std::string m = c.AllMessages();
   CHECK_THAT(m, Catch::Contains("test.sql:5:1: error: ALTER DEFAULT PRIVILEGES GRANT: cannot use IN SCHEMA clause when "
                                 "using GRANT/REVOKE ON SCHEMAS"));
@@ -169,5 +170,7 @@ ALTER DEFAULT PRIVILEGES GRANT SELECT (a) ON TABLES TO reader;)");
   CHECK_THAT(m, Catch::Contains("test.sql:10:1: error: not yet supported: ALTER DEFAULT PRIVILEGES REVOKE ... CASCADE"));
   CHECK_THAT(m, Catch::Contains("test.sql:11:1: error: ALTER DEFAULT PRIVILEGES GRANT: default privileges cannot be set "
                                 "for columns"));
+  CHECK_THAT(m, Catch::Contains("test.sql:12:1: error: ALTER DEFAULT PRIVILEGES GRANT: grant options can only be granted "
+                                "to roles"));
   CHECK(c.db.default_privileges.empty());
 }
