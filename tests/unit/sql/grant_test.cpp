@@ -146,7 +146,7 @@ CREATE OR REPLACE VIEW app.v AS SELECT 1 AS x;
   CHECK_FALSE(p.count(PrivilegeTarget{'n', "app", "", ""}));
 }
 
-TEST_CASE("default privileges: schemas dropped again take theirs along; errors with positions", "[sql][grant]") {
+TEST_CASE("default privileges: schemas dropped again take theirs along, errors with positions", "[sql][grant]") {
   auto c = Compile(R"(CREATE SCHEMA gone;
 ALTER DEFAULT PRIVILEGES IN SCHEMA gone GRANT SELECT ON TABLES TO reader;
 DROP SCHEMA gone;
