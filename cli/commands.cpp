@@ -71,6 +71,7 @@ struct Side {
   bool from_database = false;
   std::vector<std::string> search_path;  // the database's, when from_database
   std::vector<std::string> roles;        // the server's roles, sorted, when from_database
+  std::string current_user;              // the connecting role, when from_database
 };
 
 bool InScope(const std::string& schema, const DiffOptions& options) {
@@ -99,6 +100,8 @@ void ApplyScope(ir::Database& db, const DiffOptions& options) {
     return kv.second.schema != "pg_catalog" && !InScope(kv.second.schema, options);
   });
   std::erase_if(db.event_triggers, [&](const auto& kv) { return !InScope(kv.second.function.schema, options); });
+  std::erase_if(db.default_privileges,
+                [&](const auto& kv) { return !kv.first.schema.empty() && !InScope(kv.first.schema, options); });
 }
 
 Side LoadDatabase(const std::string& dsn, const DiffOptions& options, ir::Diagnostics& diags,
@@ -123,10 +126,34 @@ Side LoadDatabase(const std::string& dsn, const DiffOptions& options, ir::Diagno
   }
   side.search_path = stats.search_path;
   side.roles = stats.roles;
+  side.current_user = stats.current_user;
   if (!diags.HasErrors()) {
     Timed(timings, "normalize catalog expressions", [&] { canon::NormalizeCatalogExpressions(side.db, diags); });
   }
   return side;
+}
+
+// ALTER DEFAULT PRIVILEGES FOR ROLE <the connecting role> in the files (as pg_dump writes it) is the
+// entry the catalog records under role "" (the role that runs the plan): renamed so, an entry
+// written both ways is an error.
+void MergeConnectingRoleDefaults(ir::Database& files, const std::string& current_user, ir::Diagnostics& diags) {
+  std::vector<ir::DefaultPrivilegeKey> named;
+  for (const auto& [key, grants] : files.default_privileges) {
+    if (!current_user.empty() && key.role == current_user) named.push_back(key);
+  }
+  for (const ir::DefaultPrivilegeKey& key : named) {
+    ir::DefaultPrivilegeKey own{"", key.schema, key.kind};
+    if (files.default_privileges.count(own)) {
+      diags.Report(ir::diag::kInvalid,
+                   fmt::format("{}: the files give these default privileges both with and without FOR ROLE {}, the "
+                               "role that runs the plan (write them once, without FOR ROLE)",
+                               ir::DefaultPrivilegesName(key), current_user),
+                   {}, ir::DefaultPrivilegesName(key));
+      continue;
+    }
+    files.default_privileges[own] = std::move(files.default_privileges.at(key));
+    files.default_privileges.erase(key);
+  }
 }
 
 // Every role the files name (policies) exists on the server: schemac creates no roles, and a plan
@@ -142,6 +169,22 @@ void CheckRolesExist(const ir::Database& files, const std::vector<std::string>& 
                    fmt::format("privileges on {}: role \"{}\" does not exist on the server (schemac does not create "
                                "roles)",
                                object, g.grantee),
+                   {}, object);
+    }
+  }
+  for (const auto& [key, grants] : files.default_privileges) {
+    std::vector<std::string> named;
+    if (!key.role.empty()) named.push_back(key.role);
+    for (const ir::Grant& g : grants) {
+      if (!g.grantee.empty()) named.push_back(g.grantee);
+    }
+    for (const std::string& role : named) {
+      if (std::binary_search(roles.begin(), roles.end(), role)) continue;
+      std::string object = ir::DefaultPrivilegesName(key);
+      if (!reported.insert({object, role}).second) continue;
+      diags.Report(ir::diag::kUndefined,
+                   fmt::format("{}: role \"{}\" does not exist on the server (schemac does not create roles)", object,
+                               role),
                    {}, object);
     }
   }
@@ -259,7 +302,10 @@ PlanOutcome PlanStates(const DiffOptions& options) {
   std::vector<std::string> search_path = from_db ? from.search_path : to_db ? to.search_path : std::vector<std::string>{};
   if (!from_db) from = LoadFiles(options.from, search_path, options, out.sources, diags, out.timings);
   if (!to_db) to = LoadFiles(options.to, search_path, options, out.sources, diags, out.timings);
-  if (from_db != to_db) CheckRolesExist(from_db ? to.db : from.db, from_db ? from.roles : to.roles, diags);
+  if (from_db != to_db) {
+    MergeConnectingRoleDefaults(from_db ? to.db : from.db, from_db ? from.current_user : to.current_user, diags);
+    CheckRolesExist(from_db ? to.db : from.db, from_db ? from.roles : to.roles, diags);
+  }
   if (diags.HasErrors()) {
     out.exit_code = kExitInvalid;
     return out;

@@ -55,6 +55,8 @@ const char* ChangeKindName(ChangeKind kind) {
     case ChangeKind::RestoreRows: return "restore_rows";
     case ChangeKind::Grant: return "grant";
     case ChangeKind::Revoke: return "revoke";
+    case ChangeKind::GrantDefault: return "grant_default_privileges";
+    case ChangeKind::RevokeDefault: return "revoke_default_privileges";
     case ChangeKind::SetComment: return "set_comment";
     case ChangeKind::SetOwner: return "set_owner";
   }
@@ -104,6 +106,8 @@ ChangeKind ReverseKind(const Change& c) {
     case ChangeKind::AttachIndex: return ChangeKind::AttachIndex;  // renders nothing when detaching
     case ChangeKind::Grant: return ChangeKind::Revoke;
     case ChangeKind::Revoke: return ChangeKind::Grant;
+    case ChangeKind::GrantDefault: return ChangeKind::RevokeDefault;
+    case ChangeKind::RevokeDefault: return ChangeKind::GrantDefault;
     case ChangeKind::CreateObject: return ChangeKind::DropObject;
     case ChangeKind::DropObject: return ChangeKind::CreateObject;
     case ChangeKind::ReplaceObject:

@@ -53,6 +53,8 @@ enum class ChangeKind {
   RestoreRows,      // ... and inserted into the new table (then the temporary table is dropped)
   Grant,            // GRANT `grants` on `privileges_on`
   Revoke,           // REVOKE `grants` on `privileges_on`
+  GrantDefault,     // ALTER DEFAULT PRIVILEGES ... GRANT `grants` (`default_privileges_for`)
+  RevokeDefault,    // ALTER DEFAULT PRIVILEGES ... REVOKE `grants` (`default_privileges_for`)
   SetComment,
   SetOwner,
   // Whole objects other than schemas, enums, sequences and tables (views, functions, triggers,
@@ -158,6 +160,8 @@ struct Change {
   // `after.function` (or `before.function`).
   ir::PrivilegeTarget privileges_on;
   std::vector<ir::Grant> grants;
+  // GrantDefault / RevokeDefault: the pg_default_acl entry (with `grants`).
+  ir::DefaultPrivilegeKey default_privileges_for;
 
   /// Shared ownership of a derived state that `before` points into: a partition as it is once
   /// its parent's changes have recursed to it (or once it is detached), which neither input

@@ -133,6 +133,7 @@ class Differ {
     DiffObjects(from_, to_, options_.owners, out_);
     CheckFunctionDropsUnderTables(from_, to_, out_, diags_);
     CheckTypeChangesUnderTables(from_, to_, out_, diags_);
+    DefaultPrivileges();
     Privileges();
     return std::move(out_);
   }
@@ -1175,9 +1176,62 @@ class Differ {
     }
   }
 
+  // The revocations and grants that turn `before` into `after`; a grant option that appears or
+  // goes revokes the privilege and grants it again.
+  static std::pair<std::vector<ir::Grant>, std::vector<ir::Grant>> GrantDifference(
+      const std::vector<ir::Grant>& before, const std::vector<ir::Grant>& after) {
+    std::vector<ir::Grant> revoked, granted;
+    std::set_difference(before.begin(), before.end(), after.begin(), after.end(), std::back_inserter(revoked));
+    std::set_difference(after.begin(), after.end(), before.begin(), before.end(), std::back_inserter(granted));
+    return {std::move(revoked), std::move(granted)};
+  }
+
+  static bool RegrantsOption(const std::vector<ir::Grant>& revoked, const std::vector<ir::Grant>& after) {
+    for (const ir::Grant& g : revoked) {
+      for (const ir::Grant& a : after) {
+        if (a.grantee == g.grantee && a.privilege == g.privilege) return true;
+      }
+    }
+    return false;
+  }
+
+  // ALTER DEFAULT PRIVILEGES: each pg_default_acl entry whose privileges differ. The entries of
+  // a schema that `to_` lacks go with it (DROP SCHEMA drops them).
+  void DefaultPrivileges() {
+    std::set<ir::DefaultPrivilegeKey> keys;
+    for (const auto& [k, g] : from_.default_privileges) keys.insert(k);
+    for (const auto& [k, g] : to_.default_privileges) keys.insert(k);
+    for (const ir::DefaultPrivilegeKey& k : keys) {
+      if (!k.schema.empty() && !to_.schemas.count(k.schema)) continue;
+      std::vector<ir::Grant> before = ir::BuiltinDefaultPrivileges(k);
+      // A schema the plan creates starts with none.
+      if (k.schema.empty() || from_.schemas.count(k.schema)) {
+        if (auto it = from_.default_privileges.find(k); it != from_.default_privileges.end()) before = it->second;
+      }
+      std::vector<ir::Grant> after = ir::BuiltinDefaultPrivileges(k);
+      if (auto it = to_.default_privileges.find(k); it != to_.default_privileges.end()) after = it->second;
+      if (before == after) continue;
+      auto [revoked, granted] = GrantDifference(before, after);
+      ObjectId id{ObjectKind::DefaultPrivileges, k.schema, ir::DefaultPrivilegeKindName(k.kind), k.role};
+      if (!revoked.empty()) {
+        Change& c = Add(ChangeKind::RevokeDefault, id);
+        c.default_privileges_for = k;
+        if (RegrantsOption(revoked, after)) c.reason = "a grant option changes: the privilege is revoked and granted again";
+        c.grants = std::move(revoked);
+      }
+      if (!granted.empty()) {
+        Change& c = Add(ChangeKind::GrantDefault, id);
+        c.default_privileges_for = k;
+        c.grants = std::move(granted);
+      }
+    }
+  }
+
   // GRANT and REVOKE: for each object of `to_` whose privileges differ from what it holds when
-  // the other changes have run (its privileges in `from_`, or its kind's default when it is new
-  // or created again by this plan, a rebuilt view or function, a swapped enum, a re-added column).
+  // the other changes have run: its privileges in `from_`, or, when it is new or created again by
+  // this plan (a rebuilt view or function, a swapped enum, a re-added column), what the default
+  // privileges of `to_` give it (ir::CreatedPrivileges; the plan changes default privileges
+  // before it creates anything).
   void Privileges() {
     std::set<ObjectId> created;
     for (const Change& c : out_) {
@@ -1195,22 +1249,28 @@ class Differ {
     std::set<ir::PrivilegeTarget> targets;
     for (const auto& [t, g] : from_.privileges) targets.insert(t);
     for (const auto& [t, g] : to_.privileges) targets.insert(t);
+    if (ir::HasOwnDefaultPrivileges(to_)) {
+      // A created object whose privileges `to_` leaves at its kind's default may still need a
+      // REVOKE of what the default privileges give it.
+      for (const ir::PrivilegeTarget& t : ir::PrivilegeTargets(to_)) {
+        if (std::optional<ObjectId> id = PrivilegeObject(t, to_); id && created.count(*id)) targets.insert(t);
+      }
+    }
     for (const ir::PrivilegeTarget& t : targets) {
       std::optional<ObjectId> id = PrivilegeObject(t, to_);
       if (!id) continue;  // gone: its privileges go with it
-      std::vector<ir::Grant> before = ir::DefaultPrivileges(t);
+      std::vector<ir::Grant> before = ir::CreatedPrivileges(to_, t);
       // A column of a table the plan creates (again) is created with it.
       bool recreated = created.count(*id) > 0 ||
                        (t.kind == 'c' && created.count(RelId(ObjectKind::Table, {t.schema, t.name})) > 0);
       if (PrivilegeObject(t, from_) && !recreated) {
+        before = ir::DefaultPrivileges(t);
         if (auto it = from_.privileges.find(t); it != from_.privileges.end()) before = it->second;
       }
       std::vector<ir::Grant> after = ir::DefaultPrivileges(t);
       if (auto it = to_.privileges.find(t); it != to_.privileges.end()) after = it->second;
       if (before == after) continue;
-      std::vector<ir::Grant> revoked, granted;
-      std::set_difference(before.begin(), before.end(), after.begin(), after.end(), std::back_inserter(revoked));
-      std::set_difference(after.begin(), after.end(), before.begin(), before.end(), std::back_inserter(granted));
+      auto [revoked, granted] = GrantDifference(before, after);
       auto add = [&](ChangeKind kind, std::vector<ir::Grant> grants) {
         if (grants.empty()) return;
         Change& c = Add(kind, *id);
@@ -1220,14 +1280,8 @@ class Differ {
           c.after.function = &to_.functions.at({t.schema, t.name});
           c.before.function = c.after.function;
         }
-        if (kind == ChangeKind::Revoke) {
-          for (const ir::Grant& g : c.grants) {
-            for (const ir::Grant& a : after) {
-              if (a.grantee == g.grantee && a.privilege == g.privilege) {
-                c.reason = "a grant option changes: the privilege is revoked and granted again";
-              }
-            }
-          }
+        if (kind == ChangeKind::Revoke && RegrantsOption(c.grants, after)) {
+          c.reason = "a grant option changes: the privilege is revoked and granted again";
         }
       };
       add(ChangeKind::Revoke, std::move(revoked));

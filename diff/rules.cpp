@@ -198,6 +198,14 @@ RuleKeys TreeAfterKey(const Change& c) { return TreeKeys(c.tree_after); }
 bool InTree(const std::vector<QualifiedName>& tree, const QualifiedName& q) {
   return std::find(tree.begin(), tree.end(), q) != tree.end();
 }
+// Default privileges: a global entry joins every creation, a schema's the creations in it.
+constexpr const char* kEverySchema = "\x1e*";
+RuleKeys DefaultPrivilegesSchemaKey(const Change& c) { return {c.default_privileges_for.schema}; }
+RuleKeys DefaultPrivilegesScopeKey(const Change& c) {
+  const std::string& schema = c.default_privileges_for.schema;
+  return {schema.empty() ? std::string(kEverySchema) : schema};
+}
+RuleKeys CreatedScopeKey(const Change& c) { return {kEverySchema, SchemaOf(c)}; }
 
 const std::vector<Rule>& BuildRules() {
   static const std::vector<Rule> rules = {
@@ -565,6 +573,25 @@ const std::vector<Rule>& BuildRules() {
        [](const Change& b, const Change& a) { return SameTable(b, a) && a.object.kind == ir::ObjectKind::Column; },
        TableKey, TableKey},
 
+      // ---- default privileges ----
+      {"default privilege", "a schema is created before the default privileges in it change",
+       {K::CreateSchema},
+       {K::GrantDefault, K::RevokeDefault},
+       [](const Change& b, const Change& a) { return SchemaOf(b) == a.default_privileges_for.schema; },
+       SchemaKey, DefaultPrivilegesSchemaKey},
+      {"default privilege",
+       "the default privileges of the role running the plan change before it creates objects (they get them)",
+       {K::GrantDefault, K::RevokeDefault},
+       {K::CreateSchema, K::CreateEnum, K::SwapEnum, K::CreateSequence, K::CreateTable, K::CreateObject},
+       [](const Change& b, const Change& a) {
+         const ir::DefaultPrivilegeKey& k = b.default_privileges_for;
+         if (!k.role.empty()) return false;
+         // Schemas only get the global entry on schemas; a schema's own entries follow it.
+         if (a.kind == K::CreateSchema) return k.schema.empty() && k.kind == 'n';
+         return k.schema.empty() || k.schema == SchemaOf(a);
+       },
+       DefaultPrivilegesScopeKey, CreatedScopeKey},
+
       // ---- comment and owner ----
       {"comment", "an object exists before its comment or owner is set",
        {K::CreateSchema, K::CreateEnum, K::SwapEnum, K::CreateSequence, K::CreateTable, K::AddColumn,
@@ -584,9 +611,9 @@ const std::vector<ChangeKind>& KindPriority() {
   // Drops that free names and dependencies first, then creations in dependency order, then the
   // drops of whole objects last, as pg_dump's object-type priority does.
   static const std::vector<ChangeKind> order = {
-      K::CreateSchema,        K::AddEnumValues,      K::CreateEnum,        K::CreateSequence,
-      K::AlterSequenceOptions, K::SaveRows,          K::DropObject,         K::DetachPartition,
-      K::DropForeignKey,
+      K::CreateSchema,        K::RevokeDefault,      K::GrantDefault,      K::AddEnumValues,
+      K::CreateEnum,          K::CreateSequence,     K::AlterSequenceOptions, K::SaveRows,
+      K::DropObject,          K::DetachPartition,    K::DropForeignKey,
       K::DropConstraint,      K::DropIndex,
       K::DropIdentity,        K::DropColumnExpression, K::DropColumn,      K::DropTable,
       K::SwapEnum,            K::CreateTable,        K::AddColumn,         K::AlterColumnType,

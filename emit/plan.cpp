@@ -77,6 +77,13 @@ std::string CommentLine(const std::string& text) {
 
 // schema.table.sub as SQL would spell it.
 std::string ObjectSql(const ir::ObjectId& id) {
+  if (id.kind == ir::ObjectKind::DefaultPrivileges) {
+    // "tables in schema app for role alice": name is the kind of objects, sub the role.
+    std::string out = id.name;
+    if (!id.schema.empty()) out += " in schema " + QuoteIdentifier(id.schema);
+    if (!id.sub.empty()) out += " for role " + QuoteIdentifier(id.sub);
+    return out;
+  }
   std::string out;
   if (!id.schema.empty()) out = QuoteIdentifier(id.schema) + ".";
   out += QuoteIdentifier(id.name);

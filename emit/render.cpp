@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <cassert>
 #include <stdexcept>
@@ -245,6 +246,31 @@ std::vector<std::string> PrivilegesSql(const Change& c, bool grant) {
                     ";");
     } else {
       out.push_back("REVOKE " + Join(privileges, ", ") + on + " FROM " + grantee + ";");
+    }
+  }
+  return out;
+}
+
+// ALTER DEFAULT PRIVILEGES [FOR ROLE r] [IN SCHEMA s] GRANT / REVOKE of `c.grants`: one
+// statement per grantee and grant option.
+std::vector<std::string> DefaultPrivilegesSql(const Change& c, bool grant) {
+  const ir::DefaultPrivilegeKey& k = c.default_privileges_for;
+  std::string head = "ALTER DEFAULT PRIVILEGES";
+  if (!k.role.empty()) head += " FOR ROLE " + Q(k.role);
+  if (!k.schema.empty()) head += " IN SCHEMA " + Q(k.schema);
+  std::string objects = ir::DefaultPrivilegeKindName(k.kind);  // "tables", ...
+  for (char& ch : objects) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  std::string on = " ON " + objects;
+  std::map<std::pair<std::string, bool>, std::vector<std::string>> by_grantee;
+  for (const ir::Grant& g : c.grants) by_grantee[{g.grantee, grant && g.grant_option}].push_back(g.privilege);
+  std::vector<std::string> out;
+  for (const auto& [key, privileges] : by_grantee) {
+    std::string grantee = key.first.empty() ? "PUBLIC" : Q(key.first);
+    if (grant) {
+      out.push_back(head + " GRANT " + Join(privileges, ", ") + on + " TO " + grantee +
+                    (key.second ? " WITH GRANT OPTION" : "") + ";");
+    } else {
+      out.push_back(head + " REVOKE " + Join(privileges, ", ") + on + " FROM " + grantee + ";");
     }
   }
   return out;
@@ -628,6 +654,8 @@ std::vector<std::string> RenderChange(const Change& c) {
     case ChangeKind::DropIndex: return {"DROP INDEX " + QQ(ir::QualifiedName{c.object.schema, c.object.sub}) + ";"};
     case ChangeKind::Grant: return PrivilegesSql(c, true);
     case ChangeKind::Revoke: return PrivilegesSql(c, false);
+    case ChangeKind::GrantDefault: return DefaultPrivilegesSql(c, true);
+    case ChangeKind::RevokeDefault: return DefaultPrivilegesSql(c, false);
     case ChangeKind::AttachPartition: {
       const ir::PartitionOf& p = *c.after.table->partition_of;
       return {AlterTable(p.parent) + "ATTACH PARTITION " + QQ(rel) + " " + p.bound + ";"};

@@ -230,12 +230,13 @@ void ReadAll(pqxx::transaction_base& tx, const IntrospectOptions& options, const
       "pg_catalog.current_schemas(false)::pg_catalog.text[], "
       "CASE WHEN $2 THEN pg_catalog.set_config('search_path', '', true) END, "
       "pg_catalog.current_setting('server_version_num')::pg_catalog.int4, "
-      "ARRAY(SELECT rolname::pg_catalog.text FROM pg_catalog.pg_roles ORDER BY 1)",
+      "ARRAY(SELECT rolname::pg_catalog.text FROM pg_catalog.pg_roles ORDER BY 1), CURRENT_USER::pg_catalog.text",
       options.lock_timeout, statements.empty());
   // Target-list entries are evaluated left to right, so current_schemas sees the session's
   // search_path before set_config empties it.
   stats.search_path = internal::TextArray(setup[0][1]);
   stats.roles = internal::TextArray(setup[0][4]);
+  stats.current_user = setup[0][5].c_str();
   ctx.server_version_num = setup[0][3].as<int>();
   stats.server_version_num = ctx.server_version_num;
   if (ctx.server_version_num / 10000 != 15) {

@@ -25,6 +25,8 @@ struct IntrospectStats {
   /// The server's roles (pg_roles.rolname), sorted: schemac creates none, so a state naming
   /// another one cannot be applied.
   std::vector<std::string> roles;
+  /// The connecting role (CURRENT_USER): its default privileges are recorded under role "".
+  std::string current_user;
 };
 
 /// What to read and how.

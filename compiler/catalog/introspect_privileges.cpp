@@ -1,6 +1,9 @@
 // Privileges (GRANT / REVOKE): the aclitems of relations, columns, schemas, routines and types,
 // exploded by aclexplode, the owner's own left out, and kept only where they differ from the
 // kind's default (ir::DefaultPrivileges). A NULL acl is the default (acldefault).
+// Default privileges (ALTER DEFAULT PRIVILEGES): the pg_default_acl entries, global or of a
+// schema in scope, in the same query, the role's own left out, kept where they differ from
+// ir::BuiltinDefaultPrivileges; the entries of the connecting role are recorded with role "".
 #include "compiler/catalog/introspect_context.h"
 
 #include <algorithm>
@@ -15,7 +18,7 @@ void ReadPrivileges(Context& ctx) {
   const std::string grantee =
       "CASE WHEN a.grantee = 0 THEN '' ELSE pg_catalog.pg_get_userbyid(a.grantee)::pg_catalog.text END";
   pqxx::result rows = ctx.Query(fmt::format(
-      "SELECT x.kind, x.schema, x.name, x.col, x.func_oid, x.grantee, x.privilege, x.grantable FROM ("
+      "SELECT x.kind, x.schema, x.name, x.col, x.func_oid, x.grantee, x.privilege, x.grantable, x.own FROM ("
       "  SELECT CASE c.relkind WHEN 'S' THEN 's' ELSE 'r' END AS kind, n.nspname::pg_catalog.text AS schema, "
       "    c.relname::pg_catalog.text AS name, ''::pg_catalog.text AS col, 0::pg_catalog.int8 AS func_oid, "
       "    {0} AS grantee, a.privilege_type AS privilege, a.is_grantable AS grantable, a.grantee = c.relowner AS own "
@@ -48,13 +51,35 @@ void ReadPrivileges(Context& ctx) {
       "  CROSS JOIN LATERAL pg_catalog.aclexplode(COALESCE(t.typacl, pg_catalog.acldefault('T', t.typowner))) a "
       "  WHERE (t.typtype IN ('e', 'd', 'r') OR (t.typtype = 'c' AND EXISTS (SELECT 1 FROM pg_catalog.pg_class r "
       "    WHERE r.oid = t.typrelid AND r.relkind = 'c'))) AND {1} AND {5} "
-      ") x WHERE NOT x.own ORDER BY 1, 2, 3, 4, 5, 6, 7",
+      // ALTER DEFAULT PRIVILEGES: one row per aclitem of each pg_default_acl entry, global or of a
+      // user schema (kind 'D', name: its role, '' for the current one; col: its object kind), and
+      // one with a NULL privilege for an empty acl, so that every entry is seen; the role's own
+      // rows are kept (x.own) to see entries holding nothing else.
+      "  UNION ALL "
+      "  SELECT 'D', COALESCE(n.nspname::pg_catalog.text, ''), "
+      "    CASE WHEN pg_catalog.pg_get_userbyid(d.defaclrole) = CURRENT_USER THEN '' "
+      "    ELSE pg_catalog.pg_get_userbyid(d.defaclrole)::pg_catalog.text END, "
+      "    CASE d.defaclobjtype WHEN 'S' THEN 's' ELSE d.defaclobjtype::pg_catalog.text END, 0, "
+      "    CASE WHEN a.grantee = 0 THEN '' ELSE pg_catalog.pg_get_userbyid(a.grantee)::pg_catalog.text END, "
+      "    a.privilege_type, a.is_grantable, a.grantee IS NOT DISTINCT FROM d.defaclrole "
+      "  FROM pg_catalog.pg_default_acl d LEFT JOIN pg_catalog.pg_namespace n ON n.oid = d.defaclnamespace "
+      "  LEFT JOIN LATERAL pg_catalog.aclexplode(d.defaclacl) a ON true "
+      "  WHERE d.defaclnamespace = 0 OR ({1}) "
+      ") x WHERE NOT x.own OR x.kind = 'D' ORDER BY 1, 2, 3, 4, 5, 6, 7",
       grantee, kUserSchema, NotExtensionMember("pg_class", "c.oid"), NotExtensionMember("pg_namespace", "n.oid"),
       NotExtensionMember("pg_proc", "p.oid"), NotExtensionMember("pg_type", "t.oid")));
   std::map<ir::PrivilegeTarget, std::vector<ir::Grant>> all;
-  std::vector<ir::PrivilegeTarget> seen;  // every object with a row, default or not
+  std::map<ir::DefaultPrivilegeKey, std::vector<ir::Grant>> defaults;  // every entry, default or not
+  std::map<ir::PrivilegeTarget, std::vector<ir::Grant>> identity_sequences;
   for (const auto& row : rows) {
     std::string schema = Text(row["schema"]);
+    if (Text(row["kind"]) == "D") {
+      if (!schema.empty() && !ctx.InScope(schema)) continue;
+      std::vector<ir::Grant>& grants = defaults[ir::DefaultPrivilegeKey{Text(row["name"]), schema, Text(row["col"])[0]}];
+      if (row["privilege"].is_null() || Bool(row["own"])) continue;  // the role's own are left out
+      grants.push_back(ir::Grant{Text(row["grantee"]), Text(row["privilege"]), Bool(row["grantable"])});
+      continue;
+    }
     if (!ctx.InScope(schema)) continue;
     ir::PrivilegeTarget target;
     target.kind = Text(row["kind"])[0];
@@ -84,7 +109,10 @@ void ReadPrivileges(Context& ctx) {
               identity = identity || (tn.schema == schema && c.identity && c.identity->sequence_name == target.name);
             }
           }
-          if (identity) ctx.Unsupported("privileges on identity sequence", ir::DisplayName(q));
+          if (identity) {
+            identity_sequences[target].push_back(
+                ir::Grant{Text(row["grantee"]), Text(row["privilege"]), Bool(row["grantable"])});
+          }
           continue;
         }
         break;
@@ -98,6 +126,18 @@ void ReadPrivileges(Context& ctx) {
       default: continue;
     }
     all[target].push_back(ir::Grant{Text(row["grantee"]), Text(row["privilege"]), Bool(row["grantable"])});
+  }
+  for (auto& [key, grants] : defaults) {
+    std::sort(grants.begin(), grants.end());
+    if (grants != ir::BuiltinDefaultPrivileges(key)) ctx.db.default_privileges[key] = std::move(grants);
+  }
+  // Identity sequences are part of their column: their privileges are not modelled, but those
+  // the current role's default privileges gave it when it was created are expected.
+  for (auto& [target, grants] : identity_sequences) {
+    std::sort(grants.begin(), grants.end());
+    if (grants != ir::CreatedPrivileges(ctx.db, target)) {
+      ctx.Unsupported("privileges on identity sequence", ir::DisplayName(ir::QualifiedName{target.schema, target.name}));
+    }
   }
   for (auto& [target, grants] : all) {
     std::sort(grants.begin(), grants.end());

@@ -1,5 +1,7 @@
 #include "compiler/ir/schema.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace schemac::ir {
@@ -32,6 +34,7 @@ const char* ObjectKindName(ObjectKind kind) {
     case ObjectKind::EventTrigger: return "event trigger";
     case ObjectKind::Rule: return "rule";
     case ObjectKind::Policy: return "policy";
+    case ObjectKind::DefaultPrivileges: return "default privileges";
   }
   return "object";
 }
@@ -62,6 +65,12 @@ std::string DisplayName(const QualifiedName& name) {
 }
 
 std::string DisplayName(const ObjectId& id) {
+  if (id.kind == ObjectKind::DefaultPrivileges) {
+    std::string out = "default privileges on " + id.name;
+    if (!id.schema.empty()) out += " in schema " + MessageName(id.schema);
+    if (!id.sub.empty()) out += " for role " + MessageName(id.sub);
+    return out;
+  }
   std::string out;
   if (!id.schema.empty()) out = MessageName(id.schema) + ".";
   // A function's name is its signature "name(type, ...)": the name part is quoted alone (types
@@ -203,6 +212,76 @@ std::vector<Grant> DefaultPrivileges(const PrivilegeTarget& target) {
     case 'n': return target.schema == "public" ? std::vector<Grant>{Grant{"", "USAGE", false}} : std::vector<Grant>{};
     default: return {};
   }
+}
+
+std::vector<Grant> BuiltinDefaultPrivileges(const DefaultPrivilegeKey& key) {
+  if (!key.schema.empty()) return {};
+  // acldefault of the kind: the same as an object's own default, the schema public aside.
+  return DefaultPrivileges(PrivilegeTarget{key.kind, "", "", ""});
+}
+
+const char* DefaultPrivilegeKindName(char kind) {
+  switch (kind) {
+    case 's': return "sequences";
+    case 'f': return "functions";
+    case 'T': return "types";
+    case 'n': return "schemas";
+    default: return "tables";
+  }
+}
+
+std::string DefaultPrivilegesName(const DefaultPrivilegeKey& key) {
+  std::string out = std::string("default privileges on ") + DefaultPrivilegeKindName(key.kind);
+  if (!key.schema.empty()) out += " in schema " + MessageName(key.schema);
+  if (!key.role.empty()) out += " for role " + MessageName(key.role);
+  return out;
+}
+
+std::vector<Grant> CreatedPrivileges(const Database& db, const PrivilegeTarget& target) {
+  if (target.kind == 'c') return DefaultPrivileges(target);
+  DefaultPrivilegeKey global{"", "", target.kind};
+  auto g = db.default_privileges.find(global);
+  std::vector<Grant> out = g != db.default_privileges.end() ? g->second : BuiltinDefaultPrivileges(global);
+  if (target.kind != 'n') {
+    // aclmerge: a grant held by either entry; with grant option when either gives it.
+    auto s = db.default_privileges.find(DefaultPrivilegeKey{"", target.schema, target.kind});
+    if (s != db.default_privileges.end()) {
+      for (const Grant& add : s->second) {
+        auto held = std::find_if(out.begin(), out.end(), [&](const Grant& x) {
+          return x.grantee == add.grantee && x.privilege == add.privilege;
+        });
+        if (held == out.end()) {
+          out.push_back(add);
+        } else {
+          held->grant_option = held->grant_option || add.grant_option;
+        }
+      }
+      std::sort(out.begin(), out.end());
+    }
+  }
+  if (g == db.default_privileges.end() && out == BuiltinDefaultPrivileges(global)) return DefaultPrivileges(target);
+  return out;
+}
+
+std::set<PrivilegeTarget> PrivilegeTargets(const Database& db) {
+  std::set<PrivilegeTarget> out;
+  for (const auto& [name, s] : db.schemas) out.insert({'n', name, "", ""});
+  for (const auto& [q, t] : db.tables) out.insert({'r', q.schema, q.name, ""});
+  for (const auto& [q, v] : db.views) out.insert({'r', q.schema, q.name, ""});
+  for (const auto& [q, s] : db.sequences) out.insert({'s', q.schema, q.name, ""});
+  for (const auto& [q, f] : db.functions) out.insert({'f', q.schema, q.name, ""});
+  for (const auto& [q, e] : db.enums) out.insert({'T', q.schema, q.name, ""});
+  for (const auto& [q, d] : db.domains) out.insert({'T', q.schema, q.name, ""});
+  for (const auto& [q, c] : db.composite_types) out.insert({'T', q.schema, q.name, ""});
+  for (const auto& [q, r] : db.range_types) out.insert({'T', q.schema, q.name, ""});
+  return out;
+}
+
+bool HasOwnDefaultPrivileges(const Database& db) {
+  for (const auto& [key, grants] : db.default_privileges) {
+    if (key.role.empty()) return true;
+  }
+  return false;
 }
 
 std::string DisplayName(const PrivilegeTarget& target) {
@@ -397,6 +476,14 @@ std::string DebugPrint(const Database& db) {
   }
   for (const auto& [target, grants] : db.privileges) {
     out += "privileges on " + DisplayName(target) + ":";
+    for (const Grant& g : grants) {
+      out += fmt::format(" {} to {}{}", g.privilege, g.grantee.empty() ? "PUBLIC" : g.grantee,
+                         g.grant_option ? " with grant option" : "");
+    }
+    out += "\n";
+  }
+  for (const auto& [key, grants] : db.default_privileges) {
+    out += DefaultPrivilegesName(key) + ":";
     for (const Grant& g : grants) {
       out += fmt::format(" {} to {}{}", g.privilege, g.grantee.empty() ? "PUBLIC" : g.grantee,
                          g.grant_option ? " with grant option" : "");

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -604,6 +605,33 @@ std::vector<Grant> DefaultPrivileges(const PrivilegeTarget& target);
 /// "table public.t", "column public.t.c", "schema app", "function public.f(int4)", ...
 std::string DisplayName(const PrivilegeTarget& target);
 
+/// ALTER DEFAULT PRIVILEGES: the key of one pg_default_acl entry, i.e. which future objects it
+/// gives privileges to.
+struct DefaultPrivilegeKey {
+  /// defaclrole: the role whose future objects get the privileges; "" for the role that runs the
+  /// files or the plan (FOR ROLE absent; introspection maps the connecting role to "").
+  std::string role;
+  /// defaclnamespace: "" for the global entry (IN SCHEMA absent).
+  std::string schema;
+  /// The kind of the future objects, as PrivilegeTarget::kind: 'r' tables (views and
+  /// materialized views too), 's' sequences, 'f' functions and procedures, 'T' types, 'n' schemas.
+  char kind = 'r';
+  friend auto operator<=>(const DefaultPrivilegeKey&, const DefaultPrivilegeKey&) = default;
+  friend bool operator==(const DefaultPrivilegeKey&, const DefaultPrivilegeKey&) = default;
+};
+
+/// What an absent pg_default_acl entry stands for, the role's own privileges aside: for a global
+/// entry its kind's hard-wired default (EXECUTE to PUBLIC on routines, USAGE to PUBLIC on types,
+/// nothing on the rest); for a per-schema entry nothing (PostgreSQL stores those as additions).
+std::vector<Grant> BuiltinDefaultPrivileges(const DefaultPrivilegeKey& key);
+
+/// "tables", "sequences", "functions", "types", "schemas" (as ALTER DEFAULT PRIVILEGES names them,
+/// in lower case).
+const char* DefaultPrivilegeKindName(char kind);
+
+/// "default privileges on tables in schema app for role alice"
+std::string DefaultPrivilegesName(const DefaultPrivilegeKey& key);
+
 struct Schema {
   std::string name;
   std::optional<std::string> comment;
@@ -630,8 +658,24 @@ struct Database {
   /// GRANT / REVOKE: the privileges of every object whose privileges are not its kind's default
   /// (DefaultPrivileges), sorted, the owner's own left out (an object absent holds the default).
   std::map<PrivilegeTarget, std::vector<Grant>> privileges;
+  /// ALTER DEFAULT PRIVILEGES: every pg_default_acl entry whose privileges are not
+  /// BuiltinDefaultPrivileges, sorted, the role's own left out (an entry absent holds the default).
+  std::map<DefaultPrivilegeKey, std::vector<Grant>> default_privileges;
   friend bool operator==(const Database&, const Database&) = default;
 };
+
+/// The privileges (the owner's aside) an object `target` holds right after the role that runs
+/// the files or the plan creates it in a database whose default privileges are `db`'s: the
+/// global entry of role "" for the target's kind (or its built-in default) merged with the
+/// entry of the target's schema, as PostgreSQL's get_user_default_acl does. Columns get none.
+std::vector<Grant> CreatedPrivileges(const Database& db, const PrivilegeTarget& target);
+
+/// Every object of `db` that holds privileges of its own (columns aside), as a privilege target.
+std::set<PrivilegeTarget> PrivilegeTargets(const Database& db);
+
+/// True when `db` has default privileges for the role that runs the files or the plan (role
+/// ""), i.e. when CreatedPrivileges can differ from DefaultPrivileges.
+bool HasOwnDefaultPrivileges(const Database& db);
 
 /// Kinds of objects and sub-objects, for identities, ordering and messages.
 enum class ObjectKind {
@@ -654,6 +698,9 @@ enum class ObjectKind {
   EventTrigger,  // schema empty, name: the event trigger
   Rule,          // a table's or view's sub-object
   Policy,        // a table's sub-object
+  /// An ALTER DEFAULT PRIVILEGES entry: schema = its schema ("" global), name = its kind
+  /// (DefaultPrivilegeKindName), sub = its role ("" for the role that runs the plan).
+  DefaultPrivileges,
 };
 
 const char* ObjectKindName(ObjectKind kind);  // "schema", "table", "column", ...

@@ -177,14 +177,14 @@ class Compiler {
       state_.ctx = q.ctx;
       state_.ctx.search_path = path;
       q.ctx.search_path = path;  // what this statement sees, kept for a retry
-      if (TransformStatement(state_, q.stmt) == StmtResult::Defer) deferred.push_back(q);
+      if (TransformStatementCreating(state_, q.stmt) == StmtResult::Defer) deferred.push_back(q);
     }
     for (bool progress = true; progress && !deferred.empty();) {
       progress = false;
       std::vector<QueuedStatement> again;
       for (QueuedStatement& q : deferred) {
         state_.ctx = q.ctx;
-        if (TransformStatement(state_, q.stmt) == StmtResult::Defer) {
+        if (TransformStatementCreating(state_, q.stmt) == StmtResult::Defer) {
           again.push_back(q);
         } else {
           progress = true;
@@ -195,7 +195,7 @@ class Compiler {
     for (QueuedStatement& q : deferred) {
       state_.ctx = q.ctx;
       state_.ctx.final_pass = true;
-      TransformStatement(state_, q.stmt);
+      TransformStatementCreating(state_, q.stmt);
     }
     ResolveTypes();
     ResolveForeignKeys();

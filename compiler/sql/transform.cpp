@@ -144,6 +144,8 @@ StmtResult TransformStatement(State& state, PgQuery__Node* stmt) {
     case PG_QUERY__NODE__NODE_COMMENT_STMT: return TransformComment(state, *stmt->comment_stmt);
     case PG_QUERY__NODE__NODE_DROP_STMT: return TransformDrop(state, *stmt->drop_stmt);
     case PG_QUERY__NODE__NODE_GRANT_STMT: return TransformGrant(state, *stmt->grant_stmt);
+    case PG_QUERY__NODE__NODE_ALTER_DEFAULT_PRIVILEGES_STMT:
+      return TransformAlterDefaultPrivileges(state, *stmt->alter_default_privileges_stmt);
     case PG_QUERY__NODE__NODE_ALTER_OWNER_STMT: return TransformAlterOwner(state, *stmt->alter_owner_stmt);
     case PG_QUERY__NODE__NODE_VARIABLE_SET_STMT: return TransformVariableSet(state, *stmt->variable_set_stmt);
     case PG_QUERY__NODE__NODE_SELECT_STMT: return TransformSelect(state, *stmt->select_stmt);

@@ -111,7 +111,14 @@ ir::View* FindView(State& state, const std::string& schema, const std::string& n
 
 // GRANT / REVOKE (transform_grant.cpp).
 StmtResult TransformGrant(State& state, PgQuery__GrantStmt& stmt);
-/// Drops the privileges of objects the files dropped again (an object's privileges go with it).
+/// ALTER DEFAULT PRIVILEGES, into Database::default_privileges.
+StmtResult TransformAlterDefaultPrivileges(State& state, PgQuery__AlterDefaultPrivilegesStmt& stmt);
+/// TransformStatement, then: every object the statement created gets the privileges the default
+/// privileges of the role that runs the files give it (ir::CreatedPrivileges), as PostgreSQL
+/// does when it runs the files top to bottom.
+StmtResult TransformStatementCreating(State& state, PgQuery__Node* stmt);
+/// Drops the privileges of objects the files dropped again (an object's privileges go with it),
+/// and the default privileges of schemas dropped again.
 void PrunePrivileges(ir::Database& db);
 /// The function, procedure or aggregate an ObjectWithArgs names (any kind): its key in
 /// Database::functions; Defer when not defined yet, an error when ambiguous.

@@ -1,8 +1,10 @@
 // GRANT and REVOKE on tables (and views, materialized views), their columns, sequences, schemas,
-// routines and types, into ir::Database::privileges.
+// routines and types, into ir::Database::privileges; ALTER DEFAULT PRIVILEGES into
+// ir::Database::default_privileges, and the privileges those give the objects created after it.
 #include "compiler/sql/transform.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cctype>
 
 #include <fmt/format.h>
@@ -43,12 +45,10 @@ struct Written {
   std::vector<std::string> columns;
 };
 
-// Applies GRANT or REVOKE of `privileges` to `grantees` on `target`, starting from the target's
-// current list (or its kind's default).
-void Apply(State& state, const ir::PrivilegeTarget& target, const std::vector<std::string>& privileges,
-           const std::vector<std::string>& grantees, bool grant, bool grant_option) {
-  auto it = state.db.privileges.find(target);
-  std::vector<ir::Grant> list = it != state.db.privileges.end() ? it->second : ir::DefaultPrivileges(target);
+// Applies GRANT or REVOKE of `privileges` to `grantees` to `list`, as PostgreSQL's
+// merge_acl_with_grant does; sorts it.
+void ApplyToList(std::vector<ir::Grant>& list, const std::vector<std::string>& privileges,
+                 const std::vector<std::string>& grantees, bool grant, bool grant_option) {
   for (const std::string& grantee : grantees) {
     for (const std::string& privilege : privileges) {
       auto held = std::find_if(list.begin(), list.end(), [&](const ir::Grant& g) {
@@ -71,6 +71,15 @@ void Apply(State& state, const ir::PrivilegeTarget& target, const std::vector<st
     }
   }
   std::sort(list.begin(), list.end());
+}
+
+// Applies GRANT or REVOKE of `privileges` to `grantees` on `target`, starting from the target's
+// current list (or its kind's default).
+void Apply(State& state, const ir::PrivilegeTarget& target, const std::vector<std::string>& privileges,
+           const std::vector<std::string>& grantees, bool grant, bool grant_option) {
+  auto it = state.db.privileges.find(target);
+  std::vector<ir::Grant> list = it != state.db.privileges.end() ? it->second : ir::DefaultPrivileges(target);
+  ApplyToList(list, privileges, grantees, grant, grant_option);
   if (list == ir::DefaultPrivileges(target)) {
     state.db.privileges.erase(target);
   } else {
@@ -78,15 +87,34 @@ void Apply(State& state, const ir::PrivilegeTarget& target, const std::vector<st
   }
 }
 
+// The grantees of a GRANT or REVOKE ("" for PUBLIC); false after reporting one not modelled.
+bool Grantees(State& state, const PgQuery__GrantStmt& stmt, const std::string& verb, ir::SourceSpan span,
+              std::vector<std::string>* out) {
+  for (std::size_t i = 0; i < stmt.n_grantees; ++i) {
+    const PgQuery__RoleSpec* r = stmt.grantees[i]->role_spec;
+    if (r->roletype == PG_QUERY__ROLE_SPEC_TYPE__ROLESPEC_PUBLIC) {
+      out->push_back("");
+    } else if (r->roletype == PG_QUERY__ROLE_SPEC_TYPE__ROLESPEC_CSTRING && r->rolename) {
+      out->push_back(r->rolename);
+    } else {
+      state.Unsupported(fmt::format("{} to CURRENT_USER, CURRENT_ROLE or SESSION_USER (name the role)", verb), span);
+      return false;
+    }
+  }
+  if (stmt.is_grant && stmt.grant_option && std::find(out->begin(), out->end(), "") != out->end()) {
+    state.Error(ir::diag::kInvalid, verb + ": grant options can only be granted to roles", span);
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 StmtResult TransformGrant(State& state, PgQuery__GrantStmt& stmt) {
   ir::SourceSpan span = state.Span();
   const char* verb = stmt.is_grant ? "GRANT" : "REVOKE";
-  if (stmt.targtype == PG_QUERY__GRANT_TARGET_TYPE__ACL_TARGET_DEFAULTS) {
-    state.Unsupported("ALTER DEFAULT PRIVILEGES", span);
-    return StmtResult::Done;
-  }
+  assert(stmt.targtype != PG_QUERY__GRANT_TARGET_TYPE__ACL_TARGET_DEFAULTS &&
+         "ALTER DEFAULT PRIVILEGES goes to TransformAlterDefaultPrivileges");
   if (stmt.grantor) {
     state.Unsupported(fmt::format("{} ... GRANTED BY", verb), span);
     return StmtResult::Done;
@@ -96,17 +124,7 @@ StmtResult TransformGrant(State& state, PgQuery__GrantStmt& stmt) {
     return StmtResult::Done;
   }
   std::vector<std::string> grantees;
-  for (std::size_t i = 0; i < stmt.n_grantees; ++i) {
-    const PgQuery__RoleSpec* r = stmt.grantees[i]->role_spec;
-    if (r->roletype == PG_QUERY__ROLE_SPEC_TYPE__ROLESPEC_PUBLIC) {
-      grantees.push_back("");
-    } else if (r->roletype == PG_QUERY__ROLE_SPEC_TYPE__ROLESPEC_CSTRING && r->rolename) {
-      grantees.push_back(r->rolename);
-    } else {
-      state.Unsupported(fmt::format("{} to CURRENT_USER, CURRENT_ROLE or SESSION_USER (name the role)", verb), span);
-      return StmtResult::Done;
-    }
-  }
+  if (!Grantees(state, stmt, verb, span, &grantees)) return StmtResult::Done;
   std::vector<Written> written;
   for (std::size_t i = 0; i < stmt.n_privileges; ++i) {
     const PgQuery__AccessPriv& p = *stmt.privileges[i]->access_priv;
@@ -265,7 +283,138 @@ StmtResult TransformGrant(State& state, PgQuery__GrantStmt& stmt) {
   return StmtResult::Done;
 }
 
+StmtResult TransformAlterDefaultPrivileges(State& state, PgQuery__AlterDefaultPrivilegesStmt& stmt) {
+  ir::SourceSpan span = state.Span();
+  const PgQuery__GrantStmt& action = *stmt.action;
+  const std::string verb = std::string("ALTER DEFAULT PRIVILEGES ") + (action.is_grant ? "GRANT" : "REVOKE");
+  // (PostgreSQL 15's grammar has no GRANTED BY here.)
+  if (!action.is_grant && action.behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE) {
+    state.Unsupported(verb + " ... CASCADE", span);
+    return StmtResult::Done;
+  }
+  // FOR ROLE: "" stands for the role that runs the files (see ir::DefaultPrivilegeKey::role).
+  std::vector<std::string> roles;
+  std::vector<std::string> schemas;
+  for (std::size_t i = 0; i < stmt.n_options; ++i) {
+    const PgQuery__DefElem& d = *stmt.options[i]->def_elem;
+    const PgQuery__List* list = d.arg && d.arg->node_case == PG_QUERY__NODE__NODE_LIST ? d.arg->list : nullptr;
+    std::size_t n = list ? list->n_items : 0;
+    if (std::string(d.defname) == "roles") {
+      for (std::size_t k = 0; k < n; ++k) {
+        const PgQuery__RoleSpec* r = list->items[k]->role_spec;
+        if (r->roletype != PG_QUERY__ROLE_SPEC_TYPE__ROLESPEC_CSTRING || !r->rolename) {
+          state.Unsupported("ALTER DEFAULT PRIVILEGES FOR ROLE CURRENT_USER, CURRENT_ROLE or SESSION_USER (leave "
+                            "FOR ROLE out for the role that runs the files, or name the role)",
+                            span);
+          return StmtResult::Done;
+        }
+        roles.push_back(r->rolename);
+      }
+    } else if (std::string(d.defname) == "schemas") {
+      for (std::size_t k = 0; k < n; ++k) schemas.push_back(StrVal(list->items[k]));
+    }
+  }
+  char kind = 'r';
+  switch (action.objtype) {
+    case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE: kind = 'r'; break;
+    case PG_QUERY__OBJECT_TYPE__OBJECT_SEQUENCE: kind = 's'; break;
+    case PG_QUERY__OBJECT_TYPE__OBJECT_FUNCTION:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_PROCEDURE:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_ROUTINE: kind = 'f'; break;
+    case PG_QUERY__OBJECT_TYPE__OBJECT_TYPE: kind = 'T'; break;
+    case PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA: kind = 'n'; break;
+    default:
+      state.Unsupported(verb + " on this kind of object", span);
+      return StmtResult::Done;
+  }
+  if (kind == 'n' && !schemas.empty()) {
+    state.Error(ir::diag::kInvalid, verb + ": cannot use IN SCHEMA clause when using GRANT/REVOKE ON SCHEMAS", span);
+    return StmtResult::Done;
+  }
+  for (const std::string& schema : schemas) {
+    if (!state.EnsureSchema(schema)) return state.Missing(fmt::format("schema \"{}\"", schema), span);
+  }
+  std::vector<std::string> grantees;
+  if (!Grantees(state, action, verb, span, &grantees)) return StmtResult::Done;
+  const std::vector<std::string>& all = AllPrivileges(kind);
+  std::vector<std::string> privileges;
+  for (std::size_t i = 0; i < action.n_privileges; ++i) {
+    const PgQuery__AccessPriv& p = *action.privileges[i]->access_priv;
+    if (p.n_cols > 0) {
+      state.Error(ir::diag::kInvalid, verb + ": default privileges cannot be set for columns", span);
+      return StmtResult::Done;
+    }
+    std::string privilege = p.priv_name ? Upper(p.priv_name) : "";
+    if (privilege.empty()) {
+      privileges = all;
+      break;
+    }
+    if (std::find(all.begin(), all.end(), privilege) == all.end()) {
+      state.Error(ir::diag::kInvalid,
+                  fmt::format("{}: invalid privilege type {} for {}", verb, privilege, ir::DefaultPrivilegeKindName(kind)),
+                  span);
+      return StmtResult::Done;
+    }
+    privileges.push_back(privilege);
+  }
+  if (action.n_privileges == 0) privileges = all;  // ALL [PRIVILEGES]
+  if (roles.empty()) roles.push_back("");
+  if (schemas.empty()) schemas.push_back("");
+  for (const std::string& role : roles) {
+    // The role's own privileges are left out, as they are of the objects it owns.
+    std::vector<std::string> others;
+    for (const std::string& g : grantees) {
+      if (role.empty() || g != role) others.push_back(g);
+    }
+    for (const std::string& schema : schemas) {
+      ir::DefaultPrivilegeKey key{role, schema, kind};
+      auto it = state.db.default_privileges.find(key);
+      std::vector<ir::Grant> list =
+          it != state.db.default_privileges.end() ? it->second : ir::BuiltinDefaultPrivileges(key);
+      ApplyToList(list, privileges, others, action.is_grant, action.grant_option);
+      if (list == ir::BuiltinDefaultPrivileges(key)) {
+        state.db.default_privileges.erase(key);
+      } else {
+        state.db.default_privileges[key] = std::move(list);
+      }
+    }
+  }
+  return StmtResult::Done;
+}
+
+StmtResult TransformStatementCreating(State& state, PgQuery__Node* stmt) {
+  if (stmt->node_case == PG_QUERY__NODE__NODE_DROP_STMT && !state.db.default_privileges.empty()) {
+    // DROP SCHEMA drops the default privileges given in it: a schema created again has none.
+    StmtResult result = TransformStatement(state, stmt);
+    std::erase_if(state.db.default_privileges, [&](const auto& kv) {
+      return !kv.first.schema.empty() && !state.db.schemas.count(kv.first.schema);
+    });
+    return result;
+  }
+  // Renaming or moving an object keeps its privileges: PostgreSQL applies default privileges
+  // only when it creates one.
+  if (!ir::HasOwnDefaultPrivileges(state.db) || stmt->node_case == PG_QUERY__NODE__NODE_RENAME_STMT ||
+      stmt->node_case == PG_QUERY__NODE__NODE_ALTER_OBJECT_SCHEMA_STMT) {
+    return TransformStatement(state, stmt);
+  }
+  std::set<ir::PrivilegeTarget> before = ir::PrivilegeTargets(state.db);
+  StmtResult result = TransformStatement(state, stmt);
+  for (const ir::PrivilegeTarget& t : ir::PrivilegeTargets(state.db)) {
+    if (before.count(t)) continue;
+    std::vector<ir::Grant> created = ir::CreatedPrivileges(state.db, t);
+    if (created == ir::DefaultPrivileges(t)) {
+      state.db.privileges.erase(t);
+    } else {
+      state.db.privileges[t] = std::move(created);
+    }
+  }
+  return result;
+}
+
 void PrunePrivileges(ir::Database& db) {
+  // DROP SCHEMA drops the default privileges given in it.
+  std::erase_if(db.default_privileges,
+                [&](const auto& kv) { return !kv.first.schema.empty() && !db.schemas.count(kv.first.schema); });
   std::erase_if(db.privileges, [&](const auto& kv) {
     const ir::PrivilegeTarget& t = kv.first;
     ir::QualifiedName q{t.schema, t.name};

@@ -2675,17 +2675,52 @@ void ChangePrivilege(ir::Database& db, const ir::PrivilegeTarget& target) {
   }
 }
 
+// Grants or revokes one privilege in an ALTER DEFAULT PRIVILEGES entry of the role that runs the
+// plan, global or of a schema, on tables, routines, types or schemas. (Not on sequences: identity
+// sequences would get them, whose privileges are not modelled.)
+void ChangeDefaultPrivilege(ir::Database& db) {
+  char kind = Pick<char>('r', 'f', 'T', 'n');
+  std::string schema;
+  if (kind != 'n' && Between(0, 2) == 0) schema = PickKey(db.schemas);
+  ir::DefaultPrivilegeKey key{"", schema, kind};
+  auto it = db.default_privileges.find(key);
+  std::vector<ir::Grant> list = it != db.default_privileges.end() ? it->second : ir::BuiltinDefaultPrivileges(key);
+  std::string grantee = Pick<std::string>("", kPolicyRoles[0], kPolicyRoles[1]);
+  std::string privilege = Pick(PrivilegesOf(kind));
+  auto held = std::find_if(list.begin(), list.end(),
+                           [&](const ir::Grant& g) { return g.grantee == grantee && g.privilege == privilege; });
+  if (held == list.end()) {
+    list.push_back(ir::Grant{grantee, privilege, !grantee.empty() && Between(0, 3) == 0});
+  } else if (!grantee.empty() && Between(0, 2) == 0) {
+    held->grant_option = !held->grant_option;
+  } else {
+    list.erase(held);
+  }
+  std::sort(list.begin(), list.end());
+  if (list == ir::BuiltinDefaultPrivileges(key)) {
+    db.default_privileges.erase(key);
+  } else {
+    db.default_privileges[key] = list;
+  }
+}
+
 void GenPrivileges(ir::Database& db, const Features& f) {
   if (!f.privileges || Between(0, 3) != 0) return;
   int n = Between(1, 5);
   for (int i = 0; i < n; ++i) {
-    if (auto target = PickPrivilegeTarget(db)) ChangePrivilege(db, *target);
+    if (Between(0, 3) == 0) {
+      ChangeDefaultPrivilege(db);
+    } else if (auto target = PickPrivilegeTarget(db)) {
+      ChangePrivilege(db, *target);
+    }
   }
 }
 
 void MutatePrivileges(ir::Database& db, [[maybe_unused]] const ir::Database& a, const Features& f) {
   if (!f.privileges) return;
-  if (!db.privileges.empty() && Between(0, 2) == 0) {
+  if (Between(0, 3) == 0) {
+    ChangeDefaultPrivilege(db);
+  } else if (!db.privileges.empty() && Between(0, 2) == 0) {
     ChangePrivilege(db, PickKey(db.privileges));
   } else if (auto target = PickPrivilegeTarget(db)) {
     ChangePrivilege(db, *target);

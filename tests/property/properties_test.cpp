@@ -391,6 +391,10 @@ TEST_CASE("the generators produce every feature in scope", "[generators]") {
         count(g.grantee.empty(), "privilege to PUBLIC");
       }
     }
+    for (const auto& [key, grants] : db.default_privileges) {
+      count(key.schema.empty(), "default privileges");
+      count(!key.schema.empty(), "default privileges in a schema");
+    }
     for (const auto& [qn, t] : db.tables) {
       if (t.partition_key) {
         count(t.partition_key->strategy == 'r', "partitioned table RANGE");
@@ -502,6 +506,7 @@ TEST_CASE("the generators produce every feature in scope", "[generators]") {
     for (const auto& [qn, d] : p.a.domains) count(!p.b.domains.count(qn), "change: drop domain");
     for (const auto& [qn, t] : p.a.tables) count(t.partition_of && !p.b.tables.count(qn), "change: drop partition");
     count(p.a.privileges != p.b.privileges, "change: privileges");
+    count(p.a.default_privileges != p.b.default_privileges, "change: default privileges");
     for (const auto& [qn, rb] : p.b.range_types) {
       auto it = p.a.range_types.find(qn);
       count(it == p.a.range_types.end(), "change: add range type");
@@ -785,7 +790,8 @@ TEST_CASE("the generators produce every feature in scope", "[generators]") {
       {f.privileges,
        {"privileges on a table or view", "privileges on a column", "privileges on a sequence",
         "privileges on a routine", "privileges on a type", "privileges on a schema", "privilege WITH GRANT OPTION",
-        "privilege to PUBLIC", "change: privileges"}},
+        "privilege to PUBLIC", "change: privileges", "default privileges", "default privileges in a schema",
+        "change: default privileges"}},
       {f.partitions,
        {"partitioned table RANGE", "partitioned table LIST", "partitioned table HASH", "DEFAULT partition",
         "partition key attached to the parent's", "partition index attached to the parent's",

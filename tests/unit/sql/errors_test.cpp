@@ -30,7 +30,7 @@ CREATE EXTENSION IF NOT EXISTS plpgsql;
 CREATE EXTENSION hstore CASCADE;
 INSERT INTO t VALUES (1);
 SELECT pg_catalog.setval('s', 1, true);
-ALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO bob;)");
+CREATE SUBSCRIPTION sub CONNECTION 'dbname=x' PUBLICATION p;)");
   CHECK(c.AllMessages() ==
         "test.sql:1:1: error: not yet supported: CREATE STATISTICS [compile.unsupported-statement]\n"
         "test.sql:2:1: error: not yet supported: CREATE OPERATOR [compile.unsupported-statement]\n"
@@ -38,7 +38,7 @@ ALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO bob;)");
         "test.sql:5:1: error: not yet supported: extension \"hstore\": CASCADE (write each required extension instead) [compile.unsupported]\n"
         "test.sql:6:1: warning: data statement ignored: only the schema is compiled [compile.ignored-data]\n"
         "test.sql:7:1: warning: SELECT statement ignored: only the schema is compiled [compile.ignored-data]\n"
-        "test.sql:8:1: error: not yet supported: ALTER DEFAULT PRIVILEGES [compile.unsupported-statement]\n");
+        "test.sql:8:1: error: not yet supported: CREATE SUBSCRIPTION [compile.unsupported-statement]\n");
 }
 
 TEST_CASE("errors: duplicates and conflicts show both locations", "[sql][errors]") {
