@@ -1070,6 +1070,12 @@ class Differ {
       case 's':
         if (db.sequences.count(q)) return RelId(ObjectKind::Sequence, q);
         return std::nullopt;
+      case 'S':
+        if (db.foreign_servers.count(t.name)) return ObjectId{ObjectKind::ForeignServer, "", t.name, ""};
+        return std::nullopt;
+      case 'W':
+        if (db.foreign_data_wrappers.count(t.name)) return ObjectId{ObjectKind::ForeignDataWrapper, "", t.name, ""};
+        return std::nullopt;
       case 'f':
         if (db.functions.count(q)) return RelId(ObjectKind::Function, q);
         return std::nullopt;

@@ -184,6 +184,8 @@ std::string PrivilegeObjectSql(const Change& c) {
     case 'n': return "SCHEMA " + Q(t.schema);
     case 's': return "SEQUENCE " + QQ(q);
     case 'T': return "TYPE " + QQ(q);
+    case 'S': return "FOREIGN SERVER " + Q(t.name);
+    case 'W': return "FOREIGN DATA WRAPPER " + Q(t.name);
     case 'f': {
       const ir::Function& f = *c.after.function;
       std::vector<std::string> types;

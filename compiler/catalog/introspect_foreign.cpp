@@ -37,15 +37,13 @@ std::optional<ir::QualifiedName> Function(const pqxx::row& row, const char* sche
 
 void ReadForeignObjects(Context& ctx) {
   // Rows: kind ('w' wrapper, 's' server, 'm' mapping), name (wrapper, server; a mapping's server),
-  // and per kind the rest. `grants`: privileges granted to others than the owner, which the IR
-  // does not model yet. `visible`: pg_user_mappings shows a mapping's options only to its user,
-  // the server's owner and superusers.
+  // and per kind the rest. `visible`: pg_user_mappings shows a mapping's options only to its user,
+  // the server's owner and superusers. Privileges: introspect_privileges.cpp.
   pqxx::result rows = ctx.Query(fmt::format(
       "SELECT 'w' AS kind, w.fdwname::pg_catalog.text AS name, NULL::pg_catalog.text AS other, "
       "  hn.nspname AS f1_schema, h.proname AS f1_name, vn.nspname AS f2_schema, v.proname AS f2_name, "
       "  NULL::pg_catalog.text AS type, NULL::pg_catalog.text AS version, w.fdwoptions::pg_catalog.text[] AS options, "
       "  pg_catalog.pg_get_userbyid(w.fdwowner) AS owner, d.description, "
-      "  EXISTS (SELECT 1 FROM pg_catalog.aclexplode(w.fdwacl) a WHERE a.grantee <> w.fdwowner) AS grants, "
       "  true AS visible "
       "FROM pg_catalog.pg_foreign_data_wrapper w "
       "LEFT JOIN pg_catalog.pg_proc h ON h.oid = w.fdwhandler "
@@ -57,15 +55,14 @@ void ReadForeignObjects(Context& ctx) {
       "WHERE {0} "
       "UNION ALL "
       "SELECT 's', s.srvname, w.fdwname, NULL, NULL, NULL, NULL, s.srvtype, s.srvversion, s.srvoptions, "
-      "  pg_catalog.pg_get_userbyid(s.srvowner), d.description, "
-      "  EXISTS (SELECT 1 FROM pg_catalog.aclexplode(s.srvacl) a WHERE a.grantee <> s.srvowner), true "
+      "  pg_catalog.pg_get_userbyid(s.srvowner), d.description, true "
       "FROM pg_catalog.pg_foreign_server s "
       "JOIN pg_catalog.pg_foreign_data_wrapper w ON w.oid = s.srvfdw "
       "LEFT JOIN pg_catalog.pg_description d ON d.objoid = s.oid "
       "  AND d.classoid = 'pg_catalog.pg_foreign_server'::pg_catalog.regclass AND d.objsubid = 0 "
       "UNION ALL "
       "SELECT 'm', u.srvname, CASE WHEN u.umuser = 0 THEN '' ELSE u.usename::pg_catalog.text END, "
-      "  NULL, NULL, NULL, NULL, NULL, NULL, {1}, NULL, NULL, false, "
+      "  NULL, NULL, NULL, NULL, NULL, NULL, {1}, NULL, NULL, "
       "  u.umoptions IS NOT NULL OR (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = CURRENT_USER) "
       "    OR (u.umuser = 0 AND pg_catalog.pg_has_role(s.srvowner, 'USAGE')) "
       "    OR (u.umuser <> 0 AND u.usename = CURRENT_USER AND (pg_catalog.pg_has_role(s.srvowner, 'USAGE') "
@@ -91,9 +88,6 @@ void ReadForeignObjects(Context& ctx) {
       m.deps.keys = {ir::ServerKey(m.server)};
       ctx.db.user_mappings.emplace(std::make_pair(m.server, m.user), std::move(m));
       continue;
-    }
-    if (Bool(row["grants"])) {
-      ctx.Unsupported(kind == 'w' ? "privileges of foreign-data wrapper" : "privileges of server", name);
     }
     if (kind == 'w') {
       ir::ForeignDataWrapper w;

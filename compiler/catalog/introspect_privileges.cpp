@@ -48,14 +48,26 @@ void ReadPrivileges(Context& ctx) {
       "  CROSS JOIN LATERAL pg_catalog.aclexplode(COALESCE(t.typacl, pg_catalog.acldefault('T', t.typowner))) a "
       "  WHERE (t.typtype IN ('e', 'd', 'r') OR (t.typtype = 'c' AND EXISTS (SELECT 1 FROM pg_catalog.pg_class r "
       "    WHERE r.oid = t.typrelid AND r.relkind = 'c'))) AND {1} AND {5} "
+      "  UNION ALL "
+      "  SELECT 'S', '', s.srvname::pg_catalog.text, '', 0, {0}, a.privilege_type, a.is_grantable, "
+      "    a.grantee = s.srvowner "
+      "  FROM pg_catalog.pg_foreign_server s CROSS JOIN LATERAL pg_catalog.aclexplode(s.srvacl) a "
+      "  UNION ALL "
+      "  SELECT 'W', '', w.fdwname::pg_catalog.text, '', 0, {0}, a.privilege_type, a.is_grantable, "
+      "    a.grantee = w.fdwowner "
+      "  FROM pg_catalog.pg_foreign_data_wrapper w CROSS JOIN LATERAL pg_catalog.aclexplode(w.fdwacl) a "
+      "  WHERE {6} "
       ") x WHERE NOT x.own ORDER BY 1, 2, 3, 4, 5, 6, 7",
       grantee, kUserSchema, NotExtensionMember("pg_class", "c.oid"), NotExtensionMember("pg_namespace", "n.oid"),
-      NotExtensionMember("pg_proc", "p.oid"), NotExtensionMember("pg_type", "t.oid")));
+      NotExtensionMember("pg_proc", "p.oid"), NotExtensionMember("pg_type", "t.oid"),
+      NotExtensionMember("pg_foreign_data_wrapper", "w.oid")));
   std::map<ir::PrivilegeTarget, std::vector<ir::Grant>> all;
   std::vector<ir::PrivilegeTarget> seen;  // every object with a row, default or not
   for (const auto& row : rows) {
     std::string schema = Text(row["schema"]);
-    if (!ctx.InScope(schema)) continue;
+    // Servers and wrappers belong to no schema: read only when they are (introspect_foreign.cpp).
+    bool database_wide = Text(row["kind"]) == "S" || Text(row["kind"]) == "W";
+    if (!database_wide && !ctx.InScope(schema)) continue;
     ir::PrivilegeTarget target;
     target.kind = Text(row["kind"])[0];
     target.schema = schema;
@@ -95,6 +107,12 @@ void ReadPrivileges(Context& ctx) {
         }
         break;
       case 'n': target.name.clear(); break;
+      case 'S':
+        if (!ctx.db.foreign_servers.count(target.name)) continue;
+        break;
+      case 'W':
+        if (!ctx.db.foreign_data_wrappers.count(target.name)) continue;
+        break;
       default: continue;
     }
     all[target].push_back(ir::Grant{Text(row["grantee"]), Text(row["privilege"]), Bool(row["grantable"])});

@@ -36,6 +36,8 @@ CREATE FOREIGN TABLE app.old_film (code char(5)) SERVER archive;
 CREATE FOREIGN TABLE app.older_film (code char(5)) SERVER archive OPTIONS (file 'older.csv');
 CREATE VIEW app.titles AS SELECT code, title FROM app.film;
 GRANT SELECT ON app.film TO PUBLIC;
+GRANT USAGE ON FOREIGN SERVER films TO PUBLIC;
+GRANT USAGE ON FOREIGN DATA WRAPPER plain TO PUBLIC;
 )sql";
 
 std::string Replaced(std::string text, const std::vector<std::pair<std::string, std::string>>& edits) {
@@ -55,6 +57,9 @@ ir::Database ForeignParts(const ir::Database& db) {
   out.foreign_data_wrappers = db.foreign_data_wrappers;
   out.foreign_servers = db.foreign_servers;
   out.user_mappings = db.user_mappings;
+  for (const auto& [target, grants] : db.privileges) {
+    if (target.kind == 'S' || target.kind == 'W') out.privileges[target] = grants;
+  }
   for (const auto& [name, t] : db.tables) {
     if (!t.foreign) continue;
     ir::Table copy{.name = name, .foreign = t.foreign, .comment = t.comment};
@@ -89,6 +94,7 @@ TEST_CASE("foreign: the catalog front end reads what the SQL front end builds", 
   REQUIRE_FALSE(diags.HasErrors());
   CHECK(ir::DebugPrint(ForeignParts(from_catalog)) == ir::DebugPrint(ForeignParts(from_files)));
   CHECK(from_catalog.tables.at({"app", "film"}).constraints.count("code_set") == 1);
+  CHECK(from_catalog.privileges.count(ir::PrivilegeTarget{'S', "", "films", ""}) == 1);
   CHECK(from_catalog.foreign_data_wrappers.count("postgres_fdw") == 0);  // the extension's
   CHECK(from_catalog.foreign_servers.at("films").wrapper == "postgres_fdw");
   CHECK(from_catalog.tables.at({"app", "film"}).foreign->options == ir::FdwOptions{{"table_name", "films"}});
@@ -143,7 +149,9 @@ TEST_CASE("foreign: changes to wrappers, servers, mappings and foreign tables ro
         "title varchar(80),\n  year int OPTIONS (column_name 'yr') NOT NULL,"},
        {"SERVER films OPTIONS (table_name 'films');", "SERVER films OPTIONS (table_name 'films', schema_name 'x');"},
        {"CREATE FOREIGN TABLE app.old_film (code char(5)) SERVER archive;",
-        "CREATE FOREIGN TABLE app.old_film (code char(5)) SERVER films;"}});
+        "CREATE FOREIGN TABLE app.old_film (code char(5)) SERVER films;"},
+       {"GRANT USAGE ON FOREIGN SERVER films TO PUBLIC;", "GRANT USAGE ON FOREIGN SERVER archive TO PUBLIC;"},
+       {"GRANT USAGE ON FOREIGN DATA WRAPPER plain TO PUBLIC;", ""}});
   TempDir bdir("foreign_b");
   WriteFile(bdir.File("schema.sql"), b);
   TempDir adir("foreign_a");
@@ -162,6 +170,9 @@ TEST_CASE("foreign: changes to wrappers, servers, mappings and foreign tables ro
   CHECK(sql.find("ALTER FOREIGN TABLE app.film OPTIONS (ADD schema_name 'x');") != std::string::npos);
   CHECK(sql.find("ALTER FOREIGN DATA WRAPPER plain OPTIONS (DROP debug);") != std::string::npos);
   CHECK(sql.find("WARNING: data loss") == std::string::npos);  // foreign tables hold no rows
+  CHECK(sql.find("REVOKE USAGE ON FOREIGN SERVER films FROM PUBLIC;") != std::string::npos);
+  CHECK(sql.find("GRANT USAGE ON FOREIGN SERVER archive TO PUBLIC;") != std::string::npos);
+  CHECK(sql.find("REVOKE USAGE ON FOREIGN DATA WRAPPER plain FROM PUBLIC;") != std::string::npos);
   testing::RunSqlScriptWithPsql(live.Conninfo(), sql);
   cli::PlanOutcome again = cli::PlanStates(PlanOptions({live.Conninfo()}, {bdir.path()}));
   INFO(DiagText(again));

@@ -144,3 +144,28 @@ ALTER FOREIGN TABLE plain OPTIONS (ADD a 'b');
   // The CHECK is kept.
   CHECK(c.Table("public", "ft").constraints.count("ft_id_check") == 1);
 }
+
+TEST_CASE("foreign: privileges on servers and wrappers", "[sql][foreign][grant]") {
+  auto c = Compile(R"(CREATE FOREIGN DATA WRAPPER w;
+CREATE SERVER s FOREIGN DATA WRAPPER w;
+CREATE SERVER gone FOREIGN DATA WRAPPER w;
+GRANT USAGE ON FOREIGN SERVER s, gone TO bob;
+GRANT ALL ON FOREIGN DATA WRAPPER w TO PUBLIC WITH GRANT OPTION;
+REVOKE GRANT OPTION FOR USAGE ON FOREIGN DATA WRAPPER w FROM PUBLIC;
+DROP SERVER gone;
+)");
+  REQUIRE(c.AllMessages() == "");
+  using schemac::ir::Grant;
+  using schemac::ir::PrivilegeTarget;
+  CHECK(c.db.privileges.at(PrivilegeTarget{'S', "", "s", ""}) == std::vector<Grant>{{"bob", "USAGE", false}});
+  CHECK(c.db.privileges.at(PrivilegeTarget{'W', "", "w", ""}) == std::vector<Grant>{{"", "USAGE", false}});
+  CHECK(c.db.privileges.count(PrivilegeTarget{'S', "", "gone", ""}) == 0);
+
+  auto e = Compile(R"(CREATE EXTENSION postgres_fdw;
+GRANT USAGE ON FOREIGN DATA WRAPPER postgres_fdw TO bob;
+GRANT SELECT ON FOREIGN SERVER nope TO bob;
+)");
+  CHECK(e.AllMessages().find("test.sql:2:1: error: not yet supported: GRANT on foreign-data wrapper \"postgres_fdw\" "
+                             "that the files do not define (an extension's)") != std::string::npos);
+  CHECK(e.AllMessages().find("test.sql:3:1: error: server \"nope\" does not exist") != std::string::npos);
+}
