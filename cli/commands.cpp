@@ -102,6 +102,13 @@ void ApplyScope(ir::Database& db, const DiffOptions& options) {
   std::erase_if(db.event_triggers, [&](const auto& kv) { return !InScope(kv.second.function.schema, options); });
   std::erase_if(db.default_privileges,
                 [&](const auto& kv) { return !kv.first.schema.empty() && !InScope(kv.first.schema, options); });
+  // Foreign-data wrappers, servers and user mappings are database-wide: managed only when no
+  // pattern narrows the scope (a narrowed plan must not drop what the rest of the database uses).
+  if (!options.include_schemas.empty() || !options.exclude_schemas.empty()) {
+    db.foreign_data_wrappers.clear();
+    db.foreign_servers.clear();
+    db.user_mappings.clear();
+  }
 }
 
 Side LoadDatabase(const std::string& dsn, const DiffOptions& options, ir::Diagnostics& diags,
@@ -187,6 +194,14 @@ void CheckRolesExist(const ir::Database& files, const std::vector<std::string>& 
                                role),
                    {}, object);
     }
+  }
+  for (const auto& [key, m] : files.user_mappings) {
+    if (m.user.empty() || std::binary_search(roles.begin(), roles.end(), m.user)) continue;
+    diags.Report(ir::diag::kUndefined,
+                 fmt::format("user mapping for \"{}\" server \"{}\": role \"{}\" does not exist on the server "
+                             "(schemac does not create roles)",
+                             m.user, m.server, m.user),
+                 m.span);
   }
   for (const auto& [tname, t] : files.tables) {
     for (const auto& [pname, p] : t.policies) {

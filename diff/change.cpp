@@ -32,6 +32,8 @@ const char* ChangeKindName(ChangeKind kind) {
     case ChangeKind::AlterObject: return "alter_object";
     case ChangeKind::SetRowSecurity: return "set_row_security";
     case ChangeKind::SetTableOptions: return "set_table_options";
+    case ChangeKind::SetForeignTableOptions: return "set_foreign_table_options";
+    case ChangeKind::SetColumnOptions: return "set_column_options";
     case ChangeKind::AddColumn: return "add_column";
     case ChangeKind::DropColumn: return "drop_column";
     case ChangeKind::AlterColumnType: return "alter_column_type";
@@ -116,6 +118,8 @@ ChangeKind ReverseKind(const Change& c) {
     case ChangeKind::SetSequenceOwnedBy:
     case ChangeKind::SetTableLogged:
     case ChangeKind::SetTableOptions:
+    case ChangeKind::SetForeignTableOptions:
+    case ChangeKind::SetColumnOptions:
     case ChangeKind::SetReplicaIdentity:
     case ChangeKind::SetRowSecurity:
     case ChangeKind::AlterColumnType:
@@ -248,9 +252,12 @@ std::optional<std::string> DataLossOf(const Change& c) {
   switch (c.kind) {
     case ChangeKind::DropTable:
       if (c.rows_copied) return std::nullopt;  // saved before and restored into the new table
+      // A foreign table holds no rows of its own: its data stays on the server.
+      if (c.before.table && c.before.table->foreign) return std::nullopt;
       return "drops table " + ir::DisplayName(c.object) + " and its rows";
     case ChangeKind::DropColumn:
       if (c.before.column->generated) return std::nullopt;  // derived: recomputed when re-added
+      if (c.before.table && c.before.table->foreign) return std::nullopt;
       return "drops column " + ir::DisplayName(c.object) + " and its values";
     case ChangeKind::DropColumnExpression:
       if (c.after.column->generated) {
@@ -259,6 +266,7 @@ std::optional<std::string> DataLossOf(const Change& c) {
       }
       return std::nullopt;
     case ChangeKind::AlterColumnType:
+      if (c.before.table && c.before.table->foreign) return std::nullopt;
       if (IsWidening(c.before.column->type, c.after.column->type)) return std::nullopt;
       return "changes the type of column " + ir::DisplayName(c.object) + " from " +
              TypeText(c.before.column->type) + " to " + TypeText(c.after.column->type) +

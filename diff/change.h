@@ -30,12 +30,14 @@ enum class ChangeKind {
   SetTableOptions,
   SetReplicaIdentity,
   SetRowSecurity,  // ENABLE/DISABLE and FORCE/NO FORCE ROW LEVEL SECURITY
+  SetForeignTableOptions,  // ALTER FOREIGN TABLE ... OPTIONS (ADD / SET / DROP ...)
   AddColumn,
   DropColumn,
   AlterColumnType,
   SetColumnDefault,
   SetColumnNotNull,
   DropColumnExpression,  // generated -> plain column (keeps the stored values)
+  SetColumnOptions,      // a foreign table's column: ALTER FOREIGN TABLE ... ALTER COLUMN ... OPTIONS (...)
   AddIdentity,
   DropIdentity,
   AlterIdentity,
@@ -91,6 +93,9 @@ struct ElementRef {
   const ir::EventTrigger* event_trigger = nullptr;
   const ir::Rule* rule = nullptr;  // also sets `table` or `view`
   const ir::Policy* policy = nullptr;  // also sets `table`
+  const ir::ForeignDataWrapper* foreign_data_wrapper = nullptr;
+  const ir::ForeignServer* foreign_server = nullptr;
+  const ir::UserMapping* user_mapping = nullptr;
   /// A partition's parent table in this state (create_table, drop_table and the partition and
   /// index attachments of a partition).
   const ir::Table* parent = nullptr;

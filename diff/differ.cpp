@@ -504,15 +504,9 @@ class Differ {
           d.before.parent = FindTable(from_, b.partition_of->parent);
           d.rows_copied = copied;
         }
-        Change& c = Add(ChangeKind::DropTable, RelId(ObjectKind::Table, name));
-        if (b.partition_of) c.before.parent = FindTable(from_, b.partition_of->parent);
-        c.before.table = &b;
+        Change& c = DropWholeTable(b);
         c.rows_copied = copied;
         if (copied) c.reason = RebuildReason(name);
-        c.drops_owned_sequences = owned_by_dropped_table_[name];
-        for (const auto& [key, seqs] : owned_by_dropped_column_) {
-          if (key.first == name) c.drops_owned_sequences.insert(c.drops_owned_sequences.end(), seqs.begin(), seqs.end());
-        }
         continue;
       }
       if (RenameUnsupported(name.name, target->name, RelId(ObjectKind::Table, name), b.span)) continue;
@@ -584,6 +578,50 @@ class Differ {
     c.tree_before = SavedTables(b.name);
     c.tree_after = Tree(to_, a.name);
     c.reason = RebuildReason(a.name);
+  }
+
+  Change& DropWholeTable(const ir::Table& b) {
+    const QualifiedName& name = b.name;
+    Change& c = Add(ChangeKind::DropTable, RelId(ObjectKind::Table, name));
+    if (b.partition_of) c.before.parent = FindTable(from_, b.partition_of->parent);
+    c.before.table = &b;
+    c.drops_owned_sequences = owned_by_dropped_table_[name];
+    for (const auto& [key, seqs] : owned_by_dropped_column_) {
+      if (key.first == name) c.drops_owned_sequences.insert(c.drops_owned_sequences.end(), seqs.begin(), seqs.end());
+    }
+    return c;
+  }
+
+  // Why a table that stays must be dropped and created again because of what makes it a foreign
+  // table (PostgreSQL cannot turn a table into a foreign table, nor move a foreign table to
+  // another server); "" when it need not be.
+  std::string ForeignRecreation(const ir::Table& b, const ir::Table& a) const {
+    if (!b.foreign && !a.foreign) return {};
+    if (!b.foreign) return "PostgreSQL cannot turn a table into a foreign table: it is dropped and created again";
+    if (!a.foreign) return "PostgreSQL cannot turn a foreign table into a table: it is dropped and created again";
+    if (b.foreign->server != a.foreign->server) {
+      return "PostgreSQL cannot move a foreign table to another server: it is dropped and created again (it holds "
+             "no rows of its own)";
+    }
+    if (ServerRebuilt(from_, to_, a.foreign->server)) {
+      return "its server is dropped and created again: the foreign table is dropped and created again with it (it "
+             "holds no rows of its own)";
+    }
+    // ADD COLUMN appends: where that cannot give the desired column order, a foreign table (unlike
+    // a table, which warns and keeps its rows) is created again with its columns in order.
+    std::vector<std::string> reachable, wanted;
+    for (const ir::Column& c : b.columns) {
+      if (a.FindColumn(c.name)) reachable.push_back(c.name);
+    }
+    for (const ir::Column& c : a.columns) {
+      if (!b.FindColumn(c.name)) reachable.push_back(c.name);
+      wanted.push_back(c.name);
+    }
+    if (reachable != wanted) {
+      return "PostgreSQL cannot reorder columns: the foreign table is dropped and created again with its columns in "
+             "order (it holds no rows of its own)";
+    }
+    return {};
   }
 
   void NewTableElements(const ir::Table& a) {
@@ -817,6 +855,13 @@ class Differ {
 
   void MatchedTable(const ir::Table& b_in, const ir::Table& a) {
     ObjectId id = RelId(ObjectKind::Table, a.name);
+    if (std::string why = ForeignRecreation(b_in, a); !why.empty()) {
+      DropWholeTable(b_in).reason = why;
+      std::size_t created = out_.size();
+      NewTable(a);
+      out_[created].reason = why;
+      return;
+    }
     // A partition is compared as PostgreSQL leaves it after its parent's changes (or after it is
     // detached): that state, derived here, is what the changes below start from.
     std::shared_ptr<ir::Table> derived;
@@ -889,6 +934,11 @@ class Differ {
       // Any difference, order included: PostgreSQL keeps reloptions in the order they were set,
       // and the emitter reproduces it exactly.
       Change& c = Add(ChangeKind::SetTableOptions, id);
+      c.before.table = &b;
+      c.after.table = &a;
+    }
+    if (b.foreign && a.foreign && b.foreign->options != a.foreign->options) {
+      Change& c = Add(ChangeKind::SetForeignTableOptions, id);
       c.before.table = &b;
       c.after.table = &a;
     }
@@ -1024,6 +1074,7 @@ class Differ {
     }
     if (!default_handled && b.default_expr != a.default_expr) simple(ChangeKind::SetColumnDefault);
     if (b.not_null != a.not_null) simple(ChangeKind::SetColumnNotNull);
+    if (b.fdw_options != a.fdw_options) simple(ChangeKind::SetColumnOptions);
     if (!b.identity && a.identity) simple(ChangeKind::AddIdentity);
     if (b.identity && !a.identity) simple(ChangeKind::DropIdentity);
     if (b.identity && a.identity) {
@@ -1152,6 +1203,12 @@ class Differ {
         return std::nullopt;
       case 's':
         if (db.sequences.count(q)) return RelId(ObjectKind::Sequence, q);
+        return std::nullopt;
+      case 'S':
+        if (db.foreign_servers.count(t.name)) return ObjectId{ObjectKind::ForeignServer, "", t.name, ""};
+        return std::nullopt;
+      case 'W':
+        if (db.foreign_data_wrappers.count(t.name)) return ObjectId{ObjectKind::ForeignDataWrapper, "", t.name, ""};
         return std::nullopt;
       case 'f':
         if (db.functions.count(q)) return RelId(ObjectKind::Function, q);

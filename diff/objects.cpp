@@ -28,6 +28,9 @@ const std::vector<ObjectKindHandler>& ObjectKindHandlers() {
     h.push_back(CompositeTypeHandler());
     h.push_back(RangeTypeHandler());
     h.push_back(CollationHandler());
+    h.push_back(ForeignDataWrapperHandler());
+    h.push_back(ForeignServerHandler());
+    h.push_back(UserMappingHandler());
     return h;
   }();
   return handlers;
@@ -141,6 +144,7 @@ std::vector<std::string> RequiredKeys(const Change& c, bool before_state) {
             for (std::string& key : ir::ExpressionKeys(k.check->text)) out.push_back(std::move(key));
           }
         }
+        if (side.table->foreign) out.push_back(ir::ServerKey(side.table->foreign->server));
       }
       break;
     case ChangeKind::AddColumn:
@@ -270,6 +274,8 @@ std::string DescribeKey(const std::string& key) {
   if (kind == "func") return "function " + rest;
   if (kind == "seq") return "sequence " + rest;
   if (kind == "coll") return "collation " + rest;
+  if (kind == "fdw") return "foreign-data wrapper " + rest;
+  if (kind == "server") return "server " + rest;
   return "schema " + rest;
 }
 

@@ -45,4 +45,11 @@ const ObjectKindHandler& RuleHandler();  // diff/objects_rule.cpp
 const ObjectKindHandler& PolicyHandler();  // diff/objects_policy.cpp
 const ObjectKindHandler& EventTriggerHandler();  // diff/objects_event_trigger.cpp
 
+const ObjectKindHandler& ForeignDataWrapperHandler();  // diff/objects_foreign.cpp
+const ObjectKindHandler& ForeignServerHandler();       // diff/objects_foreign.cpp
+const ObjectKindHandler& UserMappingHandler();         // diff/objects_foreign.cpp
+/// True when server `server` is in both states but must be dropped and created again (its
+/// wrapper or type changes): its foreign tables are then recreated too.
+bool ServerRebuilt(const ir::Database& from, const ir::Database& to, const std::string& server);
+
 }  // namespace schemac::diff

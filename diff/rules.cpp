@@ -274,7 +274,7 @@ const std::vector<Rule>& BuildRules() {
       {"table", "a table is created before its elements are added or changed",
        {K::CreateTable},
        {K::AddConstraint, K::AddForeignKey, K::CreateIndex, K::SetComment, K::SetOwner, K::SetTableOptions,
-        K::SetTableLogged, K::SetReplicaIdentity, K::SetRowSecurity},
+        K::SetTableLogged, K::SetReplicaIdentity, K::SetRowSecurity, K::SetForeignTableOptions},
        [](const Change& b, const Change& a) {
          return a.object.kind != ir::ObjectKind::Schema && a.object.kind != ir::ObjectKind::Enum &&
                 a.object.kind != ir::ObjectKind::Sequence && SameTable(b, a);
@@ -617,8 +617,9 @@ const std::vector<ChangeKind>& KindPriority() {
       K::DropConstraint,      K::DropIndex,
       K::DropIdentity,        K::DropColumnExpression, K::DropColumn,      K::DropTable,
       K::SwapEnum,            K::CreateTable,        K::AddColumn,         K::AlterColumnType,
-      K::SetColumnDefault,    K::SetColumnNotNull,   K::AddIdentity,       K::AlterIdentity,
-      K::SetTableLogged,      K::SetTableOptions,    K::AddConstraint,     K::ValidateConstraint,
+      K::SetColumnDefault,    K::SetColumnNotNull,   K::SetColumnOptions,  K::AddIdentity,
+      K::AlterIdentity,       K::SetTableLogged,     K::SetTableOptions,   K::SetForeignTableOptions,
+      K::AddConstraint,       K::ValidateConstraint,
       K::CreateIndex,         K::AddForeignKey,      K::AttachPartition,   K::AttachIndex,
       K::RestoreRows,
       K::Revoke,              K::Grant,

@@ -84,6 +84,11 @@ std::string ObjectSql(const ir::ObjectId& id) {
     if (!id.sub.empty()) out += " for role " + QuoteIdentifier(id.sub);
     return out;
   }
+  // A user mapping is named by its role and server (its id's sub and name).
+  if (id.kind == ir::ObjectKind::UserMapping) {
+    return "for " + (id.sub.empty() ? std::string("PUBLIC") : QuoteIdentifier(id.sub)) + " server " +
+           QuoteIdentifier(id.name);
+  }
   std::string out;
   if (!id.schema.empty()) out = QuoteIdentifier(id.schema) + ".";
   out += QuoteIdentifier(id.name);

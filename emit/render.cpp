@@ -170,9 +170,11 @@ std::string CreateTableSql(const ir::Table& t, const ir::Table* parent = nullptr
   for (const auto& [name, con] : t.constraints) {
     if (InlineInCreateTable(t, con)) items.push_back("CONSTRAINT " + Q(name) + " " + ConstraintDefinition(con));
   }
-  std::string out = std::string("CREATE ") + (t.unlogged ? "UNLOGGED " : "") + "TABLE " + QQ(t.name) + " (";
+  std::string out = std::string("CREATE ") + (t.unlogged ? "UNLOGGED " : "") + (t.foreign ? "FOREIGN " : "") + "TABLE " +
+                    QQ(t.name) + " (";
   for (std::size_t i = 0; i < items.size(); ++i) out += (i ? ",\n    " : "\n    ") + items[i];
   out += items.empty() ? ")" : "\n)";
+  if (t.foreign) out += " SERVER " + Q(t.foreign->server) + FdwOptionsSql(t.foreign->options);
   if (t.partition_key) out += PartitionKeySql(*t.partition_key);
   if (!t.options.empty()) out += " WITH (" + StorageParams(t.options) + ")";
   return out + ";";
@@ -186,6 +188,8 @@ std::string PrivilegeObjectSql(const Change& c) {
     case 'n': return "SCHEMA " + Q(t.schema);
     case 's': return "SEQUENCE " + QQ(q);
     case 'T': return "TYPE " + QQ(q);
+    case 'S': return "FOREIGN SERVER " + Q(t.name);
+    case 'W': return "FOREIGN DATA WRAPPER " + Q(t.name);
     case 'f': {
       const ir::Function& f = *c.after.function;
       std::vector<std::string> types;
@@ -283,7 +287,11 @@ std::string CommentTarget(const Change& c) {
     case ir::ObjectKind::Schema: return "SCHEMA " + Q(id.name);
     case ir::ObjectKind::Enum: return "TYPE " + QQ(rel);
     case ir::ObjectKind::Sequence: return "SEQUENCE " + QQ(rel);
-    case ir::ObjectKind::Table: return "TABLE " + QQ(rel);
+    case ir::ObjectKind::Table: {
+      // COMMENT ON TABLE does not name a foreign table.
+      const ir::Table* t = c.after.table ? c.after.table : c.before.table;
+      return (t && t->foreign ? "FOREIGN TABLE " : "TABLE ") + QQ(rel);
+    }
     case ir::ObjectKind::Column: return "COLUMN " + QQ(rel) + "." + Q(id.sub);
     case ir::ObjectKind::Constraint: return "CONSTRAINT " + Q(id.sub) + " ON " + QQ(rel);
     case ir::ObjectKind::Index: return "INDEX " + QQ(ir::QualifiedName{id.schema, id.sub});
@@ -364,7 +372,8 @@ std::vector<std::string> AlterColumnTypeSql(const Change& c) {
   // Where PostgreSQL has no cast between the types (bigint -> timestamp), the value goes through
   // its text form: the conversion then succeeds exactly for values whose text reads as the new
   // type, and PostgreSQL refuses the statement for any other (the differ warns about it).
-  if (!same_base) {
+  // A foreign table holds no values to convert, and PostgreSQL refuses USING on one.
+  if (!same_base && !c.after.table->foreign) {
     sql += " USING " + Q(a.name) + (diff::HasNoCast(b.type, a.type) ? "::text" : "") + "::" + RenderType(a.type);
   }
   out.push_back(sql + ";");
@@ -511,7 +520,7 @@ std::vector<std::string> RecreateTableSql(const Change& c) {
   auto comment = [&](const std::string& target, const std::optional<std::string>& text) {
     if (text) out.push_back("COMMENT ON " + target + " IS " + QuoteLiteral(*text) + ";");
   };
-  comment("TABLE " + QQ(t.name), t.comment);
+  comment((t.foreign ? "FOREIGN TABLE " : "TABLE ") + QQ(t.name), t.comment);
   for (const ir::Column& col : t.columns) comment("COLUMN " + QQ(t.name) + "." + Q(col.name), col.comment);
   for (const auto& [name, con] : t.constraints) comment("CONSTRAINT " + Q(name) + " ON " + QQ(t.name), con.comment);
   for (const auto& [name, idx] : t.indexes) {
@@ -528,6 +537,7 @@ std::string EnumSwapTempName(const std::string& type_name) {
 
 std::string ColumnDefinition(const ir::Table& table, const ir::Column& c) {
   std::string out = Q(c.name) + " " + RenderType(c.type);
+  out += FdwOptionsSql(c.fdw_options);  // the grammar wants them right after the type
   if (c.collation) out += " COLLATE " + QQ(*c.collation);
   if (c.generated) out += " GENERATED ALWAYS AS (" + c.generated->text + ") STORED";
   if (c.identity) out += " " + IdentityClause(table, c);
@@ -598,7 +608,15 @@ std::vector<std::string> RenderChange(const Change& c) {
       return {OwnedBySql(rel, owner)};
     }
     case ChangeKind::CreateTable: return RecreateTableSql(c);
-    case ChangeKind::DropTable: return {"DROP TABLE " + QQ(rel) + ";"};
+    case ChangeKind::DropTable:
+      return {std::string(c.before.table && c.before.table->foreign ? "DROP FOREIGN TABLE " : "DROP TABLE ") + QQ(rel) +
+              ";"};
+    case ChangeKind::SetForeignTableOptions:
+      return {"ALTER FOREIGN TABLE " + QQ(rel) +
+              FdwOptionChangesSql(c.before.table->foreign->options, c.after.table->foreign->options) + ";"};
+    case ChangeKind::SetColumnOptions:
+      return {"ALTER FOREIGN TABLE " + QQ(rel) + " ALTER COLUMN " + Q(c.object.sub) +
+              FdwOptionChangesSql(c.before.column->fdw_options, c.after.column->fdw_options) + ";"};
     case ChangeKind::SetTableLogged:
       return {AlterTable(rel) + (c.after.table->unlogged ? "SET UNLOGGED;" : "SET LOGGED;")};
     case ChangeKind::SetTableOptions: return SetTableOptionsSql(*c.before.table, *c.after.table);

@@ -23,4 +23,10 @@ std::string ColumnDefinition(const ir::Table& table, const ir::Column& column);
 /// A constraint's definition after "CONSTRAINT name " (without NOT VALID).
 std::string ConstraintDefinition(const ir::Constraint& constraint);
 
+/// " OPTIONS (name 'value', ...)" of a wrapper, server, user mapping, foreign table or column;
+/// "" when there are none (emit/render_foreign.cpp).
+std::string FdwOptionsSql(const ir::FdwOptions& options);
+/// " OPTIONS (DROP a, SET b 'v', ADD c 'v')" turning `before` into `after`; "" when equal.
+std::string FdwOptionChangesSql(const ir::FdwOptions& before, const ir::FdwOptions& after);
+
 }  // namespace schemac::emit

@@ -23,4 +23,8 @@ const ObjectRenderer& CompositeTypeRenderer();  // emit/render_domain.cpp
 const ObjectRenderer& RangeTypeRenderer();      // emit/render_range.cpp
 const ObjectRenderer& CollationRenderer();      // emit/render_collation.cpp
 
+const ObjectRenderer& ForeignDataWrapperRenderer();  // emit/render_foreign.cpp
+const ObjectRenderer& ForeignServerRenderer();       // emit/render_foreign.cpp
+const ObjectRenderer& UserMappingRenderer();         // emit/render_foreign.cpp
+
 }  // namespace schemac::emit

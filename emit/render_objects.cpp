@@ -19,6 +19,9 @@ const std::vector<const ObjectRenderer*>& Renderers() {
     r.push_back(&CompositeTypeRenderer());
     r.push_back(&RangeTypeRenderer());
     r.push_back(&CollationRenderer());
+    r.push_back(&ForeignDataWrapperRenderer());
+    r.push_back(&ForeignServerRenderer());
+    r.push_back(&UserMappingRenderer());
     r.push_back(&TriggerRenderer());
     r.push_back(&RuleRenderer());
     r.push_back(&PolicyRenderer());

@@ -100,6 +100,12 @@ std::vector<ir::StorageParam> StorageParams(const pqxx::field& f) {
   return out;
 }
 
+ir::FdwOptions FdwOptions(const pqxx::field& f) {
+  ir::FdwOptions out;
+  for (const ir::StorageParam& p : StorageParams(f)) out[p.name] = p.value;
+  return out;
+}
+
 void ReadSchemas(Context& ctx) {
   pqxx::result rows = ctx.Query(fmt::format(
       "SELECT n.nspname, pg_catalog.pg_get_userbyid(n.nspowner) AS owner, d.description "
@@ -268,6 +274,7 @@ void ReadAll(pqxx::transaction_base& tx, const IntrospectOptions& options, const
   internal::ReadRules(ctx);
   internal::ReadPolicies(ctx);
   internal::ReadEventTriggers(ctx);
+  internal::ReadForeignObjects(ctx);
   internal::ReadExtensions(ctx);
   internal::ReadTypes(ctx);
   internal::ReadCollations(ctx);

@@ -55,7 +55,7 @@ void ReadConstraints(Context& ctx) {
       "  (SELECT pi.relname FROM pg_catalog.pg_inherits h JOIN pg_catalog.pg_class pi ON pi.oid = h.inhparent "
       "   WHERE h.inhrelid = con.conindid AND con.contype IN ('p', 'u')) AS parent_index "
       "FROM pg_catalog.pg_constraint con "
-      "JOIN pg_catalog.pg_class c ON c.oid = con.conrelid AND c.relkind IN ('r', 'p') "
+      "JOIN pg_catalog.pg_class c ON c.oid = con.conrelid AND c.relkind IN ('r', 'p', 'f') "
       "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
       "LEFT JOIN pg_catalog.pg_index i ON i.indexrelid = con.conindid AND con.contype IN ('p', 'u') "
       "LEFT JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid "

@@ -72,6 +72,9 @@ std::vector<std::string> TextArray(const pqxx::field& f);
 /// reloptions ("name=value" strings) as sorted storage parameters.
 std::vector<ir::StorageParam> StorageParams(const pqxx::field& f);
 
+/// OPTIONS arrays (pg_foreign_*.*options, attfdwoptions: "name=value" strings).
+ir::FdwOptions FdwOptions(const pqxx::field& f);
+
 /// For the lock_timeout message: tables other sessions hold in ACCESS EXCLUSIVE mode.
 std::string DescribeExclusiveLocks(const std::string& conninfo);
 
@@ -95,6 +98,8 @@ void ReadTriggers(Context& ctx);  // triggers of tables and views (introspect_tr
 void ReadRules(Context& ctx);  // rules of tables and views (introspect_rules.cpp)
 void ReadPolicies(Context& ctx);  // row-level security policies of tables (introspect_policies.cpp)
 void ReadEventTriggers(Context& ctx);  // introspect_event_triggers.cpp
+/// Foreign-data wrappers, servers and user mappings (introspect_foreign.cpp).
+void ReadForeignObjects(Context& ctx);
 void ReadTypes(Context& ctx);  // domains and composite types (introspect_types.cpp)
 void ReadCollations(Context& ctx);  // introspect_collations.cpp
 void ReadUnsupportedObjects(Context& ctx);

@@ -25,14 +25,14 @@ void ReadPrivileges(Context& ctx) {
       "  FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
       "  CROSS JOIN LATERAL pg_catalog.aclexplode(COALESCE(c.relacl, pg_catalog.acldefault("
       "    CASE c.relkind WHEN 'S' THEN 's' ELSE 'r' END::\"char\", c.relowner))) a "
-      "  WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S') AND {1} AND {2} "
+      "  WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND {1} AND {2} "
       "  UNION ALL "
       "  SELECT 'c', n.nspname, c.relname, att.attname, 0, {0}, a.privilege_type, a.is_grantable, "
       "    a.grantee = c.relowner "
       "  FROM pg_catalog.pg_attribute att JOIN pg_catalog.pg_class c ON c.oid = att.attrelid "
       "  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
       "  CROSS JOIN LATERAL pg_catalog.aclexplode(att.attacl) a "
-      "  WHERE att.attacl IS NOT NULL AND att.attnum > 0 AND NOT att.attisdropped AND c.relkind IN ('r', 'p') "
+      "  WHERE att.attacl IS NOT NULL AND att.attnum > 0 AND NOT att.attisdropped AND c.relkind IN ('r', 'p', 'f') "
       "    AND {1} AND {2} "
       "  UNION ALL "
       "  SELECT 'n', n.nspname, '', '', 0, {0}, a.privilege_type, a.is_grantable, a.grantee = n.nspowner "
@@ -51,6 +51,15 @@ void ReadPrivileges(Context& ctx) {
       "  CROSS JOIN LATERAL pg_catalog.aclexplode(COALESCE(t.typacl, pg_catalog.acldefault('T', t.typowner))) a "
       "  WHERE (t.typtype IN ('e', 'd', 'r') OR (t.typtype = 'c' AND EXISTS (SELECT 1 FROM pg_catalog.pg_class r "
       "    WHERE r.oid = t.typrelid AND r.relkind = 'c'))) AND {1} AND {5} "
+      "  UNION ALL "
+      "  SELECT 'S', '', s.srvname::pg_catalog.text, '', 0, {0}, a.privilege_type, a.is_grantable, "
+      "    a.grantee = s.srvowner "
+      "  FROM pg_catalog.pg_foreign_server s CROSS JOIN LATERAL pg_catalog.aclexplode(s.srvacl) a "
+      "  UNION ALL "
+      "  SELECT 'W', '', w.fdwname::pg_catalog.text, '', 0, {0}, a.privilege_type, a.is_grantable, "
+      "    a.grantee = w.fdwowner "
+      "  FROM pg_catalog.pg_foreign_data_wrapper w CROSS JOIN LATERAL pg_catalog.aclexplode(w.fdwacl) a "
+      "  WHERE {6} "
       // ALTER DEFAULT PRIVILEGES: one row per aclitem of each pg_default_acl entry, global or of a
       // user schema (kind 'D', name: its role, '' for the current one; col: its object kind), and
       // one with a NULL privilege for an empty acl, so that every entry is seen; the role's own
@@ -67,7 +76,8 @@ void ReadPrivileges(Context& ctx) {
       "  WHERE d.defaclnamespace = 0 OR ({1}) "
       ") x WHERE NOT x.own OR x.kind = 'D' ORDER BY 1, 2, 3, 4, 5, 6, 7",
       grantee, kUserSchema, NotExtensionMember("pg_class", "c.oid"), NotExtensionMember("pg_namespace", "n.oid"),
-      NotExtensionMember("pg_proc", "p.oid"), NotExtensionMember("pg_type", "t.oid")));
+      NotExtensionMember("pg_proc", "p.oid"), NotExtensionMember("pg_type", "t.oid"),
+      NotExtensionMember("pg_foreign_data_wrapper", "w.oid")));
   std::map<ir::PrivilegeTarget, std::vector<ir::Grant>> all;
   std::map<ir::DefaultPrivilegeKey, std::vector<ir::Grant>> defaults;  // every entry, default or not
   std::map<ir::PrivilegeTarget, std::vector<ir::Grant>> identity_sequences;
@@ -80,7 +90,9 @@ void ReadPrivileges(Context& ctx) {
       grants.push_back(ir::Grant{Text(row["grantee"]), Text(row["privilege"]), Bool(row["grantable"])});
       continue;
     }
-    if (!ctx.InScope(schema)) continue;
+    // Servers and wrappers belong to no schema: read only when they are (introspect_foreign.cpp).
+    bool database_wide = Text(row["kind"]) == "S" || Text(row["kind"]) == "W";
+    if (!database_wide && !ctx.InScope(schema)) continue;
     ir::PrivilegeTarget target;
     target.kind = Text(row["kind"])[0];
     target.schema = schema;
@@ -123,6 +135,12 @@ void ReadPrivileges(Context& ctx) {
         }
         break;
       case 'n': target.name.clear(); break;
+      case 'S':
+        if (!ctx.db.foreign_servers.count(target.name)) continue;
+        break;
+      case 'W':
+        if (!ctx.db.foreign_data_wrappers.count(target.name)) continue;
+        break;
       default: continue;
     }
     all[target].push_back(ir::Grant{Text(row["grantee"]), Text(row["privilege"]), Bool(row["grantable"])});

@@ -53,9 +53,12 @@ void ReadRelations(Context& ctx) {
       "   WHERE i.indrelid = c.oid AND i.indisreplident) AS replident_index, c.reltablespace <> 0 AS own_tablespace, "
       "  c.reloptions, "
       "  pg_catalog.pg_get_userbyid(c.relowner) AS owner, d.description, "
-      "  pg_catalog.has_table_privilege(c.oid, 'SELECT') AS selectable "
+      "  pg_catalog.has_table_privilege(c.oid, 'SELECT') AS selectable, "
+      "  fs.srvname AS foreign_server, ft.ftoptions::pg_catalog.text[] AS foreign_options "
       "FROM pg_catalog.pg_class c "
       "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+      "LEFT JOIN pg_catalog.pg_foreign_table ft ON ft.ftrelid = c.oid "
+      "LEFT JOIN pg_catalog.pg_foreign_server fs ON fs.oid = ft.ftserver "
       "LEFT JOIN pg_catalog.pg_description d ON d.objoid = c.oid "
       "  AND d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objsubid = 0 "
       "WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND {} AND {} "
@@ -69,7 +72,6 @@ void ReadRelations(Context& ctx) {
     switch (Text(row["relkind"])[0]) {
       case 'v':
       case 'm': continue;  // read by ReadViews (introspect_views.cpp)
-      case 'f': ctx.Unsupported("foreign table", display); continue;
       default: break;
     }
     bool partition = Bool(row["relispartition"]);
@@ -90,12 +92,21 @@ void ReadRelations(Context& ctx) {
       table.partition_of = ir::PartitionOf{{Text(row["parent_schema"]), Text(row["parent_name"])},
                                            Text(row["partition_bound"])};
     }
+    bool foreign = Text(row["relkind"]) == "f";
+    if (foreign) {
+      if (partition) {
+        ctx.Unsupported("foreign table as a partition", display);
+        continue;
+      }
+      table.foreign = ir::ForeignTableOf{Text(row["foreign_server"]), FdwOptions(row["foreign_options"])};
+    }
     table.unlogged = Text(row["relpersistence"]) == "u";
     table.options = StorageParams(row["reloptions"]);
     // FORCE is stored independently of ENABLE, so a table may force RLS without enabling it.
     table.row_security = Bool(row["relrowsecurity"]);
     table.force_row_security = Bool(row["relforcerowsecurity"]);
-    switch (Text(row["relreplident"])[0]) {
+    // A foreign table has no replica identity (PostgreSQL stores 'n' for one).
+    switch (foreign ? 'd' : Text(row["relreplident"])[0]) {
       case 'f': table.replica_identity = ir::ReplicaIdentity::Full; break;
       case 'n': table.replica_identity = ir::ReplicaIdentity::Nothing; break;
       case 'i':
@@ -112,7 +123,8 @@ void ReadRelations(Context& ctx) {
     table.comment = OptText(row["description"]);
     int64_t oid = Int(row["oid"]);
     ctx.tables.emplace(oid, name);
-    if (Bool(row["selectable"])) ctx.selectable.insert(oid);
+    // LOCK TABLE refuses foreign tables (PostgreSQL locks only tables and views).
+    if (Bool(row["selectable"]) && !foreign) ctx.selectable.insert(oid);
     ctx.db.tables.emplace(name, std::move(table));
   }
 }
@@ -129,9 +141,10 @@ void ReadColumns(Context& ctx) {
       "  a.attstattarget <> -1 AS own_statistics, a.attstorage <> t.typstorage AS own_storage, "
       "  a.attcompression <> '' AS own_compression, "
       "  cn.nspname AS coll_schema, co.collname, "
-      "  pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) AS default_expr, d.description "
+      "  pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) AS default_expr, d.description, "
+      "  a.attfdwoptions::pg_catalog.text[] AS fdw_options "
       "FROM pg_catalog.pg_attribute a "
-      "JOIN pg_catalog.pg_class c ON c.oid = a.attrelid AND c.relkind IN ('r', 'p') "
+      "JOIN pg_catalog.pg_class c ON c.oid = a.attrelid AND c.relkind IN ('r', 'p', 'f') "
       "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
       "JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
       "JOIN pg_catalog.pg_namespace tn ON tn.oid = t.typnamespace "
@@ -187,6 +200,7 @@ void ReadColumns(Context& ctx) {
       identity_columns[{Int(row["relid"]), Int(row["attnum"])}] = {table, table->columns.size()};
     }
     col.comment = OptText(row["description"]);
+    col.fdw_options = FdwOptions(row["fdw_options"]);
     if (Bool(row["own_statistics"])) ctx.Unsupported("statistics target of column", where);
     if (Bool(row["own_storage"])) ctx.Unsupported("storage mode of column", where);
     if (Bool(row["own_compression"])) ctx.Unsupported("compression method of column", where);

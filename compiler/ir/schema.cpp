@@ -35,6 +35,9 @@ const char* ObjectKindName(ObjectKind kind) {
     case ObjectKind::Rule: return "rule";
     case ObjectKind::Policy: return "policy";
     case ObjectKind::DefaultPrivileges: return "default privileges";
+    case ObjectKind::ForeignDataWrapper: return "foreign-data wrapper";
+    case ObjectKind::ForeignServer: return "server";
+    case ObjectKind::UserMapping: return "user mapping";
   }
   return "object";
 }
@@ -71,6 +74,9 @@ std::string DisplayName(const ObjectId& id) {
     if (!id.sub.empty()) out += " for role " + MessageName(id.sub);
     return out;
   }
+  if (id.kind == ObjectKind::UserMapping) {
+    return "for " + (id.sub.empty() ? std::string("PUBLIC") : MessageName(id.sub)) + " server " + MessageName(id.name);
+  }
   std::string out;
   if (!id.schema.empty()) out = MessageName(id.schema) + ".";
   // A function's name is its signature "name(type, ...)": the name part is quoted alone (types
@@ -94,6 +100,20 @@ std::string FuncKey(const QualifiedName& name) { return "func:" + name.schema + 
 std::string SequenceKey(const QualifiedName& name) { return "seq:" + name.schema + "." + name.name; }
 std::string SchemaKey(const std::string& name) { return "schema:" + name; }
 std::string CollationKey(const QualifiedName& name) { return "coll:" + name.schema + "." + name.name; }
+std::string WrapperKey(const std::string& name) { return "fdw:" + name; }
+std::string ServerKey(const std::string& name) { return "server:" + name; }
+
+const std::vector<std::string> kSecretOptionWords = {"password", "passwd",     "secret", "token",
+                                                     "passphrase", "credential", "key"};
+
+bool IsSecretOption(const std::string& name) {
+  std::string lower;
+  for (char c : name) lower += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  for (const std::string& w : kSecretOptionWords) {
+    if (lower.find(w) != std::string::npos) return true;
+  }
+  return false;
+}
 
 std::string QualifiedTypeName(const TypeRef& type) {
   std::string out = type.schema == "pg_catalog" ? type.name : type.schema + "." + type.name;
@@ -130,6 +150,12 @@ std::string Type(const TypeRef& t) {
 }
 
 std::string Opt(const std::optional<std::string>& s) { return s ? fmt::format("{:?}", *s) : "-"; }
+
+std::string Options(const FdwOptions& o) {
+  std::string out;
+  for (const auto& [k, v] : o) out += fmt::format(" {}={:?}", k, v);
+  return out.empty() ? out : " options" + out;
+}
 
 std::string SeqOptions(const SequenceOptions& o) {
   return fmt::format("as {} increment {} min {} max {} start {} cache {}{}", Type(o.data_type), o.increment,
@@ -291,6 +317,8 @@ std::string DisplayName(const PrivilegeTarget& target) {
     case 'c': return "column " + DisplayName(QualifiedName{target.schema, target.name}) + "." + target.column;
     case 'f': return "function " + target.schema + "." + target.name;
     case 'T': return "type " + DisplayName(QualifiedName{target.schema, target.name});
+    case 'S': return "server " + DisplayName(QualifiedName{"", target.name});
+    case 'W': return "foreign-data wrapper " + DisplayName(QualifiedName{"", target.name});
     default: return "table " + DisplayName(QualifiedName{target.schema, target.name});
   }
 }
@@ -327,6 +355,7 @@ std::string DebugPrint(const Database& db) {
     if (t.partition_of) {
       out += fmt::format("  partition of {} {}\n", DisplayName(t.partition_of->parent), t.partition_of->bound);
     }
+    if (t.foreign) out += fmt::format("  foreign server {}{}\n", t.foreign->server, Options(t.foreign->options));
     for (const StorageParam& p : t.options) out += fmt::format("  with {}={}\n", p.name, p.value);
     switch (t.replica_identity) {
       case ReplicaIdentity::Default: break;
@@ -346,6 +375,7 @@ std::string DebugPrint(const Database& db) {
         out += fmt::format(" identity {} seq {} {}", c.identity->kind == IdentityKind::Always ? "always" : "by default",
                            c.identity->sequence_name, SeqOptions(c.identity->options));
       }
+      out += Options(c.fdw_options);
       out += fmt::format(" comment={}\n", Opt(c.comment));
     }
     for (const auto& [cname, k] : t.constraints) {
@@ -474,6 +504,19 @@ std::string DebugPrint(const Database& db) {
     out += fmt::format(" execute {} enabled={} comment={} owner={}\n", DisplayName(e.function), e.enabled,
                        Opt(e.comment), Opt(e.owner));
   }
+  for (const auto& [name, w] : db.foreign_data_wrappers) {
+    out += fmt::format("foreign-data wrapper {} handler {} validator {}{} comment={} owner={}\n", name,
+                       w.handler ? DisplayName(*w.handler) : "-", w.validator ? DisplayName(*w.validator) : "-",
+                       Options(w.options), Opt(w.comment), Opt(w.owner));
+  }
+  for (const auto& [name, s] : db.foreign_servers) {
+    out += fmt::format("server {} wrapper {} type {} version {}{} comment={} owner={}\n", name, s.wrapper, Opt(s.type),
+                       Opt(s.version), Options(s.options), Opt(s.comment), Opt(s.owner));
+  }
+  for (const auto& [key, m] : db.user_mappings) {
+    out += fmt::format("user mapping for {} server {}{}\n", m.user.empty() ? "PUBLIC" : m.user, m.server,
+                       Options(m.options));
+  }
   for (const auto& [target, grants] : db.privileges) {
     out += "privileges on " + DisplayName(target) + ":";
     for (const Grant& g : grants) {
@@ -508,6 +551,8 @@ void ClearOwners(Database& db) {
   clear(db.range_types);
   clear(db.collations);
   clear(db.event_triggers);
+  clear(db.foreign_data_wrappers);
+  clear(db.foreign_servers);
 }
 
 std::string StoredComment(const Extension& e) {

@@ -17,6 +17,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "compiler/ir/source.h"
@@ -84,6 +85,11 @@ struct Identity {
   friend bool operator==(const Identity&, const Identity&) = default;
 };
 
+/// OPTIONS (name 'value', ...) of a foreign-data wrapper, server, user mapping, foreign table or
+/// foreign table column, as PostgreSQL stores them ("name=value" text in the *options arrays;
+/// every value is a string). Compared as a set: PostgreSQL attaches no meaning to their order.
+using FdwOptions = std::map<std::string, std::string>;
+
 /// One column of a table, as PostgreSQL stores it in pg_attribute / pg_attrdef.
 struct Column {
   std::string name;
@@ -95,6 +101,8 @@ struct Column {
   std::optional<Identity> identity;
   /// GENERATED ALWAYS AS (expr) STORED.
   std::optional<Expr> generated;
+  /// A foreign table's column: OPTIONS (...) (pg_attribute.attfdwoptions).
+  FdwOptions fdw_options;
   std::optional<std::string> comment;
   SourceSpan span;
   friend bool operator==(const Column&, const Column&) = default;
@@ -208,6 +216,9 @@ std::string SequenceKey(const QualifiedName& name);
 std::string SchemaKey(const std::string& name);
 /// "coll:<schema>.<name>": a user collation (built-in pg_catalog collations have no key).
 std::string CollationKey(const QualifiedName& name);
+/// "fdw:<name>": a foreign-data wrapper; "server:<name>": a foreign server.
+std::string WrapperKey(const std::string& name);
+std::string ServerKey(const std::string& name);
 
 /// CREATE TRIGGER (and CREATE CONSTRAINT TRIGGER) on a table.
 struct Trigger {
@@ -283,6 +294,13 @@ struct PartitionOf {
   friend bool operator==(const PartitionOf&, const PartitionOf&) = default;
 };
 
+/// CREATE FOREIGN TABLE: the server and the table's OPTIONS (pg_foreign_table).
+struct ForeignTableOf {
+  std::string server;
+  FdwOptions options;
+  friend bool operator==(const ForeignTableOf&, const ForeignTableOf&) = default;
+};
+
 /// ALTER TABLE ... REPLICA IDENTITY (pg_class.relreplident).
 enum class ReplicaIdentity { Default, Full, Nothing, Index };
 
@@ -299,6 +317,10 @@ struct Table {
   std::vector<Column> columns;  // in attnum order
   std::optional<PartitionKey> partition_key;  // a partitioned table (relkind 'p')
   std::optional<PartitionOf> partition_of;    // a partition
+  /// A foreign table (relkind 'f'): its server and options. A foreign table has columns (with
+  /// their types, collations, defaults, NOT NULL, OPTIONS and comments), CHECK constraints, a
+  /// comment and an owner; none of the storage settings, keys or indexes of a table.
+  std::optional<ForeignTableOf> foreign;
   std::map<std::string, Constraint> constraints;
   std::map<std::string, Index> indexes;
   bool unlogged = false;
@@ -575,6 +597,53 @@ struct EventTrigger {
   friend bool operator==(const EventTrigger&, const EventTrigger&) = default;
 };
 
+/// CREATE FOREIGN DATA WRAPPER: database-wide, identified by name.
+struct ForeignDataWrapper {
+  std::string name;
+  std::optional<QualifiedName> handler;    // HANDLER function; none: NO HANDLER
+  std::optional<QualifiedName> validator;  // VALIDATOR function; none: NO VALIDATOR
+  FdwOptions options;
+  std::optional<std::string> comment;
+  std::optional<std::string> owner;
+  Dependencies deps;
+  SourceSpan span;
+  friend bool operator==(const ForeignDataWrapper&, const ForeignDataWrapper&) = default;
+};
+
+/// CREATE SERVER: database-wide, identified by name.
+struct ForeignServer {
+  std::string name;
+  std::string wrapper;  // FOREIGN DATA WRAPPER name
+  std::optional<std::string> type;     // TYPE '...'
+  std::optional<std::string> version;  // VERSION '...'
+  FdwOptions options;
+  std::optional<std::string> comment;
+  std::optional<std::string> owner;
+  Dependencies deps;  // the wrapper (WrapperKey)
+  SourceSpan span;
+  friend bool operator==(const ForeignServer&, const ForeignServer&) = default;
+};
+
+/// CREATE USER MAPPING FOR role SERVER server: identified by (server, role). Options that name
+/// a secret (IsSecretOption: passwords and the like) are never part of the IR: neither front end
+/// keeps them, so a mapping is compared on its existence and its other options, and a plan never
+/// prints a secret.
+struct UserMapping {
+  std::string server;
+  std::string user;  // a role; "" for PUBLIC
+  FdwOptions options;
+  Dependencies deps;  // the server (ServerKey)
+  SourceSpan span;
+  friend bool operator==(const UserMapping&, const UserMapping&) = default;
+};
+
+/// True when a user mapping option `name` holds a secret and is therefore never read, compared or
+/// printed: its name (case-insensitively) contains one of kSecretOptionWords.
+bool IsSecretOption(const std::string& name);
+/// The words that make a user mapping option a secret: "password", "passwd", "secret", "token",
+/// "passphrase", "key" (sslkey, api_key, ...) and "credential".
+extern const std::vector<std::string> kSecretOptionWords;
+
 /// One privilege a role holds on an object (an aclitem of pg_class.relacl, attacl, nspacl,
 /// proacl or typacl), the grantor aside.
 struct Grant {
@@ -588,7 +657,8 @@ struct Grant {
 /// What privileges are held on.
 struct PrivilegeTarget {
   /// 'r' table, view or materialized view; 's' sequence; 'c' a column of a table; 'n' schema;
-  /// 'f' function, procedure or aggregate; 'T' type (enum, domain, composite, range).
+  /// 'f' function, procedure or aggregate; 'T' type (enum, domain, composite, range); 'S' foreign
+  /// server and 'W' foreign-data wrapper (schema empty, name: the object). A foreign table is 'r'.
   char kind = 'r';
   std::string schema;  // the object's schema; for a schema, its name
   std::string name;    // the object's name (a function's: Signature()); empty for a schema
@@ -655,6 +725,10 @@ struct Database {
   std::map<std::string, Extension> extensions;
   std::map<QualifiedName, Collation> collations;
   std::map<std::string, EventTrigger> event_triggers;
+  std::map<std::string, ForeignDataWrapper> foreign_data_wrappers;
+  std::map<std::string, ForeignServer> foreign_servers;
+  /// Key: {server, user} (user "" for PUBLIC).
+  std::map<std::pair<std::string, std::string>, UserMapping> user_mappings;
   /// GRANT / REVOKE: the privileges of every object whose privileges are not its kind's default
   /// (DefaultPrivileges), sorted, the owner's own left out (an object absent holds the default).
   std::map<PrivilegeTarget, std::vector<Grant>> privileges;
@@ -701,6 +775,9 @@ enum class ObjectKind {
   /// An ALTER DEFAULT PRIVILEGES entry: schema = its schema ("" global), name = its kind
   /// (DefaultPrivilegeKindName), sub = its role ("" for the role that runs the plan).
   DefaultPrivileges,
+  ForeignDataWrapper,  // schema empty, name: the wrapper
+  ForeignServer,       // schema empty, name: the server
+  UserMapping,         // schema empty, name: the server, sub: the role ("" for PUBLIC)
 };
 
 const char* ObjectKindName(ObjectKind kind);  // "schema", "table", "column", ...

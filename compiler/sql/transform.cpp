@@ -117,6 +117,20 @@ StmtResult TransformStatement(State& state, PgQuery__Node* stmt) {
       return TransformCreateEventTrigger(state, *stmt->create_event_trig_stmt);
     case PG_QUERY__NODE__NODE_ALTER_EVENT_TRIG_STMT:
       return TransformAlterEventTrigger(state, *stmt->alter_event_trig_stmt);
+    case PG_QUERY__NODE__NODE_CREATE_FDW_STMT: return TransformCreateWrapper(state, *stmt->create_fdw_stmt);
+    case PG_QUERY__NODE__NODE_ALTER_FDW_STMT: return TransformAlterWrapper(state, *stmt->alter_fdw_stmt);
+    case PG_QUERY__NODE__NODE_CREATE_FOREIGN_SERVER_STMT:
+      return TransformCreateServer(state, *stmt->create_foreign_server_stmt);
+    case PG_QUERY__NODE__NODE_ALTER_FOREIGN_SERVER_STMT:
+      return TransformAlterServer(state, *stmt->alter_foreign_server_stmt);
+    case PG_QUERY__NODE__NODE_CREATE_USER_MAPPING_STMT:
+      return TransformCreateUserMapping(state, *stmt->create_user_mapping_stmt);
+    case PG_QUERY__NODE__NODE_ALTER_USER_MAPPING_STMT:
+      return TransformAlterUserMapping(state, *stmt->alter_user_mapping_stmt);
+    case PG_QUERY__NODE__NODE_DROP_USER_MAPPING_STMT:
+      return TransformDropUserMapping(state, *stmt->drop_user_mapping_stmt);
+    case PG_QUERY__NODE__NODE_CREATE_FOREIGN_TABLE_STMT:
+      return TransformCreateForeignTable(state, *stmt->create_foreign_table_stmt);
     case PG_QUERY__NODE__NODE_CREATE_SEQ_STMT: return TransformCreateSequence(state, *stmt->create_seq_stmt);
     case PG_QUERY__NODE__NODE_ALTER_SEQ_STMT: return TransformAlterSequence(state, *stmt->alter_seq_stmt);
     case PG_QUERY__NODE__NODE_CREATE_DOMAIN_STMT: return TransformCreateDomain(state, *stmt->create_domain_stmt);

@@ -82,6 +82,28 @@ StmtResult TransformAlterEventTrigger(State& state, PgQuery__AlterEventTrigStmt&
 StmtResult TransformDropEventTriggers(State& state, PgQuery__DropStmt& stmt);
 StmtResult CommentOnEventTrigger(State& state, PgQuery__CommentStmt& stmt);
 StmtResult AlterEventTriggerOwner(State& state, const std::string& name, const std::string& owner);
+// Foreign-data wrappers, servers and user mappings (transform_foreign.cpp).
+StmtResult TransformCreateWrapper(State& state, PgQuery__CreateFdwStmt& stmt);
+StmtResult TransformAlterWrapper(State& state, PgQuery__AlterFdwStmt& stmt);
+StmtResult TransformCreateServer(State& state, PgQuery__CreateForeignServerStmt& stmt);
+StmtResult TransformAlterServer(State& state, PgQuery__AlterForeignServerStmt& stmt);
+StmtResult TransformCreateUserMapping(State& state, PgQuery__CreateUserMappingStmt& stmt);
+StmtResult TransformAlterUserMapping(State& state, PgQuery__AlterUserMappingStmt& stmt);
+StmtResult TransformDropUserMapping(State& state, PgQuery__DropUserMappingStmt& stmt);
+/// DROP FOREIGN DATA WRAPPER / DROP SERVER.
+StmtResult TransformDropForeignObjects(State& state, PgQuery__DropStmt& stmt);
+/// COMMENT ON FOREIGN DATA WRAPPER / SERVER.
+StmtResult CommentOnForeignObject(State& state, PgQuery__CommentStmt& stmt);
+/// ALTER FOREIGN DATA WRAPPER / SERVER ... OWNER TO.
+StmtResult AlterForeignObjectOwner(State& state, PgQuery__AlterOwnerStmt& stmt, const std::string& owner);
+/// OPTIONS (name 'value', ...) of CREATE (`items` all plain) or OPTIONS (ADD / SET / DROP ...) of
+/// ALTER, applied to `options` with PostgreSQL's checks. `secrets`: a user mapping's, whose
+/// secret options (ir::IsSecretOption) are reported and left out. False after an error.
+bool FdwOptionChanges(State& state, PgQuery__Node** items, std::size_t n, const std::string& subject,
+                      ir::FdwOptions& options, bool secrets);
+/// CREATE FOREIGN TABLE (transform_create_table.cpp).
+StmtResult TransformCreateForeignTable(State& state, PgQuery__CreateForeignTableStmt& stmt);
+
 // Domains and composite types (transform_domain.cpp).
 StmtResult TransformCreateDomain(State& state, PgQuery__CreateDomainStmt& stmt);
 StmtResult TransformAlterDomain(State& state, PgQuery__AlterDomainStmt& stmt);

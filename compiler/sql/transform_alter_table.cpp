@@ -165,12 +165,47 @@ StmtResult TransformAlterTable(State& state, PgQuery__AlterTableStmt& stmt) {
       return state.Missing(fmt::format("sequence \"{}\"", shown), span);
     }
   }
-  if (stmt.objtype != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE) {
+  if (stmt.objtype == PG_QUERY__OBJECT_TYPE__OBJECT_FOREIGN_TABLE) {
+    ir::Table* ft = state.FindTable(stmt.relation);
+    if (!ft) {
+      if (stmt.missing_ok) return StmtResult::Done;
+      return state.Missing(fmt::format("foreign table \"{}\"", shown), span);
+    }
+    if (!ft->foreign) {
+      state.Error(ir::diag::kInvalid, fmt::format("{} is not a foreign table", TableSubject(ft->name)), span);
+      return StmtResult::Done;
+    }
+  } else if (stmt.objtype != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE) {
     state.Error(ir::diag::kUnsupportedStatement, "not yet supported: ALTER of this kind of relation", span);
     return StmtResult::Done;
   }
   ir::Table& t = *state.FindTable(stmt.relation);
   std::string subject = TableSubject(t.name);
+  if (t.foreign) {
+    // What ALTER [FOREIGN] TABLE can change on a foreign table that the IR models; PostgreSQL
+    // refuses most of the rest (storage, keys, partitions), and schemac does not model the others.
+    for (std::size_t i = 0; i < stmt.n_cmds; ++i) {
+      PgQuery__AlterTableCmd& cmd = *stmt.cmds[i]->alter_table_cmd;
+      switch (cmd.subtype) {
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn:
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn:
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_ColumnDefault:
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_SetNotNull:
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_DropNotNull:
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType:
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint:
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraint:
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_ValidateConstraint:
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_ChangeOwner:
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_GenericOptions:
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnGenericOptions: break;
+        default:
+          state.Unsupported(fmt::format("{}: ALTER FOREIGN TABLE sub-command {}", subject, SubtypeName(cmd.subtype)),
+                            span);
+          return StmtResult::Done;
+      }
+    }
+  }
   // ADD ... USING INDEX needs its index, which a later statement or file may create: the whole
   // statement waits (before any of its sub-commands is applied) until the index exists.
   for (std::size_t i = 0; i < stmt.n_cmds && !state.ctx.final_pass; ++i) {
@@ -412,6 +447,22 @@ StmtResult TransformAlterTable(State& state, PgQuery__AlterTableStmt& stmt) {
           std::string name = cmd.def->list->items[k]->def_elem->defname;
           std::erase_if(t.options, [&](const ir::StorageParam& o) { return o.name == name; });
         }
+        break;
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_GenericOptions:
+        if (!t.foreign) {
+          state.Error(ir::diag::kInvalid, subject + " is not a foreign table", span);
+          break;
+        }
+        FdwOptionChanges(state, cmd.def->list->items, cmd.def->list->n_items, subject, t.foreign->options, false);
+        break;
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnGenericOptions:
+        if (!need_column()) break;
+        if (!t.foreign) {
+          state.Error(ir::diag::kInvalid, subject + " is not a foreign table", span);
+          break;
+        }
+        FdwOptionChanges(state, cmd.def->list->items, cmd.def->list->n_items,
+                         fmt::format("{}: column \"{}\"", subject, colname), col->fdw_options, false);
         break;
       case PG_QUERY__ALTER_TABLE_TYPE__AT_ReplicaIdentity:
         SetReplicaIdentity(state, t, *cmd.def->replica_identity_stmt, subject, span);

@@ -58,7 +58,8 @@ StmtResult TransformComment(State& state, PgQuery__CommentStmt& stmt) {
       if (!state.SplitName(names, &schema, &name, span)) return StmtResult::Done;
       for (const std::string& s : state.Candidates(schema)) {
         if (stmt.objtype == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE) {
-          if (ir::Table* t = state.FindTable(s, name)) {
+          // As PostgreSQL: COMMENT ON TABLE does not name a foreign table.
+          if (ir::Table* t = state.FindTable(s, name); t && !t->foreign) {
             t->comment = comment;
             return StmtResult::Done;
           }
@@ -137,6 +138,20 @@ StmtResult TransformComment(State& state, PgQuery__CommentStmt& stmt) {
     case PG_QUERY__OBJECT_TYPE__OBJECT_RULE: return CommentOnRule(state, stmt);
     case PG_QUERY__OBJECT_TYPE__OBJECT_POLICY: return CommentOnPolicy(state, stmt);
     case PG_QUERY__OBJECT_TYPE__OBJECT_EVENT_TRIGGER: return CommentOnEventTrigger(state, stmt);
+    case PG_QUERY__OBJECT_TYPE__OBJECT_FDW:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_FOREIGN_SERVER: return CommentOnForeignObject(state, stmt);
+    case PG_QUERY__OBJECT_TYPE__OBJECT_FOREIGN_TABLE: {
+      std::string schema;
+      std::string name;
+      if (!state.SplitName(names, &schema, &name, span)) return StmtResult::Done;
+      for (const std::string& s : state.Candidates(schema)) {
+        if (ir::Table* t = state.FindTable(s, name); t && t->foreign) {
+          t->comment = comment;
+          return StmtResult::Done;
+        }
+      }
+      return state.Missing(fmt::format("foreign table \"{}\"", Joined(names)), span);
+    }
     case PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN:
     case PG_QUERY__OBJECT_TYPE__OBJECT_TABCONSTRAINT: {
       if (names.size() < 2) {

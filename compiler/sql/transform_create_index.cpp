@@ -36,6 +36,11 @@ std::vector<std::string> IndexColumnNames(const std::vector<std::string>& orig) 
 StmtResult TransformCreateIndex(State& state, PgQuery__IndexStmt& stmt) {
   ir::SourceSpan span = state.Span();
   ir::Table* table = state.FindTable(stmt.relation);
+  if (table && table->foreign) {
+    state.Error(ir::diag::kInvalid, fmt::format("cannot create index on foreign table \"{}\"", ir::DisplayName(table->name)),
+                span);
+    return StmtResult::Done;
+  }
   // An index on a materialized view: built against a stand-in table without columns (the
   // view's output is known only to PostgreSQL, which checks the column names), then stored
   // in the view.

@@ -175,6 +175,14 @@ void AddColumnDef(State& state, ir::Table& table, PgQuery__ColumnDef& def, std::
     }
     if (c->contype < PG_QUERY__CONSTR_TYPE__CONSTR_ATTR_DEFERRABLE) previous = c;
   }
+  if (table.foreign) {
+    // OPTIONS (...) of a foreign table's column; what schemac does not model on one is refused.
+    FdwOptionChanges(state, def.fdwoptions, def.n_fdwoptions, subject, col.fdw_options, false);
+    if (col.identity || col.generated || rt.serial_bytes) {
+      state.Unsupported(subject + ": identity, generated or serial column of a foreign table", col.span);
+      return;
+    }
+  }
   if (saw_null && saw_not_null) {
     state.Error(ir::diag::kInvalid, subject + ": conflicting NULL/NOT NULL declarations", col.span);
   }
@@ -460,6 +468,19 @@ void AddForeignKey(State& state, ir::Table& table, const ConstraintWork& w) {
 
 void AddConstraints(State& state, ir::Table& table, std::vector<ConstraintWork>& work) {
   std::vector<BatchKey> batch;
+  if (table.foreign) {
+    // As PostgreSQL: a foreign table has CHECK constraints only.
+    std::erase_if(work, [&](const ConstraintWork& w) {
+      if (w.constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_CHECK) return false;
+      const char* kind = w.constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY  ? "primary key"
+                         : w.constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE ? "unique"
+                                                                                          : "foreign key";
+      state.Error(ir::diag::kInvalid,
+                  fmt::format("{}: {} constraints are not supported on foreign tables", TableSubject(table.name), kind),
+                  state.Span(w.constraint->location));
+      return true;
+    });
+  }
   for (const ConstraintWork& w : work) {
     if (w.constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_CHECK) AddCheck(state, table, w);
   }
@@ -474,7 +495,10 @@ void AddConstraints(State& state, ir::Table& table, std::vector<ConstraintWork>&
   }
 }
 
-StmtResult TransformCreateTable(State& state, PgQuery__CreateStmt& stmt) {
+namespace {
+
+// CREATE TABLE, or CREATE FOREIGN TABLE when `foreign` is set.
+StmtResult CreateTable(State& state, PgQuery__CreateStmt& stmt, const std::optional<ir::ForeignTableOf>& foreign) {
   ir::QualifiedName name = state.CreateName(stmt.relation);
   std::string subject = TableSubject(name);
   ir::SourceSpan span = state.Span();
@@ -505,6 +529,11 @@ StmtResult TransformCreateTable(State& state, PgQuery__CreateStmt& stmt) {
   ir::Table table;
   table.name = name;
   table.span = span;
+  table.foreign = foreign;
+  if (foreign && stmt.partbound) {
+    state.Unsupported(subject + ": a foreign table as a partition", span);
+    return StmtResult::Done;
+  }
   table.unlogged = persistence == "u";
   StorageParams(state, stmt.options, stmt.n_options, subject, &table.options);
   if (stmt.partbound) {
@@ -556,6 +585,22 @@ StmtResult TransformCreateTable(State& state, PgQuery__CreateStmt& stmt) {
   ir::Table& stored = state.db.tables[name] = std::move(table);
   AddConstraints(state, stored, work);
   return StmtResult::Done;
+}
+
+}  // namespace
+
+StmtResult TransformCreateTable(State& state, PgQuery__CreateStmt& stmt) { return CreateTable(state, stmt, std::nullopt); }
+
+StmtResult TransformCreateForeignTable(State& state, PgQuery__CreateForeignTableStmt& stmt) {
+  ir::SourceSpan span = state.Span();
+  ir::ForeignTableOf foreign;
+  foreign.server = stmt.servername;
+  std::string subject = fmt::format("foreign table \"{}\"", stmt.base_stmt->relation->relname);
+  if (!state.db.foreign_servers.count(foreign.server)) {
+    return state.Missing(fmt::format("{}: server \"{}\"", subject, foreign.server), span);
+  }
+  if (!FdwOptionChanges(state, stmt.options, stmt.n_options, subject, foreign.options, false)) return StmtResult::Done;
+  return CreateTable(state, *stmt.base_stmt, foreign);
 }
 
 }  // namespace schemac::sql

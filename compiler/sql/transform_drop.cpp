@@ -45,6 +45,10 @@ StmtResult TransformDrop(State& state, PgQuery__DropStmt& stmt) {
   if (stmt.remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_RULE) return TransformDropRules(state, stmt);
   if (stmt.remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_POLICY) return TransformDropPolicies(state, stmt);
   if (stmt.remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_EVENT_TRIGGER) return TransformDropEventTriggers(state, stmt);
+  if (stmt.remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_FDW ||
+      stmt.remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_FOREIGN_SERVER) {
+    return TransformDropForeignObjects(state, stmt);
+  }
   for (std::size_t i = 0; i < stmt.n_objects; ++i) {
     PgQuery__Node* obj = stmt.objects[i];
     std::vector<std::string> names;
@@ -107,7 +111,10 @@ StmtResult TransformDrop(State& state, PgQuery__DropStmt& stmt) {
     for (const std::string& s : state.Candidates(schema)) {
       switch (stmt.remove_type) {
         case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE:
-          if (state.FindTable(s, name)) {
+        case PG_QUERY__OBJECT_TYPE__OBJECT_FOREIGN_TABLE:
+          // As PostgreSQL: DROP TABLE drops no foreign table, DROP FOREIGN TABLE no table.
+          if (ir::Table* t = state.FindTable(s, name);
+              t && t->foreign.has_value() == (stmt.remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_FOREIGN_TABLE)) {
             DropTable(state, {s, name});
             done = true;
           }
@@ -159,6 +166,7 @@ StmtResult TransformDrop(State& state, PgQuery__DropStmt& stmt) {
     }
     if (!done && !stmt.missing_ok) {
       const char* kind = stmt.remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE      ? "table"
+                         : stmt.remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_FOREIGN_TABLE ? "foreign table"
                          : stmt.remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_SEQUENCE ? "sequence"
                          : stmt.remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_INDEX    ? "index"
                          : stmt.remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_VIEW     ? "view"

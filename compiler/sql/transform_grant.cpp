@@ -1,6 +1,7 @@
-// GRANT and REVOKE on tables (and views, materialized views), their columns, sequences, schemas,
-// routines and types, into ir::Database::privileges; ALTER DEFAULT PRIVILEGES into
-// ir::Database::default_privileges, and the privileges those give the objects created after it.
+// GRANT and REVOKE on tables (and views, materialized views, foreign tables), their columns,
+// sequences, schemas, routines, types, foreign servers and foreign-data wrappers, into
+// ir::Database::privileges; ALTER DEFAULT PRIVILEGES into ir::Database::default_privileges, and
+// the privileges those give the objects created after it.
 #include "compiler/sql/transform.h"
 
 #include <algorithm>
@@ -29,7 +30,9 @@ const std::vector<std::string>& AllPrivileges(char kind) {
     case 's': return sequence;
     case 'n': return schema;
     case 'f': return routine;
-    case 'T': return type;
+    case 'T':
+    case 'S':
+    case 'W': return type;  // USAGE
     default: return table;
   }
 }
@@ -241,6 +244,25 @@ StmtResult TransformGrant(State& state, PgQuery__GrantStmt& stmt) {
         }
       }
       break;
+    case PG_QUERY__OBJECT_TYPE__OBJECT_FOREIGN_SERVER:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_FDW: {
+      bool server = stmt.objtype == PG_QUERY__OBJECT_TYPE__OBJECT_FOREIGN_SERVER;
+      for (std::size_t i = 0; i < stmt.n_objects; ++i) {
+        std::string name = StrVal(stmt.objects[i]);
+        bool found = server ? state.db.foreign_servers.count(name) > 0 : state.db.foreign_data_wrappers.count(name) > 0;
+        if (!found && !server && !state.db.extensions.empty()) {
+          // Probably an extension's wrapper (postgres_fdw), which is never part of a state.
+          state.Unsupported(fmt::format("{} on foreign-data wrapper \"{}\" that the files do not define (an "
+                                        "extension's)",
+                                        verb, name),
+                            span);
+          return StmtResult::Done;
+        }
+        if (!found) return missing(fmt::format("{} \"{}\"", server ? "server" : "foreign-data wrapper", name));
+        targets.push_back({server ? 'S' : 'W', "", name, ""});
+      }
+      break;
+    }
     default:
       state.Unsupported(fmt::format("{} on this kind of object", verb), span);
       return StmtResult::Done;
@@ -420,6 +442,8 @@ void PrunePrivileges(ir::Database& db) {
     ir::QualifiedName q{t.schema, t.name};
     switch (t.kind) {
       case 'n': return !db.schemas.count(t.schema);
+      case 'S': return !db.foreign_servers.count(t.name);
+      case 'W': return !db.foreign_data_wrappers.count(t.name);
       case 's': return !db.sequences.count(q);
       case 'f': return !db.functions.count(q);
       case 'T':

@@ -20,6 +20,10 @@ StmtResult TransformAlterOwner(State& state, PgQuery__AlterOwnerStmt& stmt) {
       stmt.object_type == PG_QUERY__OBJECT_TYPE__OBJECT_AGGREGATE) {
     return AlterFunctionOwner(state, stmt, owner);
   }
+  if (stmt.object_type == PG_QUERY__OBJECT_TYPE__OBJECT_FDW ||
+      stmt.object_type == PG_QUERY__OBJECT_TYPE__OBJECT_FOREIGN_SERVER) {
+    return AlterForeignObjectOwner(state, stmt, owner);
+  }
   if (stmt.object_type == PG_QUERY__OBJECT_TYPE__OBJECT_EVENT_TRIGGER) {
     return AlterEventTriggerOwner(state, StrVal(stmt.object), owner);
   }

@@ -68,6 +68,10 @@ ir::Table* PolicyTable(State& state, const PgQuery__RangeVar* rv, const std::str
     return nullptr;
   }
   if (!rel.table) *result = state.Missing(fmt::format("table \"{}\"", shown), state.Span());
+  if (rel.table && rel.table->foreign) {
+    state.Unsupported(fmt::format("{}: a policy on foreign table \"{}\"", what, shown), state.Span());
+    return nullptr;
+  }
   return rel.table;
 }
 

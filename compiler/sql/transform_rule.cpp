@@ -123,6 +123,10 @@ StmtResult TransformCreateRule(State& state, PgQuery__RuleStmt& stmt) {
     state.Error(ir::diag::kInvalid, fmt::format("{}: materialized views cannot have rules", subject), span);
     return StmtResult::Done;
   }
+  if (rel.table && rel.table->foreign) {
+    state.Unsupported(subject + ": a rule on a foreign table", span);
+    return StmtResult::Done;
+  }
   ir::Rule r;
   r.name = rulename;
   r.span = span;

@@ -156,6 +156,10 @@ StmtResult TransformCreateTrigger(State& state, PgQuery__CreateTrigStmt& stmt) {
   }
   ir::Table* table = rel.table;
   subject = fmt::format("trigger \"{}\" on {}", trigname, RelationSubject(rel));
+  if (table && table->foreign) {
+    state.Unsupported(subject + ": a trigger on a foreign table", span);
+    return StmtResult::Done;
+  }
 
   // The function: name only, no arguments, returning trigger.
   std::vector<std::string> fn = StrList(stmt.funcname, stmt.n_funcname);

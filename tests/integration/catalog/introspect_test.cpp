@@ -315,6 +315,7 @@ CREATE TABLE periods (p interval year to month);
 CREATE FOREIGN DATA WRAPPER dummy;
 CREATE SERVER srv FOREIGN DATA WRAPPER dummy;
 CREATE FOREIGN TABLE ft (id int) SERVER srv;
+CREATE TRIGGER ft_trg BEFORE INSERT ON ft FOR EACH ROW EXECUTE FUNCTION trg();
 CREATE TABLE secured (id int);
 ALTER TABLE secured ENABLE ROW LEVEL SECURITY;
 CREATE TABLE forced (id int);
@@ -336,7 +337,6 @@ ALTER TABLE base ALTER id SET STATISTICS 500, ALTER doc SET STORAGE EXTERNAL, AL
   // catalog queries. Each names its object as the location.
   CHECK(messages ==
         "public.child: error: not yet supported: inheritance child table public.child [catalog.unsupported]\n"
-        "public.ft: error: not yet supported: foreign table public.ft [catalog.unsupported]\n"
         "public.typed: error: not yet supported: typed table public.typed [catalog.unsupported]\n"
         "public.base.id: error: not yet supported: statistics target of column public.base.id "
         "[catalog.unsupported]\n"
@@ -346,7 +346,10 @@ ALTER TABLE base ALTER id SET STATISTICS 500, ALTER doc SET STORAGE EXTERNAL, AL
         "public.periods.p: error: not yet supported: column type \"interval year to month\" of public.periods.p "
         "[catalog.unsupported]\n"
         "public.base.no_overlap: error: not yet supported: exclusion constraint no_overlap on table public.base "
-        "[catalog.unsupported]\n");
+        "[catalog.unsupported]\n"
+        "public.ft.ft_trg: error: not yet supported: trigger ft_trg on relation public.ft [catalog.unsupported]\n");
+  // Foreign tables are read (no longer reported); a trigger on one is not modelled yet.
+  CHECK(got.tables.at({"public", "ft"}).foreign->server == "srv");
   // The representable parts are still read.
   CHECK(got.tables.count({"public", "base"}) == 1);
   CHECK(got.tables.at({"public", "base"}).constraints.count("base_pkey") == 1);
@@ -395,8 +398,10 @@ TEST_CASE("the number of queries does not depend on the number of objects", "[in
   int q50 = CountQueries(fifty.Conninfo());
   CHECK(q1 == q50);
   // One query per object family (relations, columns, constraints, indexes, sequences, views and
-  // their columns, dependencies and indexes, functions, ...), whatever the number of tables.
-  CHECK(q1 <= 29);
+  // their columns, dependencies and indexes, functions, ...), whatever the number of tables. The
+  // 30th reads foreign-data wrappers, servers and user mappings in one UNION (foreign tables and
+  // their options come with the relation and column queries).
+  CHECK(q1 <= 30);
   ir::Diagnostics diags;
   CHECK(catalog::Introspect(fifty.Conninfo(), {}, diags).tables.size() == 50);
 }
