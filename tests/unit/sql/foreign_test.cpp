@@ -44,7 +44,7 @@ COMMENT ON COLUMN app.film.title IS 'the title';
         "  constraint film_code_check check (code <> '') comment=-\n");
 }
 
-TEST_CASE("foreign: ALTER ... OPTIONS adds, sets and drops; ALTER SERVER VERSION; DROP", "[sql][foreign]") {
+TEST_CASE("foreign: ALTER ... OPTIONS adds, sets and drops, ALTER SERVER VERSION, DROP", "[sql][foreign]") {
   auto c = Compile(R"(
 CREATE FOREIGN DATA WRAPPER w;
 ALTER FOREIGN DATA WRAPPER w OPTIONS (ADD a '1', b '2');
