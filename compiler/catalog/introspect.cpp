@@ -225,6 +225,14 @@ struct StatementFailed : std::runtime_error {
 void ReadAll(pqxx::transaction_base& tx, const IntrospectOptions& options, const std::vector<std::string>& statements,
              ir::Database& db, ir::Diagnostics& diags, IntrospectStats& stats) {
   internal::Context ctx(tx, options, diags, db);
+  // Scratch statements create objects under their real names, so two runs sharing one scratch
+  // database would wait on each other's uncommitted catalog rows (and fail at lock_timeout).
+  // They take turns instead, on a transaction-level advisory lock taken before lock_timeout is
+  // set: waiting for another plan's scratch read is harmless.
+  if (!statements.empty()) {
+    ++ctx.queries;
+    tx.exec_params("SELECT pg_catalog.pg_advisory_xact_lock($1, $2)", kScratchLockClass, kScratchLockObject);
+  }
   // lock_timeout first, before anything can wait for a lock. search_path = '' makes
   // pg_get_expr, pg_get_constraintdef and format_type qualify every name outside pg_catalog,
   // which is the IR's canonical form. Both are local to this transaction. `statements` run

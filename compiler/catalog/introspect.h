@@ -29,6 +29,11 @@ struct IntrospectStats {
   std::string current_user;
 };
 
+/// The advisory lock (two-key form) that serializes scratch reads (IntrospectAfter) sharing one
+/// database: "sc" and 1.
+inline constexpr int kScratchLockClass = 0x7363;
+inline constexpr int kScratchLockObject = 1;
+
 /// What to read and how.
 struct IntrospectOptions {
   /// Schema name patterns to include; empty: every non-system schema. Glob syntax: `*` any run

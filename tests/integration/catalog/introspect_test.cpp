@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <string>
+#include <thread>
 
 #include <unistd.h>
 
@@ -547,4 +548,28 @@ TEST_CASE("IntrospectAfter reads the state after the statements and leaves the d
                  Catch::Matchers::EndsWith("in: CREATE TABLE bad (id nosuchtype)"));
   CHECK(got.tables.empty());
   CHECK(schemac::testing::DumpSchema(db.Conninfo()) == before);
+}
+
+TEST_CASE("Scratch reads sharing one database take turns instead of failing at lock_timeout", "[introspect]") {
+  ScratchDatabase db("introspect");
+  catalog::IntrospectOptions options;
+  options.lock_timeout = "200ms";
+  // Both create public.t: without turns the second waits on the first's uncommitted pg_type row
+  // (the first holds it for a second) and fails at lock_timeout.
+  ir::Diagnostics first_diags;
+  ir::Database first;
+  std::thread slow([&] {
+    first = catalog::IntrospectAfter(db.Conninfo(), {"CREATE TABLE public.t (id int)", "SELECT pg_catalog.pg_sleep(1)"},
+                                     options, first_diags);
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ir::Diagnostics second_diags;
+  ir::Database second = catalog::IntrospectAfter(db.Conninfo(), {"CREATE TABLE public.t (id bigint)"}, options,
+                                                 second_diags);
+  slow.join();
+  INFO(Messages(first_diags) << Messages(second_diags));
+  REQUIRE_FALSE(first_diags.HasErrors());
+  REQUIRE_FALSE(second_diags.HasErrors());
+  CHECK(first.tables.at({"public", "t"}).FindColumn("id")->type.name == "int4");
+  CHECK(second.tables.at({"public", "t"}).FindColumn("id")->type.name == "int8");
 }
