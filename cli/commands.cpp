@@ -72,6 +72,7 @@ struct Side {
   std::vector<std::string> search_path;  // the database's, when from_database
   std::vector<std::string> roles;        // the server's roles, sorted, when from_database
   std::string current_user;              // the connecting role, when from_database
+  catalog::SessionSettings settings;     // the session's date and time settings, when from_database
 };
 
 bool InScope(const std::string& schema, const DiffOptions& options) {
@@ -134,6 +135,7 @@ Side LoadDatabase(const std::string& dsn, const DiffOptions& options, ir::Diagno
   side.search_path = stats.search_path;
   side.roles = stats.roles;
   side.current_user = stats.current_user;
+  side.settings = stats.settings;
   if (!diags.HasErrors()) {
     Timed(timings, "normalize catalog expressions", [&] { canon::NormalizeCatalogExpressions(side.db, diags); });
   }
@@ -336,7 +338,8 @@ PlanOutcome PlanStates(const DiffOptions& options) {
   if (from.from_database != to.from_database && !options.offline) {
     Side& database = from.from_database ? from : to;
     Side& files = from.from_database ? to : from;
-    canon::ServerCanonOptions copts{.dev_db = options.dev_db, .lock_timeout = options.lock_timeout};
+    canon::ServerCanonOptions copts{
+        .dev_db = options.dev_db, .lock_timeout = options.lock_timeout, .session = database.settings};
     Timed(out.timings, "canonicalize",
           [&] { canon::CanonicalizeWithServer(database.db, files.db, copts, diags, &out.canon_stats); });
     if (diags.HasErrors()) {

@@ -274,6 +274,9 @@ struct Slots {
   std::set<TableSub> triggers;            // (table or view, trigger): the WHEN clause differs
   std::set<TableSub> rules;               // (table or view, rule): the WHERE clause or actions differ
   std::set<TableSub> policies;            // (table, policy): USING or WITH CHECK differs
+  /// Partitions whose bound holds its values as written (ir::PartitionOf::written), new or
+  /// differing from the database's: the stored form is always taken, being exact and unambiguous.
+  std::set<ir::QualifiedName> bounds;
   int count = 0;
 
   /// Objects whose text may reference anything (a query, a routine, a rule action): the scratch
@@ -383,6 +386,10 @@ Slots FindSlots(const ir::Database& current, const ir::Database& desired) {
   };
   for (const auto& [name, want] : desired.tables) {
     FindRelationSlots(current, name, want.triggers, want.rules, s);
+    if (want.partition_of && want.partition_of->written) {
+      s.bounds.insert(name);
+      ++s.count;
+    }
     auto it = current.tables.find(name);
     if (it == current.tables.end()) continue;
     const ir::Table& have = it->second;
@@ -616,6 +623,30 @@ ir::Database Skeleton(const ir::Database& desired, const Slots& slots) {
     }
     skel.tables[tname] = std::move(t);
   }
+  // A partition with a written bound, under its parent with the partition key (both with their
+  // columns' types; the parent need not be a partition itself for the bound to be stored).
+  auto table = [&](const ir::QualifiedName& name) -> ir::Table& {
+    if (auto it = skel.tables.find(name); it != skel.tables.end()) return it->second;
+    ir::Table t{.name = name};
+    for (const ir::Column& c : desired.tables.at(name).columns) {
+      t.columns.push_back(ir::Column{.name = c.name, .type = c.type, .collation = c.collation});
+      types.AddType(c.type);
+      types.AddCollation(c.collation);
+    }
+    return skel.tables[name] = std::move(t);
+  };
+  for (const ir::QualifiedName& pname : slots.bounds) {
+    const ir::PartitionOf& bound = *desired.tables.at(pname).partition_of;
+    ir::Table& parent = table(bound.parent);
+    if (!parent.partition_key) {
+      parent.partition_key = desired.tables.at(bound.parent).partition_key;
+      for (const ir::IndexElement& e : parent.partition_key->elements) {
+        types.AddExpression(e.expression);
+        types.AddCollation(e.collation);
+      }
+    }
+    table(pname).partition_of = bound;
+  }
   if (!slots.HasObjects() && types.ok()) return skel;
 
   // The whole context: what a query, a routine, a trigger or a rule may read, without comments
@@ -720,6 +751,7 @@ bool ReadScratch(const std::vector<std::string>& statements, const ServerCanonOp
   catalog::IntrospectOptions iopts;
   iopts.lock_timeout = options.lock_timeout;
   iopts.stats = &istats;
+  iopts.statement_settings = options.session;
   ir::Diagnostics scratch_diags;
   stored = catalog::IntrospectAfter(conninfo, statements, iopts, scratch_diags);
   if (stats != nullptr) {
@@ -780,6 +812,15 @@ void AdoptTables(const Slots& slots, const ir::Database& current, const ir::Data
       stored_ix.span = current_ix.span = ix.span;
       if (stored_ix == current_ix) ix = stored_ix;
     }
+  }
+}
+
+// Partition bounds as written take PostgreSQL's text, whatever the database holds.
+void AdoptBounds(const Slots& slots, const ir::Database& stored, ir::Database& desired) {
+  for (const ir::QualifiedName& pname : slots.bounds) {
+    auto got = stored.tables.find(pname);
+    if (got == stored.tables.end() || !got->second.partition_of) continue;
+    desired.tables.at(pname).partition_of = got->second.partition_of;
   }
 }
 
@@ -882,6 +923,12 @@ void CanonicalizeWithServer(ir::Database& current, ir::Database& desired, const 
                             ir::Diagnostics& diags, ServerCanonStats* stats) {
   ExplicitArrayCoercionsIn(current);
   ExplicitArrayCoercionsIn(desired);
+  // A bound written exactly as the database prints it needs no scratch database.
+  for (auto& [name, want] : desired.tables) {
+    if (!want.partition_of || !want.partition_of->written) continue;
+    auto have = current.tables.find(name);
+    if (have != current.tables.end() && have->second.partition_of == want.partition_of) want.partition_of->written = false;
+  }
   Slots slots = FindSlots(current, desired);
   if (slots.count == 0) return;
 
@@ -909,6 +956,7 @@ void CanonicalizeWithServer(ir::Database& current, ir::Database& desired, const 
   // varchar column prints as `(x)::text = ANY ((ARRAY['a'::character varying, ...])::text[])`,
   // which PostgreSQL re-parses as `ARRAY[('a'::character varying)::text, ...]`).
   AdoptTables(slots, current, stored, desired);
+  AdoptBounds(slots, stored, desired);
   AdoptViews(slots, current, stored, desired);
   AdoptObjects(slots, current, stored, desired);
 }

@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "compiler/catalog/introspect.h"
 #include "compiler/ir/schema.h"
 #include "compiler/ir/source.h"
 
@@ -21,6 +22,9 @@ struct ServerCanonOptions {
   /// throwaway cluster is started for the run (only when a round trip is needed).
   std::string dev_db;
   std::string lock_timeout = "2s";
+  /// The target database's session settings: the scratch statements read written dates and
+  /// times under them, as the migration will (catalog::IntrospectStats::settings).
+  catalog::SessionSettings session;
 };
 
 struct ServerCanonStats {

@@ -238,19 +238,28 @@ void ReadAll(pqxx::transaction_base& tx, const IntrospectOptions& options, const
   // which is the IR's canonical form. Both are local to this transaction. `statements` run
   // with the session's own search_path (names in them resolve as they would in psql), so the
   // empty search_path is only set after them.
+  // The session's date and time settings are read, then replaced: by kReadingSettings when the
+  // read follows at once, else by the statements' settings (kReadingSettings after them).
+  const SessionSettings& first = statements.empty() ? kReadingSettings : options.statement_settings;
   ++ctx.queries;
   pqxx::result setup = tx.exec_params(
       "SELECT pg_catalog.set_config('lock_timeout', $1, true), "
       "pg_catalog.current_schemas(false)::pg_catalog.text[], "
       "CASE WHEN $2 THEN pg_catalog.set_config('search_path', '', true) END, "
       "pg_catalog.current_setting('server_version_num')::pg_catalog.int4, "
-      "ARRAY(SELECT rolname::pg_catalog.text FROM pg_catalog.pg_roles ORDER BY 1), CURRENT_USER::pg_catalog.text",
-      options.lock_timeout, statements.empty());
+      "ARRAY(SELECT rolname::pg_catalog.text FROM pg_catalog.pg_roles ORDER BY 1), CURRENT_USER::pg_catalog.text, "
+      "pg_catalog.current_setting('TimeZone'), pg_catalog.current_setting('DateStyle'), "
+      "pg_catalog.current_setting('IntervalStyle'), "
+      "CASE WHEN $3 <> '' THEN pg_catalog.set_config('TimeZone', $3, true) END, "
+      "CASE WHEN $4 <> '' THEN pg_catalog.set_config('DateStyle', $4, true) END, "
+      "CASE WHEN $5 <> '' THEN pg_catalog.set_config('IntervalStyle', $5, true) END",
+      options.lock_timeout, statements.empty(), first.time_zone, first.date_style, first.interval_style);
   // Target-list entries are evaluated left to right, so current_schemas sees the session's
   // search_path before set_config empties it.
   stats.search_path = internal::TextArray(setup[0][1]);
   stats.roles = internal::TextArray(setup[0][4]);
   stats.current_user = setup[0][5].c_str();
+  stats.settings = SessionSettings{setup[0][6].c_str(), setup[0][7].c_str(), setup[0][8].c_str()};
   ctx.server_version_num = setup[0][3].as<int>();
   stats.server_version_num = ctx.server_version_num;
   if (ctx.server_version_num / 10000 != 15) {
@@ -265,7 +274,13 @@ void ReadAll(pqxx::transaction_base& tx, const IntrospectOptions& options, const
       throw StatementFailed(fmt::format("statement failed: {} in: {}", Chomp(e.what()), Excerpt(sql)));
     }
   }
-  if (!statements.empty()) ctx.Query("SELECT pg_catalog.set_config('search_path', '', true)");
+  if (!statements.empty()) {
+    ++ctx.queries;
+    tx.exec_params(
+        "SELECT pg_catalog.set_config('search_path', '', true), pg_catalog.set_config('TimeZone', $1, true), "
+        "pg_catalog.set_config('DateStyle', $2, true), pg_catalog.set_config('IntervalStyle', $3, true)",
+        kReadingSettings.time_zone, kReadingSettings.date_style, kReadingSettings.interval_style);
+  }
   stats.queries = ctx.queries;
   internal::ReadSchemas(ctx);
   internal::ReadRelations(ctx);

@@ -10,6 +10,19 @@
 
 namespace schemac::catalog {
 
+/// Session settings that decide how PostgreSQL reads and prints date, time and interval values.
+struct SessionSettings {
+  std::string time_zone;       // TimeZone
+  std::string date_style;      // DateStyle
+  std::string interval_style;  // IntervalStyle
+  friend bool operator==(const SessionSettings&, const SessionSettings&) = default;
+};
+
+/// What the catalog is read under, whatever the session's own settings: values that depend on
+/// them (a timestamptz partition bound, a timestamptz constant in a default) print the same from
+/// every session, with an explicit UTC offset.
+inline const SessionSettings kReadingSettings{"UTC", "ISO, MDY", "postgres"};
+
 /// Counters filled in by Introspect, for tests and --verbose output.
 struct IntrospectStats {
   /// Statements sent to the server (including the transaction set-up). Fixed, whatever the
@@ -27,6 +40,9 @@ struct IntrospectStats {
   std::vector<std::string> roles;
   /// The connecting role (CURRENT_USER): its default privileges are recorded under role "".
   std::string current_user;
+  /// The session's own settings, before the read sets kReadingSettings: what a migration run
+  /// from such a session reads a written date or time under.
+  SessionSettings settings;
 };
 
 /// The advisory lock (two-key form) that serializes scratch reads (IntrospectAfter) sharing one
@@ -47,6 +63,10 @@ struct IntrospectOptions {
   std::string lock_timeout = "2s";
   /// When set, receives counters about the run.
   IntrospectStats* stats = nullptr;
+  /// IntrospectAfter: the settings its statements run under (the target database's, so that a
+  /// written '2024-01-01' means there what it will mean when the migration runs); an empty field
+  /// keeps the server's.
+  SessionSettings statement_settings;
 };
 
 /// Reads the managed scope of the database at `conninfo` into an ir::Database: every

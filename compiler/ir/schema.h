@@ -291,7 +291,14 @@ struct PartitionOf {
   /// "FOR VALUES FROM (1) TO (10)", "FOR VALUES FROM (MINVALUE) TO ('x')",
   /// "FOR VALUES WITH (modulus 4, remainder 0)" or "DEFAULT".
   std::string bound;
-  friend bool operator==(const PartitionOf&, const PartitionOf&) = default;
+  /// The SQL front end could not print the bound as PostgreSQL does (a key of a type such as
+  /// timestamptz, whose printed form needs the type's output function and the session's time
+  /// zone, or an expression key): `bound` then holds the values as written, and a scratch
+  /// database gives the stored form (canon::CanonicalizeWithServer). Not part of equality.
+  bool written = false;
+  friend bool operator==(const PartitionOf& a, const PartitionOf& b) {
+    return a.parent == b.parent && a.bound == b.bound;
+  }
 };
 
 /// CREATE FOREIGN TABLE: the server and the table's OPTIONS (pg_foreign_table).

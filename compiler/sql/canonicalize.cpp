@@ -159,6 +159,15 @@ void CanonicalizeOfflinePair(ir::Database& from, ir::Database& to, ir::Diagnosti
     if (it == from.tables.end()) continue;
     ir::Table& from_table = it->second;
     std::string table = fmt::format("table \"{}\"", ir::DisplayName(name));
+    const std::optional<ir::PartitionOf>& fp = from_table.partition_of;
+    const std::optional<ir::PartitionOf>& tp = to_table.partition_of;
+    if (fp && tp && fp->parent == tp->parent && fp->bound != tp->bound && (fp->written || tp->written)) {
+      diags.Report(ir::diag::kUndecidedExpression,
+                   fmt::format("{}: bound {} versus {} may be the same once PostgreSQL stores it; use a database to "
+                               "decide",
+                               table, fp->bound, tp->bound),
+                   to_table.span, table);
+    }
     for (ir::Column& tc : to_table.columns) {
       for (ir::Column& fc : from_table.columns) {
         if (fc.name != tc.name) continue;

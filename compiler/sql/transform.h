@@ -150,9 +150,10 @@ StmtResult FindRoutine(State& state, PgQuery__ObjectWithArgs& o, ir::QualifiedNa
 /// PARTITION BY into table.partition_key (the table's columns must be there); false on error.
 bool ApplyPartitionSpec(State& state, ir::Table& table, PgQuery__PartitionSpec& spec, const std::string& subject,
                         ir::SourceSpan span);
-/// A partition bound in the text pg_get_expr prints for it (see ir::PartitionOf), or nullopt
-/// after reporting.
-std::optional<std::string> PartitionBoundText(State& state, const ir::Table& parent, PgQuery__PartitionBoundSpec& bound,
+/// `parent` and a partition bound in the text pg_get_expr prints for it (see ir::PartitionOf), or
+/// with `written` set, the values as written when only PostgreSQL can print them; nullopt after
+/// reporting.
+std::optional<ir::PartitionOf> PartitionBoundText(State& state, const ir::Table& parent, PgQuery__PartitionBoundSpec& bound,
                                               const std::string& subject, ir::SourceSpan span);
 /// CREATE TABLE `table` PARTITION OF ...: `table` holds the name and settings; stores it.
 StmtResult TransformCreatePartition(State& state, PgQuery__CreateStmt& stmt, ir::Table& table);

@@ -36,6 +36,24 @@ bool AllDigits(const std::string& s) {
   return true;
 }
 
+// A literal, possibly under casts and a unary sign: what PostgreSQL folds to one stored value
+// whatever the session (a function call such as now() would be evaluated once, when the bound
+// is created).
+bool IsConstant(PgQuery__Node* node) {
+  while (node) {
+    if (node->node_case == PG_QUERY__NODE__NODE_TYPE_CAST) {
+      node = node->type_cast->arg;
+    } else if (node->node_case == PG_QUERY__NODE__NODE_A_EXPR && node->a_expr->lexpr == nullptr &&
+               node->a_expr->n_name == 1 &&
+               (StrVal(node->a_expr->name[0]) == "+" || StrVal(node->a_expr->name[0]) == "-")) {
+      node = node->a_expr->rexpr;
+    } else {
+      return node->node_case == PG_QUERY__NODE__NODE_A_CONST;
+    }
+  }
+  return false;
+}
+
 // One bound value as pg_get_expr prints it for a key of type `type` (constants print without a
 // cast), or nullopt with `*why` set when the output function of the type would be needed.
 std::optional<std::string> BoundValue(PgQuery__Node* node, const ir::TypeRef& type, std::string* why) {
@@ -285,8 +303,8 @@ bool ApplyPartitionSpec(State& state, ir::Table& table, PgQuery__PartitionSpec& 
   return true;
 }
 
-std::optional<std::string> PartitionBoundText(State& state, const ir::Table& parent, PgQuery__PartitionBoundSpec& b,
-                                              const std::string& subject, ir::SourceSpan span) {
+std::optional<ir::PartitionOf> PartitionBoundText(State& state, const ir::Table& parent, PgQuery__PartitionBoundSpec& b,
+                                                 const std::string& subject, ir::SourceSpan span) {
   if (!parent.partition_key) {
     state.Error(ir::diag::kInvalid, fmt::format("{}: table {} is not partitioned", subject, ir::DisplayName(parent.name)),
                 span);
@@ -298,7 +316,7 @@ std::optional<std::string> PartitionBoundText(State& state, const ir::Table& par
       state.Error(ir::diag::kInvalid, subject + ": a hash-partitioned table may not have a default partition", span);
       return std::nullopt;
     }
-    return std::string("DEFAULT");
+    return ir::PartitionOf{parent.name, "DEFAULT"};
   }
   std::string strategy = b.strategy ? b.strategy : "";
   char s = strategy.empty() ? '?' : strategy[0];
@@ -315,8 +333,9 @@ std::optional<std::string> PartitionBoundText(State& state, const ir::Table& par
                   subject + ": a hash bound needs a positive modulus and a remainder below it", span);
       return std::nullopt;
     }
-    return fmt::format("FOR VALUES WITH (modulus {}, remainder {})", b.modulus, b.remainder);
+    return ir::PartitionOf{parent.name, fmt::format("FOR VALUES WITH (modulus {}, remainder {})", b.modulus, b.remainder)};
   }
+  bool written = false;
   auto value = [&](PgQuery__Node* node, std::size_t column, bool range) -> std::optional<std::string> {
     // MINVALUE / MAXVALUE arrive as column references in the raw tree.
     if (range && node->node_case == PG_QUERY__NODE__NODE_COLUMN_REF && node->column_ref->n_fields == 1 &&
@@ -326,10 +345,19 @@ std::optional<std::string> PartitionBoundText(State& state, const ir::Table& par
       if (word == "maxvalue") return std::string("MAXVALUE");
     }
     std::optional<ir::TypeRef> type = KeyType(parent, column);
-    std::string why = "a bound on an expression key";
+    std::string why;
     std::optional<std::string> v = type ? BoundValue(node, *type, &why) : std::nullopt;
-    if (!v) state.Unsupported(subject + ": " + why, span);
-    return v;
+    if (v) return v;
+    // Only PostgreSQL can print this one (the key's type needs its output function, or the key
+    // is an expression): the value as written, for a scratch database to store and print.
+    if (!IsConstant(node)) {
+      state.Unsupported(subject + ": a bound that is not a constant", span);
+      return std::nullopt;
+    }
+    std::optional<ir::Expr> e = TransformExpr(state, node, subject);
+    if (!e) return std::nullopt;
+    written = true;
+    return e->text;
   };
   if (s == 'l') {
     std::vector<std::string> values;
@@ -340,7 +368,7 @@ std::optional<std::string> PartitionBoundText(State& state, const ir::Table& par
     }
     std::string out = "FOR VALUES IN (";
     for (std::size_t i = 0; i < values.size(); ++i) out += (i ? ", " : "") + values[i];
-    return out + ")";
+    return ir::PartitionOf{parent.name, out + ")", written};
   }
   if (b.n_lowerdatums != key.elements.size() || b.n_upperdatums != key.elements.size()) {
     state.Error(ir::diag::kInvalid,
@@ -360,7 +388,7 @@ std::optional<std::string> PartitionBoundText(State& state, const ir::Table& par
       out += (i ? ", " : "") + *v;
     }
   }
-  return out + ")";
+  return ir::PartitionOf{parent.name, out + ")", written};
 }
 
 void ClonePartitionIndex(State& state, ir::Table& parent, ir::Table& child, const std::string& index_name,
@@ -428,7 +456,7 @@ void CloneToPartitions(State& state, ir::Table& parent, const std::string& index
   for (ir::Table* child : PartitionsOf(state, parent.name)) ClonePartitionIndex(state, parent, *child, index_name, true);
 }
 
-bool AttachPartition(State& state, ir::Table& parent, ir::Table& child, std::string bound, ir::SourceSpan span) {
+bool AttachPartition(State& state, ir::Table& parent, ir::Table& child, ir::PartitionOf bound, ir::SourceSpan span) {
   std::string subject = TableSubject(child.name);
   if (child.partition_of) {
     state.Error(ir::diag::kInvalid,
@@ -479,7 +507,7 @@ bool AttachPartition(State& state, ir::Table& parent, ir::Table& child, std::str
       child.constraints.erase(it);
     }
   }
-  child.partition_of = ir::PartitionOf{parent.name, std::move(bound)};
+  child.partition_of = std::move(bound);
   // Keys first, as PostgreSQL walks the parent's indexes in creation order; then indexes.
   for (const auto& [kname, k] : parent.constraints) {
     if (k.kind == ir::ConstraintKind::PrimaryKey || k.kind == ir::ConstraintKind::Unique) {
@@ -537,7 +565,7 @@ StmtResult TransformCreatePartition(State& state, PgQuery__CreateStmt& stmt, ir:
     std::string shown = prv->schemaname && *prv->schemaname ? std::string(prv->schemaname) + "." : "";
     return state.Missing(fmt::format("table \"{}{}\"", shown, prv->relname), span);
   }
-  std::optional<std::string> bound = PartitionBoundText(state, *parent, *stmt.partbound, subject, span);
+  std::optional<ir::PartitionOf> bound = PartitionBoundText(state, *parent, *stmt.partbound, subject, span);
   if (!bound) return StmtResult::Done;
   // The columns are the parent's, with their defaults, NOT NULL and generation expressions.
   for (const ir::Column& pc : parent->columns) {
@@ -628,7 +656,7 @@ StmtResult TransformAttachPartition(State& state, ir::Table& parent, PgQuery__Pa
     state.Error(ir::diag::kInvalid, subject + ": ATTACH PARTITION needs a bound", span);
     return StmtResult::Done;
   }
-  std::optional<std::string> bound = PartitionBoundText(state, parent, *cmd.bound, subject, span);
+  std::optional<ir::PartitionOf> bound = PartitionBoundText(state, parent, *cmd.bound, subject, span);
   if (!bound) return StmtResult::Done;
   AttachPartition(state, parent, *child, *bound, span);
   return StmtResult::Done;

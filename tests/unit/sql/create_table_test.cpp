@@ -168,18 +168,36 @@ TEST_CASE("create table: IF NOT EXISTS skips an existing table", "[sql][create_t
 TEST_CASE("create table: unsupported table features are reported", "[sql][create_table]") {
   auto c = Compile(R"(CREATE TABLE p (a timestamptz) PARTITION BY RANGE (a);
 CREATE TABLE c () INHERITS (p);
-CREATE TABLE p1 PARTITION OF p FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE TABLE p1 PARTITION OF p FOR VALUES FROM (now()) TO ('2025-01-01');
 CREATE TABLE s (a int) TABLESPACE fast;
 CREATE TABLE x (a int, EXCLUDE USING gist (a WITH =));
 CREATE TEMP TABLE tmp (a int);)");
   CHECK(c.AllMessages() ==
         "test.sql:2:1: error: not yet supported: table \"public.c\": table inheritance (INHERITS) "
         "[compile.unsupported]\n"
-        "test.sql:3:1: error: not yet supported: table \"public.p1\": a bound of type timestamp with time zone (its "
-        "text as PostgreSQL prints it needs a database) [compile.unsupported]\n"
+        "test.sql:3:1: error: not yet supported: table \"public.p1\": a bound that is not a constant "
+        "[compile.unsupported]\n"
         "test.sql:4:1: error: not yet supported: table \"public.s\": TABLESPACE other than pg_default [compile.unsupported]\n"
         "test.sql:5:24: error: not yet supported: table \"public.x\": EXCLUDE constraint [compile.unsupported]\n"
         "test.sql:6:1: error: not yet supported: table \"public.tmp\": temporary table [compile.unsupported]\n");
+}
+
+TEST_CASE("create table: a bound only PostgreSQL can print keeps its values as written", "[sql][create_table]") {
+  auto c = Compile(R"(CREATE TABLE p (a timestamptz, b text) PARTITION BY RANGE (a);
+CREATE TABLE p1 PARTITION OF p FOR VALUES FROM ('2024-01-01') TO ('2025-01-01 00:00+02'::timestamptz);
+CREATE TABLE l (a int, b text) PARTITION BY LIST (lower(b));
+CREATE TABLE l1 PARTITION OF l FOR VALUES IN ('x', 'y');
+CREATE TABLE i (a int) PARTITION BY RANGE (a);
+CREATE TABLE i1 PARTITION OF i FOR VALUES FROM (MINVALUE) TO (10);)");
+  REQUIRE(c.AllMessages() == "");
+  const schemac::ir::PartitionOf& p1 = *c.Table("public", "p1").partition_of;
+  CHECK(p1.written);
+  CHECK(p1.bound == "FOR VALUES FROM ('2024-01-01') TO ('2025-01-01 00:00+02'::timestamp with time zone)");
+  CHECK(c.Table("public", "l1").partition_of->written);
+  CHECK(c.Table("public", "l1").partition_of->bound == "FOR VALUES IN ('x', 'y')");
+  // What the front end prints as PostgreSQL does is not marked.
+  CHECK_FALSE(c.Table("public", "i1").partition_of->written);
+  CHECK(c.Table("public", "i1").partition_of->bound == "FOR VALUES FROM (MINVALUE) TO (10)");
 }
 
 TEST_CASE("create table: generation expressions must name existing, non-generated columns", "[sql][create_table]") {
