@@ -159,6 +159,9 @@ struct Change {
   // because something it depends on changes); `reason` says what.
   bool rebuild = false;
 
+  /// ValidateConstraint of the copy of a CHECK a partition inherits: the table holding the CHECK
+  /// (the constraint refs point at it there).
+  std::optional<ir::QualifiedName> copy_holder;
   std::string reason;  // why the change has this shape; may be empty
 
   // Grant / Revoke: the object and the privileges granted or revoked. A routine's also sets

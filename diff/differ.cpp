@@ -129,6 +129,7 @@ class Differ {
     Enums();
     Sequences();
     Tables();
+    CheckCopies();
     ReplicaIdentityIndexesRebuilt();
     DiffObjects(from_, to_, options_.owners, out_);
     CheckFunctionDropsUnderTables(from_, to_, out_, diags_);
@@ -517,6 +518,104 @@ class Differ {
       NewTable(a);
       if (m_.rebuilt_tables.count(name)) CopyRows(ChangeKind::RestoreRows, from_.tables.at(name), a);
     }
+  }
+
+  // ---- the copies of a CHECK that partitions inherit (ir::Table::valid_check_copies) ----
+
+  // The partitions of `holder`, at any depth, in `db`.
+  static void PartitionsUnder(const ir::Database& db, const QualifiedName& holder, std::vector<const ir::Table*>& out) {
+    for (const auto& [name, t] : db.tables) {
+      if (t.partition_of && t.partition_of->parent == holder) {
+        out.push_back(&t);
+        PartitionsUnder(db, name, out);
+      }
+    }
+  }
+
+  // The table that holds CHECK `check` which partition `t` of `db` inherits, or null.
+  static const ir::Table* CheckHolder(const ir::Database& db, const ir::Table& t, const std::string& check) {
+    const ir::Table* cur = &t;
+    for (std::size_t depth = 0; cur != nullptr && depth <= db.tables.size(); ++depth) {
+      if (cur->constraints.count(check)) return cur;
+      if (!cur->partition_of) return nullptr;
+      cur = FindTable(db, cur->partition_of->parent);
+    }
+    return nullptr;
+  }
+
+  // Whether a partition of `holder` that stays attached has a validated copy of CHECK `check`
+  // that must be NOT VALID again: only adding the CHECK again NOT VALID does that.
+  bool CopyMadeNotValid(const QualifiedName& holder, const std::string& check) const {
+    std::vector<const ir::Table*> partitions;
+    PartitionsUnder(to_, holder, partitions);
+    for (const ir::Table* q : partitions) {
+      const ir::Table* qb = FindTable(from_, q->name);
+      if (qb == nullptr || qb->partition_of != q->partition_of) continue;
+      if (ir::CheckValidated(from_, *qb, check) == true && ir::CheckValidated(to_, *q, check) == false) return true;
+    }
+    return false;
+  }
+
+  // VALIDATE CONSTRAINT on a partition whose copy of an inherited CHECK must be valid while its
+  // parent's stays NOT VALID: where the copy was NOT VALID, or is made anew (the CHECK is added
+  // again on the table holding it), or the partition is attached with a NOT VALID one.
+  void CheckCopies() {
+    for (const auto& [name, q] : to_.tables) {
+      if (!q.partition_of || !IsTarget(RelId(ObjectKind::Table, name))) continue;
+      const ir::Table* qb = FindTable(from_, name);
+      if (qb == nullptr) continue;
+      const bool moved = qb->partition_of != q.partition_of;
+      for (const auto& [kname, k] : ParentChecks(q)) {
+        const bool want_valid = q.valid_check_copies.count(kname) > 0;
+        const std::optional<bool> had = ir::CheckValidated(from_, *qb, kname);
+        const ir::Table* holder = CheckHolder(to_, q, kname);
+        if (holder == nullptr) continue;
+        ObjectId id = SubId(ObjectKind::Constraint, name, kname);
+        if (!want_valid) {
+          if (moved && had == true) {
+            Unsupported("not yet supported: partition " + ir::DisplayName(name) + " attached with a validated CHECK \"" +
+                            kname + "\" that must stay NOT VALID as on " + ir::DisplayName(holder->name),
+                        q.span, id);
+          }
+          continue;
+        }
+        bool recreated = false;
+        for (const Change& c : out_) {
+          recreated |= c.kind == ChangeKind::AddConstraint && c.object.kind == ObjectKind::Constraint &&
+                       c.object.schema == holder->name.schema && c.object.name == holder->name.name &&
+                       c.object.sub == kname;
+        }
+        if (had == true && !recreated) continue;
+        Change& c = Add(ChangeKind::ValidateConstraint, id);
+        c.before.table = qb;
+        c.after.table = &q;
+        c.after.constraint = &holder->constraints.at(kname);
+        const ir::Table* holder_before = FindTable(from_, holder->name);
+        auto hb = holder_before ? holder_before->constraints.find(kname) : holder->constraints.end();
+        c.before.constraint = holder_before && hb != holder_before->constraints.end() ? &hb->second : c.after.constraint;
+        c.copy_holder = holder->name;
+        c.reason = recreated ? "the CHECK is added again on " + ir::DisplayName(holder->name) +
+                                   ", which makes this partition's copy NOT VALID"
+                             : "";
+      }
+    }
+  }
+
+  // The CHECKs partition `q` of the target inherits NOT VALID from its parent (the ones whose
+  // copies on `q` may differ from the parent's).
+  std::map<std::string, const ir::Constraint*> ParentChecks(const ir::Table& q) const {
+    std::map<std::string, const ir::Constraint*> out;
+    const ir::Table* parent = q.partition_of ? FindTable(to_, q.partition_of->parent) : nullptr;
+    const ir::Table* cur = parent;
+    for (std::size_t depth = 0; cur != nullptr && depth <= to_.tables.size(); ++depth) {
+      for (const auto& [kname, k] : cur->constraints) {
+        if (k.kind == ir::ConstraintKind::Check && !k.validated && ir::CheckValidated(to_, *parent, kname) == false) {
+          out.emplace(kname, &k);
+        }
+      }
+      cur = cur->partition_of ? FindTable(to_, cur->partition_of->parent) : nullptr;
+    }
+    return out;
   }
 
   // ---- tables created anew (Matching::rebuilt_tables) ----
@@ -1123,9 +1222,12 @@ class Differ {
       // PostgreSQL cannot mark a validated constraint NOT VALID again; the exact state needs a
       // drop and an ADD ... NOT VALID (which does not scan the table).
       bool unvalidate = cb.validated && !ca.validated;
+      bool copy_unvalidated =
+          ca.kind == ir::ConstraintKind::Check && !ca.validated &&
+          WithoutMutableParts(cb) == WithoutMutableParts(ca) && CopyMadeNotValid(a.name, name);
       bool detaches = ParentIndexRebuilt(a.name, name);
       if (WithoutMutableParts(cb) != WithoutMutableParts(ca) || uses_recreated || key_replaced || key_retyped ||
-          unvalidate || detaches || ref_rebuilt) {
+          unvalidate || copy_unvalidated || detaches || ref_rebuilt) {
         // PostgreSQL has no ALTER for a constraint's definition: drop it, then add it again.
         std::string why = detaches ? kDetachReason
                           : ref_rebuilt ? "the table it references is created anew"
@@ -1133,6 +1235,9 @@ class Differ {
                           : key_replaced ? "the key it references is dropped and added again"
                           : key_retyped  ? "its columns change to types PostgreSQL may not compare in between"
                           : unvalidate   ? "PostgreSQL cannot mark a validated constraint NOT VALID: add it again NOT VALID"
+                          : copy_unvalidated
+                              ? "a partition's copy of it is validated and must be NOT VALID, which PostgreSQL "
+                                "cannot do but by adding it again NOT VALID"
                                          : "PostgreSQL cannot alter a constraint's definition";
         drop(cb, why);
         add(ca, why);

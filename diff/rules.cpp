@@ -135,6 +135,12 @@ RuleKeys PartitionTablesKey(const Change& c) {
   }
   return out;
 }
+// The validation of a partition's copy of a CHECK: the partition and the table holding the CHECK
+// (no key for any other validation).
+RuleKeys CopyValidationKeys(const Change& c) {
+  if (!c.copy_holder) return {};
+  return {Key(TableOf(c)), Key(*c.copy_holder)};
+}
 RuleKeys TypesKey(const ElementRef& side) {
   RuleKeys out;
   for (const ir::Column* col : ColumnsOf(side)) out.push_back(Key({col->type.schema, col->type.name}));
@@ -494,6 +500,14 @@ const std::vector<Rule>& BuildRules() {
                 (TableOf(b) == a.after.table->partition_of->parent && b.object.sub == parent_index);
        },
        TableKey, PartitionTablesKey},
+      {"partition", "a partition's copy of a CHECK is validated after the partition is attached and the CHECK added",
+       {K::AttachPartition, K::AddConstraint},
+       {K::ValidateConstraint},
+       [](const Change& b, const Change& a) {
+         if (b.kind == K::AttachPartition) return SameTable(b, a);
+         return TableOf(b) == *a.copy_holder && b.object.sub == a.object.sub;
+       },
+       TableKey, CopyValidationKeys},
       {"partition", "a partition is dropped before its parent (whose sequences its defaults may use)",
        {K::DropTable},
        {K::DropTable},

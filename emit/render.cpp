@@ -154,6 +154,13 @@ std::string PartitionKeySql(const ir::PartitionKey& key) {
   return std::string(" PARTITION BY ") + strategy + " (" + Join(elems, ", ") + ")";
 }
 
+// A CHECK of partition `t`'s parent whose copy on `t` is NOT VALID, like the parent's.
+bool CopyNotValid(const ir::Table& t, const ir::Table& parent, const ir::Constraint& con) {
+  (void)parent;
+  return con.kind == ir::ConstraintKind::Check && !con.validated && !t.constraints.count(con.name) &&
+         !t.valid_check_copies.count(con.name);
+}
+
 // A partition is created as a table of its own and attached afterwards (as pg_dump does), so
 // that its indexes and keys keep their names: it holds the CHECKs of `parent` already, which
 // PostgreSQL requires to attach it.
@@ -162,7 +169,7 @@ std::string CreateTableSql(const ir::Table& t, const ir::Table* parent = nullptr
   for (const ir::Column& c : t.columns) items.push_back(ColumnDefinition(t, c));
   if (t.partition_of && parent != nullptr) {
     for (const auto& [name, con] : parent->constraints) {
-      if (con.kind == ir::ConstraintKind::Check && !t.constraints.count(name)) {
+      if (con.kind == ir::ConstraintKind::Check && !t.constraints.count(name) && !CopyNotValid(t, *parent, con)) {
         items.push_back("CONSTRAINT " + Q(name) + " " + ConstraintDefinition(con));
       }
     }
@@ -505,6 +512,15 @@ std::vector<std::string> RecreateTableSql(const Change& c) {
   std::vector<std::string> out;
   for (const ir::Sequence* s : c.drops_owned_sequences) out.push_back(CreateSequenceSql(*s));
   out.push_back(CreateTableSql(t, c.after.parent));
+  // A CHECK of the parent that stays NOT VALID on this partition: CREATE TABLE would make it
+  // valid (a new table has no rows), so it is added NOT VALID before the attach.
+  if (t.partition_of && c.after.parent != nullptr) {
+    for (const auto& [name, con] : c.after.parent->constraints) {
+      if (CopyNotValid(t, *c.after.parent, con)) {
+        out.push_back(AlterTable(t.name) + "ADD CONSTRAINT " + Q(name) + " " + ConstraintDefinition(con) + " NOT VALID;");
+      }
+    }
+  }
   for (const ir::Sequence* s : c.drops_owned_sequences) out.push_back(OwnedBySql(s->name, s->owned_by));
   if (!c.recreate_everything) return out;
   for (const auto& [name, con] : t.constraints) {
@@ -661,6 +677,17 @@ std::vector<std::string> RenderChange(const Change& c) {
     case ChangeKind::DropConstraint:
     case ChangeKind::DropForeignKey: return {AlterTable(rel) + "DROP CONSTRAINT " + Q(c.object.sub) + ";"};
     case ChangeKind::ValidateConstraint:
+      if (c.copy_holder) {
+        // The copy a partition inherits (c.copy_holder holds the CHECK): validated on the
+        // partition; PostgreSQL cannot make it NOT VALID again but by adding the CHECK again NOT
+        // VALID on the table that holds it, which makes every copy NOT VALID.
+        if (c.after.table->valid_check_copies.count(c.object.sub)) {
+          return {AlterTable(rel) + "VALIDATE CONSTRAINT " + Q(c.object.sub) + ";"};
+        }
+        return {AlterTable(*c.copy_holder) + "DROP CONSTRAINT " + Q(c.object.sub) + ";",
+                AlterTable(*c.copy_holder) + "ADD CONSTRAINT " + Q(c.object.sub) + " " +
+                    ConstraintDefinition(*c.after.constraint) + " NOT VALID;"};
+      }
       if (c.after.constraint->validated && !c.before.constraint->validated) {
         return {AlterTable(rel) + "VALIDATE CONSTRAINT " + Q(c.object.sub) + ";"};
       }

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "compiler/catalog/introspect_context.h"
+#include "compiler/ir/partition.h"
 
 namespace schemac::catalog {
 
@@ -288,6 +289,7 @@ void ReadAll(pqxx::transaction_base& tx, const IntrospectOptions& options, const
   internal::ReadColumns(ctx);
   internal::ReadPartitionKeys(ctx);
   internal::ReadConstraints(ctx);
+  ir::NormalizeCheckCopies(db);
   internal::ReadIndexes(ctx);
   internal::ReadSequences(ctx);
   internal::ReadEnums(ctx);

@@ -110,7 +110,11 @@ void ReadConstraints(Context& ctx) {
     // parent, and foreign keys PostgreSQL cloned from one (on partitions, and on a table whose
     // foreign key references a partitioned table: one per referenced partition).
     if (con.kind == ir::ConstraintKind::ForeignKey && Bool(row["cloned"])) continue;
-    if (con.kind == ir::ConstraintKind::Check && table->partition_of && Bool(row["inherited"])) continue;
+    if (con.kind == ir::ConstraintKind::Check && table->partition_of && Bool(row["inherited"])) {
+      // Its validity, where it differs from the parent's (kept by ir::NormalizeCheckCopies).
+      if (con.validated) table->valid_check_copies.insert(con.name);
+      continue;
+    }
     if (auto parent = OptText(row["parent_index"])) con.parent_index = *parent;
     con.deferrable = Bool(row["condeferrable"]);
     con.initially_deferred = Bool(row["condeferred"]);

@@ -91,4 +91,37 @@ void ApplyParentColumnChanges(Table& child, const Table& before, const Table& af
   }
 }
 
+std::optional<bool> CheckValidated(const Database& db, const Table& table, const std::string& name) {
+  // A chain of partitions is short; a cycle cannot be stored, but the walk is bounded anyway.
+  const Table* t = &table;
+  for (std::size_t depth = 0; t != nullptr && depth <= db.tables.size(); ++depth) {
+    if (auto k = t->constraints.find(name); k != t->constraints.end()) {
+      if (k->second.kind != ConstraintKind::Check) return std::nullopt;
+      return k->second.validated;
+    }
+    if (!t->partition_of) return std::nullopt;
+    if (t->valid_check_copies.count(name)) {
+      // Validated here, if the parent holds it at all.
+      auto p = db.tables.find(t->partition_of->parent);
+      if (p == db.tables.end() || !CheckValidated(db, p->second, name)) return std::nullopt;
+      return true;
+    }
+    auto p = db.tables.find(t->partition_of->parent);
+    t = p == db.tables.end() ? nullptr : &p->second;
+  }
+  return std::nullopt;
+}
+
+void NormalizeCheckCopies(Database& db) {
+  for (auto& [name, t] : db.tables) {
+    if (t.valid_check_copies.empty()) continue;
+    auto p = t.partition_of ? db.tables.find(t.partition_of->parent) : db.tables.end();
+    std::set<std::string> kept;
+    for (const std::string& check : t.valid_check_copies) {
+      if (p != db.tables.end() && CheckValidated(db, p->second, check) == false) kept.insert(check);
+    }
+    t.valid_check_copies = std::move(kept);
+  }
+}
+
 }  // namespace schemac::ir

@@ -28,4 +28,12 @@ Column InheritedColumn(const Column& column);
 /// dropped. Columns are matched by name.
 void ApplyParentColumnChanges(Table& child, const Table& before, const Table& after);
 
+/// Whether CHECK `name` of `table` (its own, or inherited as a partition) is validated there:
+/// nullopt when the table has no such CHECK.
+std::optional<bool> CheckValidated(const Database& db, const Table& table, const std::string& name);
+
+/// Keeps in each partition's valid_check_copies only the names of CHECKs its parent holds NOT
+/// VALID (what makes the copy's validity differ from the parent's).
+void NormalizeCheckCopies(Database& db);
+
 }  // namespace schemac::ir

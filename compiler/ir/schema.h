@@ -324,6 +324,11 @@ struct Table {
   std::vector<Column> columns;  // in attnum order
   std::optional<PartitionKey> partition_key;  // a partitioned table (relkind 'p')
   std::optional<PartitionOf> partition_of;    // a partition
+  /// On a partition: the CHECKs it inherits that are validated on it while NOT VALID on its
+  /// parent (the partition was created after `ADD CONSTRAINT ... NOT VALID` on the parent, or ran
+  /// `VALIDATE CONSTRAINT` itself). Every other inherited CHECK has its parent's validity
+  /// (ir::NormalizeCheckCopies keeps only such names).
+  std::set<std::string> valid_check_copies;
   /// A foreign table (relkind 'f'): its server and options. A foreign table has columns (with
   /// their types, collations, defaults, NOT NULL, OPTIONS and comments), CHECK constraints, a
   /// comment and an owner; none of the storage settings, keys or indexes of a table.

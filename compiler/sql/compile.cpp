@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "compiler/ir/partition.h"
 #include "compiler/sql/expr.h"
 #include "compiler/sql/pg_tree.h"
 #include "compiler/sql/state.h"
@@ -202,6 +203,7 @@ class Compiler {
     ResolveOwners();
     QualifyLateFunctionCalls(state_);
     PrunePrivileges(state_.db);
+    ir::NormalizeCheckCopies(state_.db);
     return std::move(state_.db);
   }
 

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "compiler/ir/partition.h"
 #include "compiler/sql/expr.h"
 #include "compiler/sql/names.h"
 #include "compiler/sql/transform_types.h"
@@ -420,6 +421,11 @@ StmtResult TransformAlterTable(State& state, PgQuery__AlterTableStmt& stmt) {
       case PG_QUERY__ALTER_TABLE_TYPE__AT_ValidateConstraint: {
         auto it = t.constraints.find(colname);
         if (it == t.constraints.end()) {
+          // A CHECK a partition inherits: validated on this partition (and its own partitions).
+          if (ir::CheckValidated(state.db, t, colname).has_value()) {
+            t.valid_check_copies.insert(colname);
+            break;
+          }
           state.Error(ir::diag::kUndefined, fmt::format("{}: constraint \"{}\" does not exist", subject, colname), span);
           break;
         }

@@ -496,6 +496,14 @@ bool AttachPartition(State& state, ir::Table& parent, ir::Table& child, ir::Part
       state.Error(ir::diag::kInvalid, fmt::format("{}: child table is missing constraint \"{}\"", subject, kname), span);
       return false;
     }
+    // The copy keeps the child's validity (PostgreSQL refuses a NOT VALID one under a valid CHECK).
+    if (it->second.validated && !k.validated) child.valid_check_copies.insert(kname);
+    if (!it->second.validated && k.validated) {
+      state.Error(ir::diag::kInvalid,
+                  fmt::format("{}: constraint \"{}\" conflicts with NOT VALID constraint on child table", subject, kname),
+                  span);
+      return false;
+    }
     child.constraints.erase(it);
   }
   // Foreign keys equal to one of the parent's become the parent's too.
@@ -526,6 +534,7 @@ void DetachPartition(State& state, ir::Table& parent, ir::Table& child) {
     if (k.kind != ir::ConstraintKind::Check && k.kind != ir::ConstraintKind::ForeignKey) continue;
     ir::Constraint copy = k;
     copy.comment.reset();
+    if (child.valid_check_copies.count(kname)) copy.validated = true;
     child.constraints[kname] = std::move(copy);
     if (k.kind == ir::ConstraintKind::ForeignKey) {
       auto pending = state.pending_fks.find({parent.name, kname});
@@ -534,6 +543,7 @@ void DetachPartition(State& state, ir::Table& parent, ir::Table& child) {
   }
   for (auto& [kname, k] : child.constraints) k.parent_index.clear();
   for (auto& [iname, ix] : child.indexes) ix.parent_index.clear();
+  child.valid_check_copies.clear();
   child.partition_of.reset();
 }
 
@@ -620,9 +630,11 @@ StmtResult TransformCreatePartition(State& state, PgQuery__CreateStmt& stmt, ir:
   ir::QualifiedName name = table.name;
   ir::Table& stored = state.db.tables[name] = std::move(table);
   // The parent's CHECKs are inherited, under the parent's names: AttachPartition takes them.
+  // A new table's CHECKs are valid (it has no rows), NOT VALID ones of the parent included.
   for (const auto& [kname, k] : parent->constraints) {
     if (k.kind != ir::ConstraintKind::Check || stored.constraints.count(kname)) continue;
     stored.constraints[kname] = k;
+    stored.constraints[kname].validated = true;
   }
   // PostgreSQL clones the parent's indexes and keys first, then creates the written ones.
   ir::Table& parent_again = *state.FindTable(prv);

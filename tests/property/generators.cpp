@@ -5,6 +5,8 @@
 #include <set>
 #include <stdexcept>
 
+#include <fmt/format.h>
+
 #include "compiler/ir/partition.h"
 #include "compiler/sql/compile.h"
 #include "emit/plan.h"
@@ -2752,13 +2754,29 @@ std::vector<QualifiedName> PartitionsOf(const ir::Database& db, const QualifiedN
   return out;
 }
 
-std::string RangeBound(int from, int to) {
+// Whether the partition key of `parent` is a timestamptz column (slot i is month i + 1 of 2024,
+// a bound PostgreSQL prints with the time zone of the session: introspection reads it in UTC,
+// and the SQL front end leaves it to the scratch database).
+bool TimeKey(const ir::Database& db, const QualifiedName& parent) {
+  const ir::Column* k = db.tables.at(parent).FindColumn("k");
+  return k != nullptr && k->type.name == "timestamptz";
+}
+
+std::string RangeBound(int from, int to, bool time) {
+  if (time) {
+    return fmt::format("FOR VALUES FROM ('2024-{:02}-01 00:00:00+00') TO ('2024-{:02}-01 00:00:00+00')", from + 1,
+                       to + 1);
+  }
   return "FOR VALUES FROM (" + std::to_string(10 * from) + ") TO (" + std::to_string(10 * to) + ")";
 }
 
 // The slots [s, e) a RANGE bound covers; {0, 0} for other bounds.
 std::pair<int, int> RangeSlots(const std::string& bound) {
   int from = 0, to = 0;
+  if (std::sscanf(bound.c_str(), "FOR VALUES FROM ('2024-%d-01 00:00:00+00') TO ('2024-%d-01 00:00:00+00')", &from,
+                  &to) == 2) {
+    return {from - 1, to - 1};
+  }
   if (std::sscanf(bound.c_str(), "FOR VALUES FROM (%d) TO (%d)", &from, &to) != 2) return {0, 0};
   return {from / 10, to / 10};
 }
@@ -2812,6 +2830,10 @@ void AddPartition(ir::Database& db, const QualifiedName& parent_name, const std:
   for (const ir::Column& c : parent.columns) t.columns.push_back(ir::InheritedColumn(c));
   t.partition_of = ir::PartitionOf{parent.name, bound};
   t.comment = GenComment(f, 4);
+  // The copy of a NOT VALID CHECK is valid on a partition created after it, or validated there.
+  for (const auto& [kname, k] : parent.constraints) {
+    if (k.kind == ConstraintKind::Check && !k.validated && Between(0, 1) == 0) t.valid_check_copies.insert(kname);
+  }
   ir::Table parent_copy = parent;
   db.tables[t.name] = t;
   ir::Table& stored = db.tables.at(t.name);
@@ -2865,8 +2887,8 @@ void GenPartitionGroup(ir::Database& db, const Features& f) {
   parent.name = name;
   char strategy = Pick<char>('r', 'l', 'h');
   parent.columns.push_back(ir::Column{.name = "id", .type = {"pg_catalog", "int8", "", false}, .not_null = true});
-  parent.columns.push_back(
-      ir::Column{.name = "k", .type = {"pg_catalog", strategy == 'l' ? "text" : "int4", "", false}, .not_null = true});
+  const char* key_type = strategy == 'l' ? "text" : strategy == 'r' && Between(0, 2) == 0 ? "timestamptz" : "int4";
+  parent.columns.push_back(ir::Column{.name = "k", .type = {"pg_catalog", key_type, "", false}, .not_null = true});
   parent.columns.push_back(ir::Column{.name = "v", .type = {"pg_catalog", "text", "", false}});
   if (f.defaults && Between(0, 2) == 0) parent.columns.back().default_expr = ir::Expr{"'none'::text"};
   parent.partition_key = ir::PartitionKey{strategy, {ir::IndexElement{.column = std::string("k")}}};
@@ -2882,6 +2904,7 @@ void GenPartitionGroup(ir::Database& db, const Features& f) {
     c.kind = ConstraintKind::Check;
     c.name = name.name + "_id_check";
     c.check = ir::Expr{"id > 0"};
+    c.validated = Between(0, 1) == 0;
     parent.constraints[c.name] = c;
   }
   parent.comment = GenComment(f, 4);
@@ -2900,7 +2923,7 @@ void GenPartitionGroup(ir::Database& db, const Features& f) {
       std::vector<int> free = FreeSlots(db, name);
       if (free.empty()) break;
       int s = Pick(free);
-      AddPartition(db, name, pname, RangeBound(s, s + 1), f);
+      AddPartition(db, name, pname, RangeBound(s, s + 1, TimeKey(db, name)), f);
     } else {
       std::vector<std::string> free = FreeLetters(db, name);
       if (free.empty()) break;
@@ -2929,13 +2952,15 @@ void MutatePartitions(ir::Database& db, const Features& f) {
   QualifiedName parent = Pick(parents);
   char strategy = db.tables.at(parent).partition_key->strategy;
   std::vector<QualifiedName> movable = MovablePartitions(db, parent);
-  switch (Uniform(0, 9)) {
+  switch (Uniform(0, 10)) {
     case 0: {  // a new partition
       if (strategy == 'h') break;
       std::string pname = FreshName(db, parent.name + "_p");
       if (strategy == 'r') {
         std::vector<int> free = FreeSlots(db, parent);
-        if (!free.empty()) AddPartition(db, parent, pname, RangeBound(free.front(), free.front() + 1), f);
+        if (!free.empty()) {
+          AddPartition(db, parent, pname, RangeBound(free.front(), free.front() + 1, TimeKey(db, parent)), f);
+        }
       } else {
         std::vector<std::string> free = FreeLetters(db, parent);
         if (!free.empty()) AddPartition(db, parent, pname, ListBound({Pick(free)}), f);
@@ -2952,11 +2977,11 @@ void MutatePartitions(ir::Database& db, const Features& f) {
         auto [s, e] = RangeSlots(t.partition_of->bound);
         std::vector<int> free = FreeSlots(db, parent);
         if (std::count(free.begin(), free.end(), e)) {
-          t.partition_of->bound = RangeBound(s, e + 1);
+          t.partition_of->bound = RangeBound(s, e + 1, TimeKey(db, parent));
         } else if (s > 0 && std::count(free.begin(), free.end(), s - 1)) {
-          t.partition_of->bound = RangeBound(s - 1, e);
+          t.partition_of->bound = RangeBound(s - 1, e, TimeKey(db, parent));
         } else if (e - s > 1) {
-          t.partition_of->bound = RangeBound(s, e - 1);
+          t.partition_of->bound = RangeBound(s, e - 1, TimeKey(db, parent));
         }
       } else {
         std::vector<std::string> values = ListValues(t.partition_of->bound);
@@ -2977,10 +3002,12 @@ void MutatePartitions(ir::Database& db, const Features& f) {
         if (k.kind != ConstraintKind::Check) continue;
         ir::Constraint c = k;
         c.comment.reset();
+        c.validated = k.validated || t.valid_check_copies.count(kname) > 0;
         t.constraints[kname] = c;
       }
       for (auto& [kname, k] : t.constraints) k.parent_index.clear();
       for (auto& [iname, ix] : t.indexes) ix.parent_index.clear();
+      t.valid_check_copies.clear();
       t.partition_of.reset();
       break;
     }
@@ -3023,6 +3050,18 @@ void MutatePartitions(ir::Database& db, const Features& f) {
       }
       for (std::size_t i = 1; i < tree.size(); ++i) db.tables.erase(tree[i]);
       db.tables.at(parent).partition_key.reset();
+      break;
+    }
+    case 9: {  // a partition's copy of a NOT VALID CHECK validated, or made NOT VALID again
+      std::vector<QualifiedName> all = PartitionsOf(db, parent);
+      std::vector<std::string> checks;
+      for (const auto& [kname, k] : db.tables.at(parent).constraints) {
+        if (k.kind == ConstraintKind::Check && !k.validated) checks.push_back(kname);
+      }
+      if (all.empty() || checks.empty()) break;
+      std::set<std::string>& copies = db.tables.at(Pick(all)).valid_check_copies;
+      std::string check = Pick(checks);
+      if (!copies.erase(check)) copies.insert(check);
       break;
     }
   }
@@ -3085,6 +3124,7 @@ rc::Gen<ir::Database> GenDatabase(const Features& f) {
     GenObjectsAfterTables(db, f);
     KeepPopulationValid(db);
     if (f.partitions && Between(0, 2) == 0) GenPartitionGroup(db, f);
+    ir::NormalizeCheckCopies(db);
     return db;
   });
 }
@@ -3176,6 +3216,7 @@ rc::Gen<StatePair> GenStatePair(const Features& f) {
     DropChecksOverNewDefaults(p);
     DropForeignKeysToUnlogged(p.b);
     KeepPopulationValid(p.b);
+    ir::NormalizeCheckCopies(p.b);
     return p;
   });
 }
@@ -3199,9 +3240,11 @@ std::vector<std::string> RowsFor(const ir::Database& db, const ir::Table& table)
   if (table.partition_key) {
     std::vector<std::string> out;
     bool list = table.partition_key->strategy == 'l';
+    bool time = TimeKey(db, table.name);
+    std::string key = list ? "'zz'" : time ? "'2000-01-01 00:00:00+00'" : "-1";
     for (int i = 0; i < 2; ++i) {
       out.push_back("INSERT INTO " + emit::QuoteQualified(table.name) + " (id, k, v) VALUES (" + std::to_string(i + 1) +
-                    ", " + (list ? std::string("'zz'") : std::string("-1")) + ", 'r" + std::to_string(i + 1) + "');");
+                    ", " + key + ", 'r" + std::to_string(i + 1) + "');");
     }
     return out;
   }

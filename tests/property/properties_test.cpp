@@ -403,6 +403,8 @@ TEST_CASE("the generators produce every feature in scope", "[generators]") {
       }
       if (t.partition_of) {
         count(t.partition_of->bound == "DEFAULT", "DEFAULT partition");
+        count(t.partition_of->bound.find("+00')") != std::string::npos, "partition bound on a timestamptz key");
+        count(!t.valid_check_copies.empty(), "partition's valid copy of a NOT VALID CHECK");
         for (const auto& [n, k] : t.constraints) count(!k.parent_index.empty(), "partition key attached to the parent's");
         for (const auto& [n, ix] : t.indexes) {
           count(!ix.parent_index.empty(), "partition index attached to the parent's");

@@ -301,3 +301,72 @@ CREATE TABLE ranked_low PARTITION OF ranked FOR VALUES FROM (0) TO (50);
                                                          "be the same") &&
                                      Catch::Matchers::Contains("[canon.undecided-expression]"));
 }
+
+TEST_CASE("partitions: the copies of a NOT VALID CHECK keep each partition's validity", "[plan][partition]") {
+  // p_old and p_old2 predate the CHECK (NOT VALID copies), p_old2 then validates its own; p_1
+  // and p_2 come after it (a new partition's copy is valid).
+  const std::string a = R"sql(
+CREATE TABLE p (id int, fizz int) PARTITION BY LIST (id);
+CREATE TABLE p_old PARTITION OF p FOR VALUES IN (0);
+CREATE TABLE p_old2 PARTITION OF p FOR VALUES IN (10);
+ALTER TABLE p ADD CONSTRAINT c CHECK (fizz > 0) NOT VALID;
+ALTER TABLE p_old2 VALIDATE CONSTRAINT c;
+CREATE TABLE p_1 PARTITION OF p FOR VALUES IN (1);
+CREATE TABLE p_2 PARTITION OF p FOR VALUES IN (2);
+)sql";
+  const char* validity =
+      "SELECT string_agg(conrelid::regclass || '.' || conname || '=' || convalidated, ' ' ORDER BY conrelid::regclass::text) "
+      "FROM pg_constraint WHERE contype = 'c' AND connamespace = 'public'::regnamespace";
+  testing::ScratchDatabase built("part_cv_built");
+  testing::RunSql(built.Conninfo(), a);
+  const std::string want_a = testing::QueryValue(built.Conninfo(), validity);
+  CHECK(want_a == "p.c=false p_1.c=true p_2.c=true p_old.c=false p_old2.c=true");
+  TempDir adir("part_cv_a");
+  WriteFile(adir.File("schema.sql"), a);
+  cli::PlanOutcome same = cli::PlanStates(PlanOptions({built.Conninfo()}, {adir.path()}));
+  INFO(DiagText(same));
+  CHECK(Forward(same) == "");
+
+  // From nothing: new partitions made NOT VALID where the files have them so.
+  testing::ScratchDatabase live("part_cv_live");
+  cli::PlanOutcome create = cli::PlanStates(PlanOptions({live.Conninfo()}, {adir.path()}));
+  INFO(DiagText(create));
+  REQUIRE(create.exit_code == cli::kExitOk);
+  INFO(Forward(create));
+  testing::RunSqlScriptWithPsql(live.Conninfo(), Forward(create));
+  CHECK(testing::QueryValue(live.Conninfo(), validity) == want_a);
+  CHECK(Forward(cli::PlanStates(PlanOptions({live.Conninfo()}, {adir.path()}))) == "");
+
+  // The CHECK's expression changes (it is added again: every copy NOT VALID), and p_old's copy
+  // is to be valid: the copies that are valid in the files are validated on their partitions.
+  std::string b = Replace(a, "CHECK (fizz > 0) NOT VALID", "CHECK (fizz > 1) NOT VALID");
+  b = Replace(b, "ALTER TABLE p_old2 VALIDATE CONSTRAINT c;", "ALTER TABLE p_old2 VALIDATE CONSTRAINT c;\nALTER TABLE p_old VALIDATE CONSTRAINT c;");
+  TempDir bdir("part_cv_b");
+  WriteFile(bdir.File("schema.sql"), b);
+  cli::PlanOutcome forward = cli::PlanStates(PlanOptions({live.Conninfo()}, {bdir.path()}));
+  INFO(DiagText(forward));
+  REQUIRE(forward.exit_code == cli::kExitOk);
+  const std::string fsql = Forward(forward);
+  INFO(fsql);
+  CHECK(fsql.find("ALTER TABLE public.p_old VALIDATE CONSTRAINT c;") != std::string::npos);
+  CHECK(fsql.find("ALTER TABLE public.p_1 VALIDATE CONSTRAINT c;") != std::string::npos);
+  testing::RunSqlScriptWithPsql(live.Conninfo(), fsql);
+  CHECK(testing::QueryValue(live.Conninfo(), validity) == "p.c=false p_1.c=true p_2.c=true p_old.c=true p_old2.c=true");
+  CHECK(Forward(cli::PlanStates(PlanOptions({live.Conninfo()}, {bdir.path()}))) == "");
+
+  // Back: p_old's copy NOT VALID again, which only adding the CHECK again NOT VALID does.
+  const std::string rsql = emit::RenderSql(forward.plans.rollback);
+  INFO(rsql);
+  testing::RunSqlScriptWithPsql(live.Conninfo(), rsql);
+  CHECK(testing::QueryValue(live.Conninfo(), validity) == want_a);
+  CHECK(Forward(cli::PlanStates(PlanOptions({live.Conninfo()}, {adir.path()}))) == "");
+
+  // Only p_old validated: one VALIDATE, nothing else.
+  TempDir cdir("part_cv_c");
+  WriteFile(cdir.File("schema.sql"),
+            Replace(a, "ALTER TABLE p_old2 VALIDATE CONSTRAINT c;", "ALTER TABLE p_old2 VALIDATE CONSTRAINT c;\nALTER TABLE p_old VALIDATE CONSTRAINT c;"));
+  cli::PlanOutcome one = cli::PlanStates(PlanOptions({live.Conninfo()}, {cdir.path()}));
+  INFO(DiagText(one));
+  CHECK(Forward(one) ==
+        "BEGIN;\n-- validate_constraint public.p_old.c\nALTER TABLE public.p_old VALIDATE CONSTRAINT c;\nCOMMIT;\n");
+}
