@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
+#include "cli/lint_command.h"
 #include "compiler/catalog/run_with_cluster.h"
 
 namespace {
@@ -54,6 +55,21 @@ int main(int argc, char** argv) {
   plan_cmd->add_option("paths", plan.to, "desired-state .sql files or directories")->required();
   AddPlanningOptions(plan_cmd, plan, plan_format);
 
+  LintCommandOptions lint;
+  std::string lint_format = "text", lint_fail_on = "error";
+  CLI::App* lint_cmd = app.add_subcommand("lint", "classify the statements of hand-written migration files by risk");
+  lint_cmd->add_option("files", lint.files, "migration .sql files, in the order they run")->required();
+  lint_cmd->add_option("--schema", lint.schema,
+                       "desired-state files or directories describing the database before the migration "
+                       "(repeatable): makes type-change and NOT NULL rules precise");
+  lint_cmd->add_option("--format", lint_format, "output format: text (default) or json")
+      ->check(CLI::IsMember({"text", "json"}));
+  lint_cmd->add_option("--fail-on", lint_fail_on, "exit 1 when a finding has this severity or higher (default error)")
+      ->check(CLI::IsMember({"error", "warning", "info"}));
+  lint_cmd->add_flag("--assume-in-transaction", lint.lint.assume_in_transaction,
+                     "the files run inside a transaction the tool opens (as psql -1 does)");
+  lint_cmd->add_option("--pg-version", lint.lint.pg_version, "the PostgreSQL major version targeted (default 15)");
+
   // `schemac sandbox -- CMD ARGS...` passes everything after `--` through untouched, so it is
   // handled before CLI11 sees (and would try to parse) the command's own options.
   app.add_subcommand("sandbox",
@@ -88,6 +104,11 @@ int main(int argc, char** argv) {
       diff.from = {diff_from};
       diff.to = {diff_to};
       return RunDiff(diff);
+    }
+    if (lint_cmd->parsed()) {
+      lint.format = lint_format == "json" ? LintFormat::Json : LintFormat::Text;
+      lint.fail_on = *schemac::lint::ParseSeverity(lint_fail_on);
+      return RunLint(lint, std::cout, std::cerr);
     }
     if (plan_cmd->parsed()) {
       plan.format = plan_format == "json" ? OutputFormat::Json : OutputFormat::Sql;

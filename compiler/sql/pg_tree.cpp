@@ -233,4 +233,43 @@ std::string QuoteIdent(const std::string& name) {
   return out + "\"";
 }
 
+// psql meta-commands (pg_dump writes \restrict, \connect, \unrestrict) are not SQL: blank each
+// such line with spaces so that every byte offset of the remaining text stays the same.
+std::string BlankMetaCommands(const std::string& text) {
+  std::string out = text;
+  std::size_t i = 0;
+  while (i < out.size()) {
+    std::size_t eol = out.find('\n', i);
+    if (eol == std::string::npos) eol = out.size();
+    std::size_t j = i;
+    while (j < eol && (out[j] == ' ' || out[j] == '\t')) ++j;
+    if (j < eol && out[j] == '\\') {
+      for (std::size_t k = j; k < eol; ++k) {
+        if (out[k] != '\r') out[k] = ' ';
+      }
+    }
+    i = eol + 1;
+  }
+  return out;
+}
+
+// The first byte of a statement, past whitespace and comments (RawStmt.stmt_location points
+// just after the previous semicolon).
+uint32_t SkipBlank(const std::string& text, uint32_t at, uint32_t end) {
+  while (at < end) {
+    char c = text[at];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f') {
+      ++at;
+    } else if (c == '-' && at + 1 < end && text[at + 1] == '-') {
+      while (at < end && text[at] != '\n') ++at;
+    } else if (c == '/' && at + 1 < end && text[at + 1] == '*') {
+      std::size_t close = text.find("*/", at + 2);
+      at = close == std::string::npos || close + 2 > end ? end : static_cast<uint32_t>(close + 2);
+    } else {
+      break;
+    }
+  }
+  return at;
+}
+
 }  // namespace schemac::sql

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -75,5 +76,13 @@ void WalkNodes(PgQuery__Node* node, const std::function<void(PgQuery__Node*)>& f
 /// Quotes an identifier exactly as PostgreSQL's quote_identifier does: bare when it is a
 /// lower-case identifier that is not a reserved (non-unreserved) keyword, else double-quoted.
 std::string QuoteIdent(const std::string& name);
+
+/// psql meta-commands (pg_dump writes \restrict, \connect, \unrestrict) are not SQL: the text with
+/// each such line blanked with spaces, so that every byte offset of the rest stays the same.
+std::string BlankMetaCommands(const std::string& text);
+
+/// The first byte of a statement at or after `at`, past whitespace and comments
+/// (RawStmt.stmt_location points just after the previous semicolon).
+uint32_t SkipBlank(const std::string& text, uint32_t at, uint32_t end);
 
 }  // namespace schemac::sql

@@ -1,0 +1,117 @@
+#include "cli/lint_command.h"
+
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "compiler/sql/compile.h"
+#include "compiler/sql/migration.h"
+
+namespace schemac::cli {
+
+namespace {
+
+bool ReadFile(const std::string& path, std::string& text) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::ostringstream s;
+  s << in.rdbuf();
+  text = s.str();
+  return true;
+}
+
+// The statement's first line, with a caret under its first token.
+std::string Excerpt(const ir::SourceManager& sources, const ir::SourceSpan& span) {
+  const std::string& text = sources.Text(span.file);
+  std::size_t line_start = text.rfind('\n', span.begin == 0 ? 0 : span.begin - 1);
+  line_start = line_start == std::string::npos || span.begin == 0 ? 0 : line_start + 1;
+  std::size_t line_end = text.find('\n', span.begin);
+  if (line_end == std::string::npos) line_end = text.size();
+  std::string line = text.substr(line_start, line_end - line_start);
+  std::string caret(span.begin - line_start, ' ');
+  for (std::size_t i = 0; i < caret.size(); ++i) {
+    if (line[i] == '\t') caret[i] = '\t';
+  }
+  return "    " + line + "\n    " + caret + "^\n";
+}
+
+nlohmann::json FindingJson(const lint::Finding& f, const ir::SourceManager& sources) {
+  ir::LineCol begin = sources.Resolve(f.span.file, f.span.begin);
+  ir::LineCol end = sources.Resolve(f.span.file, f.span.end);
+  const lint::RuleInfo& r = *f.rule;
+  nlohmann::json j;
+  j["rule_id"] = r.id;
+  j["name"] = r.name;
+  j["class"] = lint::ClassName(r.risk);
+  j["severity"] = lint::SeverityName(f.severity);
+  j["lock"] = r.lock == lint::LockMode::None ? nlohmann::json(nullptr) : nlohmann::json(lint::LockName(r.lock));
+  j["rewrite"] = r.rewrite;
+  j["scan"] = r.scan;
+  j["data_loss"] = r.data_loss;
+  j["confidence"] = f.low_confidence ? "low" : "high";
+  j["file"] = sources.Path(f.span.file);
+  j["line"] = begin.line;
+  j["column"] = begin.column;
+  j["end_line"] = end.line;
+  j["end_column"] = end.column;
+  j["message"] = f.message;
+  j["safe_alternative"] = r.safe_alternative;
+  j["suppressed_by"] = nullptr;
+  return j;
+}
+
+}  // namespace
+
+int RunLint(const LintCommandOptions& options, std::ostream& out, std::ostream& err) {
+  ir::SourceManager sources;
+  ir::Diagnostics diags;
+  std::vector<int32_t> files;
+  for (const std::string& path : options.files) {
+    std::string text;
+    if (!ReadFile(path, text)) {
+      err << fmt::format("schemac: error: cannot read {} [input.io]\n", path);
+      return kExitInvalid;
+    }
+    files.push_back(sources.Add(path, std::move(text)));
+  }
+  std::optional<ir::Database> context;
+  if (!options.schema.empty()) {
+    context = sql::CompilePaths(options.schema, sql::CompileOptions{}, sources, diags);
+  }
+  std::vector<lint::Finding> findings;
+  for (int32_t file : files) {
+    std::vector<sql::MigrationStatement> statements = sql::ReadMigration(file, sources, diags);
+    std::vector<lint::Finding> got =
+        lint::LintStatements(statements, sources, context ? &*context : nullptr, options.lint);
+    findings.insert(findings.end(), got.begin(), got.end());
+  }
+  for (const ir::Diagnostic& d : diags.items()) err << ir::FormatDiagnostic(d, &sources) << "\n";
+  if (diags.HasErrors()) return kExitInvalid;
+
+  bool failed = false;
+  for (const lint::Finding& f : findings) failed |= f.severity >= options.fail_on;
+  if (options.format == LintFormat::Json) {
+    nlohmann::json all = nlohmann::json::array();
+    for (const lint::Finding& f : findings) all.push_back(FindingJson(f, sources));
+    out << all.dump(2) << "\n";
+  } else {
+    for (const lint::Finding& f : findings) {
+      ir::LineCol at = sources.Resolve(f.span.file, f.span.begin);
+      out << fmt::format("{}:{}:{}: {}: {} {}: {}{}\n", sources.Path(f.span.file), at.line, at.column,
+                         lint::SeverityName(f.severity), f.rule->id, f.rule->name, f.message,
+                         f.low_confidence ? " (low confidence: no schema given)" : "");
+      out << Excerpt(sources, f.span);
+      out << "    safe alternative: " << f.rule->safe_alternative << "\n";
+    }
+    std::size_t counts[4] = {0, 0, 0, 0};
+    for (const lint::Finding& f : findings) ++counts[static_cast<int>(f.severity)];
+    out << fmt::format("{} file(s), {} finding(s): {} error(s), {} warning(s), {} info\n", files.size(),
+                       findings.size(), counts[3], counts[2], counts[1]);
+  }
+  return failed ? kExitNotClean : kExitOk;
+}
+
+}  // namespace schemac::cli

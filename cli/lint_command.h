@@ -1,0 +1,26 @@
+// `schemac lint`: the risk rules over hand-written migration files, with no database needed.
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "lint/lint.h"
+
+namespace schemac::cli {
+
+enum class LintFormat { Text, Json };
+
+struct LintCommandOptions {
+  std::vector<std::string> files;   // migration files, run in the order given
+  std::vector<std::string> schema;  // desired-state files or directories: the database before the files
+  LintFormat format = LintFormat::Text;
+  lint::Severity fail_on = lint::Severity::Error;
+  lint::LintOptions lint;
+};
+
+/// Lints the files; writes the findings to `out` and problems with the input to `err`. Returns
+/// 0 when no finding reaches `fail_on`, 1 when one does, 2 on bad input.
+int RunLint(const LintCommandOptions& options, std::ostream& out, std::ostream& err);
+
+}  // namespace schemac::cli

@@ -1,0 +1,43 @@
+// Risk classification of migration statements: which rule of rules.def each statement breaks,
+// given what is known of the database before it (a schema, else nothing: conservative answers
+// marked low-confidence), the tables created earlier in the same file, and the transaction the
+// statement runs in.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "compiler/ir/schema.h"
+#include "compiler/ir/source.h"
+#include "compiler/sql/migration.h"
+#include "lint/rules.h"
+
+namespace schemac::lint {
+
+struct LintOptions {
+  /// The file runs inside one transaction the tool that runs it opens (as `psql -1` does).
+  bool assume_in_transaction = false;
+  /// The PostgreSQL major version the migration targets.
+  int pg_version = 15;
+  /// Per-rule severities (schemac.toml); rules not listed keep their class's default.
+  std::map<std::string, Severity> severities;
+};
+
+struct Finding {
+  const RuleInfo* rule = nullptr;
+  Severity severity = Severity::Info;
+  ir::SourceSpan span;  // the statement, from its first token
+  std::string message;
+  /// The database was not known well enough to be sure (no schema given): the answer is the
+  /// conservative one.
+  bool low_confidence = false;
+};
+
+/// Classifies the statements of one migration file, in order. `context` is the database before
+/// the file runs (null when unknown).
+std::vector<Finding> LintStatements(const std::vector<sql::MigrationStatement>& statements,
+                                    const ir::SourceManager& sources, const ir::Database* context,
+                                    const LintOptions& options);
+
+}  // namespace schemac::lint
