@@ -59,7 +59,13 @@ nlohmann::json FindingJson(const lint::Finding& f, const ir::SourceManager& sour
   j["end_column"] = end.column;
   j["message"] = f.message;
   j["safe_alternative"] = r.safe_alternative;
-  j["suppressed_by"] = nullptr;
+  if (f.suppressed_by) {
+    ir::LineCol at = sources.Resolve(f.suppressed_by->file, f.suppressed_by->begin);
+    j["suppressed_by"] = {{"file", sources.Path(f.suppressed_by->file)}, {"line", at.line}, {"column", at.column},
+                          {"reason", f.suppression_reason}};
+  } else {
+    j["suppressed_by"] = nullptr;
+  }
   return j;
 }
 
@@ -83,22 +89,27 @@ int RunLint(const LintCommandOptions& options, std::ostream& out, std::ostream& 
   }
   std::vector<lint::Finding> findings;
   for (int32_t file : files) {
-    std::vector<sql::MigrationStatement> statements = sql::ReadMigration(file, sources, diags);
+    sql::MigrationFile migration = sql::ReadMigration(file, sources, diags);
     std::vector<lint::Finding> got =
-        lint::LintStatements(statements, sources, context ? &*context : nullptr, options.lint);
+        lint::LintFile(migration, sources, context ? &*context : nullptr, options.lint, diags);
     findings.insert(findings.end(), got.begin(), got.end());
   }
   for (const ir::Diagnostic& d : diags.items()) err << ir::FormatDiagnostic(d, &sources) << "\n";
   if (diags.HasErrors()) return kExitInvalid;
 
   bool failed = false;
-  for (const lint::Finding& f : findings) failed |= f.severity >= options.fail_on;
+  for (const lint::Finding& f : findings) failed |= !f.suppressed_by && f.severity >= options.fail_on;
   if (options.format == LintFormat::Json) {
     nlohmann::json all = nlohmann::json::array();
     for (const lint::Finding& f : findings) all.push_back(FindingJson(f, sources));
     out << all.dump(2) << "\n";
   } else {
+    std::size_t suppressed = 0;
     for (const lint::Finding& f : findings) {
+      if (f.suppressed_by) {
+        ++suppressed;
+        continue;
+      }
       ir::LineCol at = sources.Resolve(f.span.file, f.span.begin);
       out << fmt::format("{}:{}:{}: {}: {} {}: {}{}\n", sources.Path(f.span.file), at.line, at.column,
                          lint::SeverityName(f.severity), f.rule->id, f.rule->name, f.message,
@@ -107,9 +118,12 @@ int RunLint(const LintCommandOptions& options, std::ostream& out, std::ostream& 
       out << "    safe alternative: " << f.rule->safe_alternative << "\n";
     }
     std::size_t counts[4] = {0, 0, 0, 0};
-    for (const lint::Finding& f : findings) ++counts[static_cast<int>(f.severity)];
-    out << fmt::format("{} file(s), {} finding(s): {} error(s), {} warning(s), {} info\n", files.size(),
-                       findings.size(), counts[3], counts[2], counts[1]);
+    for (const lint::Finding& f : findings) {
+      if (!f.suppressed_by) ++counts[static_cast<int>(f.severity)];
+    }
+    out << fmt::format("{} file(s), {} finding(s): {} error(s), {} warning(s), {} info{}\n", files.size(),
+                       findings.size() - suppressed, counts[3], counts[2], counts[1],
+                       suppressed ? fmt::format("; {} suppressed", suppressed) : "");
   }
   return failed ? kExitNotClean : kExitOk;
 }

@@ -627,10 +627,44 @@ class Classifier {
 
 }  // namespace
 
-std::vector<Finding> LintStatements(const std::vector<sql::MigrationStatement>& statements,
-                                    const ir::SourceManager& sources, const ir::Database* context,
-                                    const LintOptions& options) {
-  return Classifier(sources, context, options).Run(statements);
+std::vector<Finding> LintFile(const sql::MigrationFile& file, const ir::SourceManager& sources,
+                              const ir::Database* context, const LintOptions& options, ir::Diagnostics& diags) {
+  std::vector<Finding> findings = Classifier(sources, context, options).Run(file.statements);
+  for (const sql::PlacedDirective& d : file.directives) {
+    // `ignore` covers the statement after the comment; `ignore-file` the whole file.
+    std::optional<ir::SourceSpan> target;
+    if (d.directive.kind == grammar::DirectiveKind::Ignore) {
+      for (const MigrationStatement& st : file.statements) {
+        if (st.span.begin > d.span.begin) {
+          target = st.span;
+          break;
+        }
+      }
+    }
+    for (const std::string& id : d.directive.rules) {
+      if (FindRule(id) == nullptr) {
+        diags.Report(ir::diag::kLintUnknownRule, fmt::format("schemac:ignore names rule {}, which does not exist", id),
+                     d.span);
+        continue;
+      }
+      bool used = false;
+      for (Finding& f : findings) {
+        if (f.rule->id != id || f.suppressed_by) continue;
+        if (d.directive.kind == grammar::DirectiveKind::Ignore && (!target || f.span.begin != target->begin)) continue;
+        f.suppressed_by = d.span;
+        f.suppression_reason = d.directive.reason;
+        used = true;
+      }
+      if (!used) {
+        diags.Report(ir::diag::kLintUnusedSuppression,
+                     fmt::format("this directive suppresses {}, but {} reports nothing {}", id, id,
+                                 d.directive.kind == grammar::DirectiveKind::Ignore ? "on the next statement"
+                                                                                   : "in this file"),
+                     d.span);
+      }
+    }
+  }
+  return findings;
 }
 
 }  // namespace schemac::lint

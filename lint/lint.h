@@ -5,6 +5,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,12 +33,16 @@ struct Finding {
   /// The database was not known well enough to be sure (no schema given): the answer is the
   /// conservative one.
   bool low_confidence = false;
+  /// The `-- schemac:ignore` / `ignore-file` directive that suppresses it (then it does not
+  /// count towards --fail-on), and its reason.
+  std::optional<ir::SourceSpan> suppressed_by;
+  std::string suppression_reason;
 };
 
-/// Classifies the statements of one migration file, in order. `context` is the database before
-/// the file runs (null when unknown).
-std::vector<Finding> LintStatements(const std::vector<sql::MigrationStatement>& statements,
-                                    const ir::SourceManager& sources, const ir::Database* context,
-                                    const LintOptions& options);
+/// Classifies the statements of one migration file, in order, and applies its suppression
+/// directives. `context` is the database before the file runs (null when unknown). A directive
+/// naming an unknown rule is an error, one that suppresses nothing a warning, in `diags`.
+std::vector<Finding> LintFile(const sql::MigrationFile& file, const ir::SourceManager& sources,
+                              const ir::Database* context, const LintOptions& options, ir::Diagnostics& diags);
 
 }  // namespace schemac::lint

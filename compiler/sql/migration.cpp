@@ -507,9 +507,40 @@ void ReadStatement(PgQuery__Node* node, MigrationStatement& out) {
 
 }  // namespace
 
-std::vector<MigrationStatement> ReadMigration(int32_t file, const ir::SourceManager& sources, ir::Diagnostics& diags) {
-  std::vector<MigrationStatement> out;
+// The `-- schemac:` comments of the text, parsed; malformed ones reported where they go wrong.
+std::vector<PlacedDirective> ReadDirectives(int32_t file, const std::string& text, ir::Diagnostics& diags) {
+  std::vector<PlacedDirective> out;
+  if (text.find("schemac:") == std::string::npos) return out;  // the common case: no scan
+  PgQueryScanResult r = pg_query_scan(text.c_str());
+  if (!r.error) {
+    PgQuery__ScanResult* s =
+        pg_query__scan_result__unpack(nullptr, r.pbuf.len, reinterpret_cast<const uint8_t*>(r.pbuf.data));
+    for (std::size_t i = 0; s && i < s->n_tokens; ++i) {
+      const PgQuery__ScanToken& t = *s->tokens[i];
+      if (t.token != PG_QUERY__TOKEN__SQL_COMMENT) continue;
+      uint32_t begin = static_cast<uint32_t>(t.start), end = static_cast<uint32_t>(t.end);
+      std::string comment = text.substr(begin + 2, end - begin - 2);  // past "--"
+      grammar::DirectiveParse p = grammar::ParseDirective(comment);
+      if (!p.is_directive) continue;
+      if (!p.ok) {
+        uint32_t at = begin + 2 + static_cast<uint32_t>(p.error_offset);
+        diags.Report(ir::diag::kDirective, "malformed schemac directive: expected " + p.error,
+                     ir::SourceSpan{file, at, at});
+        continue;
+      }
+      out.push_back(PlacedDirective{std::move(p.directive), ir::SourceSpan{file, begin, end}});
+    }
+    if (s) pg_query__scan_result__free_unpacked(s, nullptr);
+  }
+  pg_query_free_scan_result(r);
+  return out;
+}
+
+MigrationFile ReadMigration(int32_t file, const ir::SourceManager& sources, ir::Diagnostics& diags) {
+  MigrationFile result;
+  std::vector<MigrationStatement>& out = result.statements;
   const std::string text = BlankMetaCommands(sources.Text(file));
+  result.directives = ReadDirectives(file, text, diags);
   ParsedText parsed = Parse(text);
   if (!parsed.tree) {
     uint32_t at = static_cast<uint32_t>(std::min(parsed.error_offset, text.size()));
@@ -517,9 +548,9 @@ std::vector<MigrationStatement> ReadMigration(int32_t file, const ir::SourceMana
     // The statements before the error still count: parse the text up to the last semicolon
     // before it.
     std::size_t cut = at == 0 ? std::string::npos : text.rfind(';', at - 1);
-    if (cut == std::string::npos) return out;
+    if (cut == std::string::npos) return result;
     parsed = Parse(text.substr(0, cut + 1));
-    if (!parsed.tree) return out;
+    if (!parsed.tree) return result;
   }
   for (std::size_t i = 0; i < parsed.tree->n_stmts; ++i) {
     PgQuery__RawStmt* raw = parsed.tree->stmts[i];
@@ -530,7 +561,7 @@ std::vector<MigrationStatement> ReadMigration(int32_t file, const ir::SourceMana
     ReadStatement(raw->stmt, st);
     out.push_back(std::move(st));
   }
-  return out;
+  return result;
 }
 
 }  // namespace schemac::sql

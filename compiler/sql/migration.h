@@ -11,6 +11,7 @@
 
 #include "compiler/ir/schema.h"
 #include "compiler/ir/source.h"
+#include "grammar/directive.h"
 
 namespace schemac::sql {
 
@@ -125,8 +126,20 @@ struct MigrationStatement {
   std::vector<Action> actions;
 };
 
-/// Reads a migration file registered with `sources` into its statements, in order. A syntax
-/// error is reported to `diags` (file:line:col) and the statements before it are returned.
-std::vector<MigrationStatement> ReadMigration(int32_t file, const ir::SourceManager& sources, ir::Diagnostics& diags);
+/// A `-- schemac:...` directive of the file, where it is.
+struct PlacedDirective {
+  grammar::Directive directive;
+  ir::SourceSpan span;  // the comment
+};
+
+struct MigrationFile {
+  std::vector<MigrationStatement> statements;
+  std::vector<PlacedDirective> directives;  // in file order
+};
+
+/// Reads a migration file registered with `sources` into its statements, in order, and its
+/// directives. A syntax error, or a malformed directive, is reported to `diags` (file:line:col);
+/// the statements before a syntax error are returned.
+MigrationFile ReadMigration(int32_t file, const ir::SourceManager& sources, ir::Diagnostics& diags);
 
 }  // namespace schemac::sql

@@ -71,3 +71,28 @@ TEST_CASE("docs: docs/lint.md lists every rule the classifier implements", "[lin
     CHECK(doc.find("| " + std::string(r.id) + " | " + std::string(r.name) + " |") != std::string::npos);
   }
 }
+
+TEST_CASE("cli: a suppressed finding stays in JSON, marked, and does not fail the run", "[cli][lint]") {
+  TempDir dir("lint_cli_ignore");
+  WriteFile(dir.File("m.sql"),
+            "-- schemac:ignore MG402 reason=\"unused since v41\"\nALTER TABLE t DROP COLUMN c;\n");
+  RunResult text = RunSchemac({"lint", "--fail-on", "error", dir.File("m.sql")});
+  INFO(text.out << text.err);
+  CHECK(text.exit_code == 0);  // MG701 (warning) remains
+  CHECK(text.out.find("MG402") == std::string::npos);
+  CHECK(text.out.find("; 1 suppressed") != std::string::npos);
+  RunResult json = RunSchemac({"lint", "--format", "json", dir.File("m.sql")});
+  nlohmann::json findings = nlohmann::json::parse(json.out);
+  bool found = false;
+  for (const auto& f : findings) {
+    if (f["rule_id"] != "MG402") continue;
+    found = true;
+    CHECK(f["suppressed_by"]["line"] == 1);
+    CHECK(f["suppressed_by"]["reason"] == "unused since v41");
+  }
+  CHECK(found);
+  WriteFile(dir.File("bad.sql"), "-- schemac:ignore MG999 reason=\"x\"\nSELECT 1;\n");
+  RunResult bad = RunSchemac({"lint", dir.File("bad.sql")});
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.find("bad.sql:1:1: error: schemac:ignore names rule MG999") != std::string::npos);
+}

@@ -125,8 +125,8 @@ TEST_CASE("lint: each rule's lock and rewrite are what PostgreSQL 15 does", "[li
     CHECK(rewritten == rule->rewrite);
     // What the classifier says of the statement, knowing the schema.
     int32_t file = sources.Add(std::string(c.rule) + ".sql", std::string("SET lock_timeout = '2s';\n") + c.statement + ";\n");
-    std::vector<sql::MigrationStatement> statements = sql::ReadMigration(file, sources, diags);
-    std::vector<lint::Finding> findings = lint::LintStatements(statements, sources, &context, {});
+    sql::MigrationFile migration = sql::ReadMigration(file, sources, diags);
+    std::vector<lint::Finding> findings = lint::LintFile(migration, sources, &context, {}, diags);
     std::string fired;
     for (const lint::Finding& f : findings) fired += std::string(f.rule->id) + " ";
     INFO("fired: " << fired);

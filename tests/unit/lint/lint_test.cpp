@@ -36,8 +36,8 @@ Linted Lint(const std::string& migration, const std::string& schema = "", lint::
     context = sql::CompileText("schema.sql", schema, sql::CompileOptions{}, l.sources, l.diags);
   }
   int32_t file = l.sources.Add("m.sql", migration);
-  std::vector<sql::MigrationStatement> statements = sql::ReadMigration(file, l.sources, l.diags);
-  l.findings = lint::LintStatements(statements, l.sources, context ? &*context : nullptr, options);
+  sql::MigrationFile parsed = sql::ReadMigration(file, l.sources, l.diags);
+  l.findings = lint::LintFile(parsed, l.sources, context ? &*context : nullptr, options, l.diags);
   return l;
 }
 
@@ -199,4 +199,41 @@ TEST_CASE("lint: a syntax error is reported with its position, and the statement
   REQUIRE(l.diags.items().size() == 1);
   CHECK(ir::FormatDiagnostic(l.diags.items()[0], &l.sources).rfind("m.sql:2:", 0) == 0);
   CHECK(l.Lines() == "1:1 MG401\n");
+}
+
+TEST_CASE("lint: schemac:ignore suppresses the next statement's finding, ignore-file the file's", "[lint]") {
+  Linted l = Lint(R"(-- schemac:ignore-file MG701, MG702 reason="the runner sets the timeouts"
+-- schemac:ignore MG402 reason="column unused since v41"
+ALTER TABLE t DROP COLUMN legacy;
+ALTER TABLE t DROP COLUMN other;
+-- schemac:ignore MG401 reason="nothing to suppress here"
+ALTER TABLE t ADD COLUMN a int;
+-- schemac:ignore MG999 reason="no such rule"
+SELECT 1;
+)");
+  std::string suppressed;
+  for (const lint::Finding& f : l.findings) {
+    ir::LineCol at = l.sources.Resolve(f.span.file, f.span.begin);
+    if (f.suppressed_by) {
+      ir::LineCol by = l.sources.Resolve(f.suppressed_by->file, f.suppressed_by->begin);
+      suppressed += std::string(f.rule->id) + "@" + std::to_string(at.line) + " by " + std::to_string(by.line) + ": " +
+                    f.suppression_reason + "\n";
+    }
+  }
+  CHECK(suppressed ==
+        "MG402@3 by 2: column unused since v41\nMG701@3 by 1: the runner sets the timeouts\n"
+        "MG702@3 by 1: the runner sets the timeouts\n");
+  std::string diags;
+  for (const ir::Diagnostic& d : l.diags.items()) diags += ir::FormatDiagnostic(d, &l.sources) + "\n";
+  CHECK(diags ==
+        "m.sql:5:1: warning: this directive suppresses MG401, but MG401 reports nothing on the next statement "
+        "[lint.unused-suppression]\n"
+        "m.sql:7:1: error: schemac:ignore names rule MG999, which does not exist [lint.unknown-rule]\n");
+}
+
+TEST_CASE("lint: a malformed directive is an error at the place it goes wrong", "[lint]") {
+  Linted l = Lint("-- schemac:ignore MG402\nALTER TABLE t DROP COLUMN c;\n");
+  REQUIRE(l.diags.items().size() == 1);
+  CHECK(ir::FormatDiagnostic(l.diags.items()[0], &l.sources) ==
+        "m.sql:1:24: error: malformed schemac directive: expected reason=\"...\" [compile.directive]");
 }
