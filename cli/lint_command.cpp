@@ -1,5 +1,7 @@
 #include "cli/lint_command.h"
 
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -7,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/config.h"
 #include "compiler/sql/compile.h"
 #include "compiler/sql/migration.h"
 
@@ -69,9 +72,75 @@ nlohmann::json FindingJson(const lint::Finding& f, const ir::SourceManager& sour
   return j;
 }
 
+// SARIF 2.1.0, as GitHub code scanning reads it: one run, the rules that fired in
+// tool.driver.rules, one result per finding (suppressed ones with `suppressions`).
+nlohmann::json Sarif(const std::vector<lint::Finding>& findings, const ir::SourceManager& sources) {
+  auto level = [](lint::Severity s) {
+    return s == lint::Severity::Error ? "error" : s == lint::Severity::Warning ? "warning" : "note";
+  };
+  nlohmann::json rules = nlohmann::json::array();
+  std::vector<std::string_view> listed;
+  nlohmann::json results = nlohmann::json::array();
+  for (const lint::Finding& f : findings) {
+    const lint::RuleInfo& r = *f.rule;
+    if (std::find(listed.begin(), listed.end(), r.id) == listed.end()) {
+      listed.push_back(r.id);
+      rules.push_back({{"id", r.id},
+                       {"name", r.name},
+                       {"shortDescription", {{"text", std::string(r.name) + " (" + std::string(lint::ClassName(r.risk)) + ")"}}},
+                       {"help", {{"text", "Safe alternative: " + std::string(r.safe_alternative)}}},
+                       {"defaultConfiguration", {{"level", level(lint::DefaultSeverity(r.risk))}}}});
+    }
+    ir::LineCol begin = sources.Resolve(f.span.file, f.span.begin);
+    ir::LineCol end = sources.Resolve(f.span.file, f.span.end);
+    nlohmann::json result = {
+        {"ruleId", r.id},
+        {"ruleIndex", std::find(listed.begin(), listed.end(), r.id) - listed.begin()},
+        {"level", level(f.severity)},
+        {"message", {{"text", f.message}}},
+        {"locations",
+         {{{"physicalLocation",
+            {{"artifactLocation", {{"uri", sources.Path(f.span.file)}}},
+             {"region",
+              {{"startLine", begin.line}, {"startColumn", begin.column}, {"endLine", end.line},
+               {"endColumn", end.column}}}}}}}}};
+    if (f.suppressed_by) result["suppressions"] = {{{"kind", "inSource"}, {"justification", f.suppression_reason}}};
+    results.push_back(std::move(result));
+  }
+  return {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
+          {"version", "2.1.0"},
+          {"runs",
+           {{{"tool", {{"driver", {{"name", "schemac"}, {"version", "0.1.0"}, {"rules", rules}}}}},
+             {"results", results}}}}};
+}
+
+// GitHub Actions workflow commands: an annotation on the statement's lines.
+std::string GithubEscape(const std::string& s, bool property) {
+  std::string out;
+  for (char c : s) {
+    if (c == '%') out += "%25";
+    else if (c == '\r') out += "%0D";
+    else if (c == '\n') out += "%0A";
+    else if (property && c == ':') out += "%3A";
+    else if (property && c == ',') out += "%2C";
+    else out += c;
+  }
+  return out;
+}
+
 }  // namespace
 
-int RunLint(const LintCommandOptions& options, std::ostream& out, std::ostream& err) {
+int RunLint(const LintCommandOptions& command, std::ostream& out, std::ostream& err) {
+  LintCommandOptions options = command;
+  std::string config = options.config;
+  if (config.empty() && std::filesystem::exists("schemac.toml")) config = "schemac.toml";
+  if (!config.empty()) {
+    if (!std::filesystem::exists(config)) {
+      err << fmt::format("schemac: error: cannot read {} [input.io]\n", config);
+      return kExitInvalid;
+    }
+    if (!LoadLintConfig(config, options.lint, err)) return kExitInvalid;
+  }
   ir::SourceManager sources;
   ir::Diagnostics diags;
   std::vector<int32_t> files;
@@ -99,7 +168,22 @@ int RunLint(const LintCommandOptions& options, std::ostream& out, std::ostream& 
 
   bool failed = false;
   for (const lint::Finding& f : findings) failed |= !f.suppressed_by && f.severity >= options.fail_on;
-  if (options.format == LintFormat::Json) {
+  if (options.format == LintFormat::Sarif) {
+    out << Sarif(findings, sources).dump(2) << "\n";
+  } else if (options.format == LintFormat::Github) {
+    for (const lint::Finding& f : findings) {
+      if (f.suppressed_by) continue;
+      ir::LineCol begin = sources.Resolve(f.span.file, f.span.begin);
+      ir::LineCol end = sources.Resolve(f.span.file, f.span.end);
+      const char* command = f.severity == lint::Severity::Error     ? "error"
+                            : f.severity == lint::Severity::Warning ? "warning"
+                                                                    : "notice";
+      out << fmt::format("::{} file={},line={},col={},endLine={},endColumn={},title={}::{}\n", command,
+                         GithubEscape(sources.Path(f.span.file), true), begin.line, begin.column, end.line,
+                         end.column, GithubEscape(std::string(f.rule->id) + " " + std::string(f.rule->name), true),
+                         GithubEscape(f.message + ". Safe alternative: " + std::string(f.rule->safe_alternative), false));
+    }
+  } else if (options.format == LintFormat::Json) {
     nlohmann::json all = nlohmann::json::array();
     for (const lint::Finding& f : findings) all.push_back(FindingJson(f, sources));
     out << all.dump(2) << "\n";

@@ -9,11 +9,12 @@
 
 namespace schemac::cli {
 
-enum class LintFormat { Text, Json };
+enum class LintFormat { Text, Json, Sarif, Github };
 
 struct LintCommandOptions {
   std::vector<std::string> files;   // migration files, run in the order given
   std::vector<std::string> schema;  // desired-state files or directories: the database before the files
+  std::string config;               // schemac.toml to read ([lint.rules]); empty: ./schemac.toml if present
   LintFormat format = LintFormat::Text;
   lint::Severity fail_on = lint::Severity::Error;
   lint::LintOptions lint;

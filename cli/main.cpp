@@ -62,12 +62,13 @@ int main(int argc, char** argv) {
   lint_cmd->add_option("--schema", lint.schema,
                        "desired-state files or directories describing the database before the migration "
                        "(repeatable): makes type-change and NOT NULL rules precise");
-  lint_cmd->add_option("--format", lint_format, "output format: text (default) or json")
-      ->check(CLI::IsMember({"text", "json"}));
+  lint_cmd->add_option("--format", lint_format, "output format: text (default), json, sarif or github")
+      ->check(CLI::IsMember({"text", "json", "sarif", "github"}));
   lint_cmd->add_option("--fail-on", lint_fail_on, "exit 1 when a finding has this severity or higher (default error)")
       ->check(CLI::IsMember({"error", "warning", "info"}));
   lint_cmd->add_flag("--assume-in-transaction", lint.lint.assume_in_transaction,
                      "the files run inside a transaction the tool opens (as psql -1 does)");
+  lint_cmd->add_option("--config", lint.config, "the settings file (default: ./schemac.toml when there is one)");
   lint_cmd->add_option("--pg-version", lint.lint.pg_version, "the PostgreSQL major version targeted (default 15)");
 
   // `schemac sandbox -- CMD ARGS...` passes everything after `--` through untouched, so it is
@@ -106,7 +107,10 @@ int main(int argc, char** argv) {
       return RunDiff(diff);
     }
     if (lint_cmd->parsed()) {
-      lint.format = lint_format == "json" ? LintFormat::Json : LintFormat::Text;
+      lint.format = lint_format == "json"    ? LintFormat::Json
+                    : lint_format == "sarif"  ? LintFormat::Sarif
+                    : lint_format == "github" ? LintFormat::Github
+                                              : LintFormat::Text;
       lint.fail_on = *schemac::lint::ParseSeverity(lint_fail_on);
       return RunLint(lint, std::cout, std::cerr);
     }

@@ -2741,7 +2741,7 @@ void MutatePrivileges(ir::Database& db, [[maybe_unused]] const ir::Database& a, 
 
 }  // namespace
 
-bool InPartitionGroup(const ir::Table& table) { return table.partition_key || table.partition_of; }
+bool InPartitionGroup(const ir::Table& table) { return table.partition_key || table.partition_of || table.foreign; }
 
 namespace {
 
@@ -2832,7 +2832,7 @@ void AddPartition(ir::Database& db, const QualifiedName& parent_name, const std:
   t.comment = GenComment(f, 4);
   // The copy of a NOT VALID CHECK is valid on a partition created after it, or validated there.
   for (const auto& [kname, k] : parent.constraints) {
-    if (k.kind == ConstraintKind::Check && !k.validated && Between(0, 1) == 0) t.valid_check_copies.insert(kname);
+    if (k.kind == ConstraintKind::Check && !k.validated && Between(0, 2) == 0) t.valid_check_copies.insert(kname);
   }
   ir::Table parent_copy = parent;
   db.tables[t.name] = t;
@@ -2904,7 +2904,7 @@ void GenPartitionGroup(ir::Database& db, const Features& f) {
     c.kind = ConstraintKind::Check;
     c.name = name.name + "_id_check";
     c.check = ir::Expr{"id > 0"};
-    c.validated = Between(0, 1) == 0;
+    c.validated = Between(0, 2) == 0;
     parent.constraints[c.name] = c;
   }
   parent.comment = GenComment(f, 4);
@@ -2940,6 +2940,125 @@ std::vector<QualifiedName> MovablePartitions(const ir::Database& db, const Quali
     if (bound != "DEFAULT" && bound.rfind("FOR VALUES WITH", 0) != 0) out.push_back(qn);
   }
   return out;
+}
+
+// ---- foreign data: wrappers without a handler, servers, user mappings for PUBLIC, foreign tables ----
+
+const std::vector<std::string> kFdwOptionNames = {"host", "dbname", "port", "fetch_size", "updatable"};
+
+ir::FdwOptions GenFdwOptions(int max) {
+  ir::FdwOptions out;
+  int n = Between(0, max + 1);
+  for (int i = 0; i < n; ++i) out[Pick(kFdwOptionNames)] = Pick<std::string>("a", "b b", "x'y", "10");
+  return out;
+}
+
+void AddForeignTable(ir::Database& db, const std::string& server, const Features& f) {
+  ir::Table t;
+  t.name = {SchemaOf(db), FreshName(db, "remote_")};
+  t.columns.push_back(ir::Column{.name = "id", .type = {"pg_catalog", "int8", "", false}, .not_null = Between(0, 2) == 0});
+  ir::Column v{.name = "v", .type = {"pg_catalog", "text", "", false}};
+  if (Between(0, 2) == 0) v.fdw_options["column_name"] = "remote_v";
+  t.columns.push_back(v);
+  t.foreign = ir::ForeignTableOf{server, {}};
+  if (Between(0, 2) == 0) t.foreign->options["table_name"] = t.name.name + "_src";
+  t.comment = GenComment(f, 4);
+  db.tables[t.name] = t;
+}
+
+void GenForeign(ir::Database& db, const Features& f) {
+  ir::ForeignDataWrapper w;
+  w.name = FreshName(db, "gen_fdw");
+  if (db.foreign_data_wrappers.count(w.name)) return;
+  w.options = GenFdwOptions(1);
+  w.comment = GenComment(f, 4);
+  db.foreign_data_wrappers[w.name] = w;
+  int servers = Between(1, 3);
+  for (int i = 0; i < servers; ++i) {
+    ir::ForeignServer s;
+    s.name = FreshName(db, "gen_srv");
+    if (db.foreign_servers.count(s.name)) s.name += std::to_string(i);
+    s.wrapper = w.name;
+    if (Between(0, 2) == 0) s.type = "remote";
+    if (Between(0, 2) == 0) s.version = "1.0";
+    s.options = GenFdwOptions(2);
+    s.comment = GenComment(f, 4);
+    s.deps.keys = {ir::WrapperKey(w.name)};
+    db.foreign_servers[s.name] = s;
+    if (Between(0, 2) == 0) {
+      ir::UserMapping m{.server = s.name, .user = "", .options = {{"user", "reader"}}};
+      m.deps.keys = {ir::ServerKey(s.name)};
+      db.user_mappings[{s.name, ""}] = m;
+    }
+    if (Between(0, 2) == 0) AddForeignTable(db, s.name, f);
+  }
+}
+
+void MutateForeign(ir::Database& db, const Features& f) {
+  if (db.foreign_servers.empty()) {
+    GenForeign(db, f);
+    return;
+  }
+  std::string server = PickKey(db.foreign_servers);
+  std::vector<QualifiedName> tables;
+  for (const auto& [qn, t] : db.tables) if (t.foreign) tables.push_back(qn);
+  switch (Uniform(0, 7)) {
+    case 0: db.foreign_servers.at(server).options = GenFdwOptions(2); break;
+    case 1: {  // the wrapper's options
+      ir::ForeignDataWrapper& w = db.foreign_data_wrappers.at(db.foreign_servers.at(server).wrapper);
+      w.options = GenFdwOptions(1);
+      break;
+    }
+    case 2: {  // a user mapping added, changed or dropped
+      auto key = std::make_pair(server, std::string());
+      auto it = db.user_mappings.find(key);
+      if (it == db.user_mappings.end()) {
+        ir::UserMapping m{.server = server, .user = "", .options = {{"user", "reader"}}};
+        m.deps.keys = {ir::ServerKey(server)};
+        db.user_mappings[key] = m;
+      } else if (Between(0, 2) == 0) {
+        it->second.options["user"] = it->second.options["user"] == "reader" ? "writer" : "reader";
+      } else {
+        db.user_mappings.erase(it);
+      }
+      break;
+    }
+    case 3: AddForeignTable(db, server, f); break;
+    case 4:
+      if (!tables.empty()) db.tables.erase(Pick(tables));
+      break;
+    case 5: {  // a foreign table's options, or a column's
+      if (tables.empty()) break;
+      ir::Table& t = db.tables.at(Pick(tables));
+      if (Between(0, 2) == 0) {
+        auto& o = t.foreign->options;
+        if (o.count("table_name")) o.erase("table_name"); else o["table_name"] = "moved";
+      } else {
+        auto& o = t.columns.back().fdw_options;
+        if (o.count("column_name")) o.erase("column_name"); else o["column_name"] = "renamed_v";
+      }
+      break;
+    }
+    case 6: {  // a column added to a foreign table
+      if (tables.empty()) break;
+      ir::Table& t = db.tables.at(Pick(tables));
+      ir::Column c{.name = FreshColumnName(t), .type = {"pg_catalog", "int4", "", false}};
+      t.columns.push_back(c);
+      break;
+    }
+    case 7: {  // a server dropped with its mappings and foreign tables, or a comment changed
+      if (Between(0, 2) == 0) {
+        db.foreign_servers.at(server).comment = GenComment(f, 2);
+        break;
+      }
+      for (const QualifiedName& qn : tables) {
+        if (db.tables.at(qn).foreign->server == server) db.tables.erase(qn);
+      }
+      db.user_mappings.erase({server, ""});
+      db.foreign_servers.erase(server);
+      break;
+    }
+  }
 }
 
 void MutatePartitions(ir::Database& db, const Features& f) {
@@ -3124,6 +3243,7 @@ rc::Gen<ir::Database> GenDatabase(const Features& f) {
     GenObjectsAfterTables(db, f);
     KeepPopulationValid(db);
     if (f.partitions && Between(0, 2) == 0) GenPartitionGroup(db, f);
+    if (f.foreign_data && Between(0, 4) == 0) GenForeign(db, f);
     ir::NormalizeCheckCopies(db);
     return db;
   });
@@ -3212,6 +3332,7 @@ rc::Gen<StatePair> GenStatePair(const Features& f) {
     } else {
       p.b.tables.insert(group.tables.begin(), group.tables.end());
     }
+    if (f.foreign_data && Between(0, 3) == 0) MutateForeign(p.b, f);
     DropKeysOverNewColumns(p);
     DropChecksOverNewDefaults(p);
     DropForeignKeysToUnlogged(p.b);
@@ -3233,7 +3354,7 @@ std::string RenderDatabase(const ir::Database& db) {
 }
 
 std::vector<std::string> RowsFor(const ir::Database& db, const ir::Table& table) {
-  if (HasForeignKey(table)) return {};
+  if (HasForeignKey(table) || table.foreign) return {};  // a foreign table has nowhere to put rows
   // A partition group gets its rows through the parent, with a key no bound but DEFAULT covers
   // (any key for HASH).
   if (table.partition_of) return {};

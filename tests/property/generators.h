@@ -105,6 +105,10 @@ struct Features {
   /// detached; parent indexes and columns added and dropped. They are kept apart from the other
   /// tables (no generic mutation, view, trigger or foreign key touches them).
   bool partitions = true;
+  /// Foreign-data wrappers (no handler: nothing is ever read through them), servers, user
+  /// mappings for PUBLIC and foreign tables, with options; kept apart from the other tables like
+  /// partition groups, and changed by their own mutations.
+  bool foreign_data = true;
   /// GRANT / REVOKE on tables, views, columns, sequences, routines, types and schemas, to PUBLIC
   /// and the test roles (kPolicyRoles), with and without GRANT OPTION; changes of them.
   bool privileges = true;

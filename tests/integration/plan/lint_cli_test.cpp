@@ -96,3 +96,53 @@ TEST_CASE("cli: a suppressed finding stays in JSON, marked, and does not fail th
   CHECK(bad.exit_code == 2);
   CHECK(bad.err.find("bad.sql:1:1: error: schemac:ignore names rule MG999") != std::string::npos);
 }
+
+TEST_CASE("cli: lint --format sarif has the 2.1.0 shape, --format github annotates the lines", "[cli][lint]") {
+  TempDir dir("lint_cli_sarif");
+  WriteFile(dir.File("m.sql"),
+            "SET lock_timeout = '1s';\nSET statement_timeout = '1min';\n-- schemac:ignore MG101 reason=\"empty table\"\n"
+            "CREATE INDEX a_idx ON a (x);\nALTER TABLE a DROP COLUMN y;\n");
+  RunResult sarif = RunSchemac({"lint", "--format", "sarif", dir.File("m.sql")});
+  INFO(sarif.out << sarif.err);
+  CHECK(sarif.exit_code == 1);  // MG402 is an error
+  nlohmann::json s = nlohmann::json::parse(sarif.out);
+  CHECK(s["version"] == "2.1.0");
+  REQUIRE(s["runs"].size() == 1);
+  const auto& run = s["runs"][0];
+  CHECK(run["tool"]["driver"]["name"] == "schemac");
+  REQUIRE(run["tool"]["driver"]["rules"].size() == 2);
+  CHECK(run["tool"]["driver"]["rules"][0]["id"] == "MG101");
+  REQUIRE(run["results"].size() == 2);
+  CHECK(run["results"][0]["ruleId"] == "MG101");
+  CHECK(run["results"][0]["suppressions"][0]["justification"] == "empty table");
+  CHECK(run["results"][1]["ruleId"] == "MG402");
+  CHECK(run["results"][1]["ruleIndex"] == 1);
+  CHECK(run["results"][1]["level"] == "error");
+  const auto& region = run["results"][1]["locations"][0]["physicalLocation"]["region"];
+  CHECK(region["startLine"] == 5);
+  CHECK(region["startColumn"] == 1);
+  CHECK(run["results"][1]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == dir.File("m.sql"));
+
+  RunResult github = RunSchemac({"lint", "--format", "github", dir.File("m.sql")});
+  INFO(github.out);
+  CHECK(github.out.rfind("::error file=" + dir.File("m.sql") + ",line=5,col=1,endLine=5,endColumn=", 0) == 0);
+  CHECK(github.out.find("title=MG402 drop-column::dropping column y of a destroys its data. Safe alternative:") !=
+        std::string::npos);
+  CHECK(github.out.find("MG101") == std::string::npos);  // suppressed
+}
+
+TEST_CASE("cli: schemac.toml sets rule severities, and a bad one is an error with its position", "[cli][lint]") {
+  TempDir dir("lint_cli_config");
+  WriteFile(dir.File("m.sql"), "ALTER TABLE a DROP COLUMN y;\nALTER TABLE a ADD COLUMN z int;\n");
+  WriteFile(dir.File("schemac.toml"), "[lint.rules]\nMG402 = \"warning\"\nMG701 = \"off\"\nMG702 = \"off\"\n");
+  RunResult ok = RunSchemac({"lint", "--config", dir.File("schemac.toml"), dir.File("m.sql")});
+  INFO(ok.out << ok.err);
+  CHECK(ok.exit_code == 0);
+  CHECK(ok.out.find(":1:1: warning: MG402") != std::string::npos);
+  CHECK(ok.out.find("MG701") == std::string::npos);
+  WriteFile(dir.File("bad.toml"), "[lint.rules]\nMG402 = \"loud\"\nMG999 = \"off\"\n");
+  RunResult bad = RunSchemac({"lint", "--config", dir.File("bad.toml"), dir.File("m.sql")});
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.find(dir.File("bad.toml") + ":2:9: error: rule MG402: the severity must be") != std::string::npos);
+  CHECK(bad.err.find(dir.File("bad.toml") + ":3:1: error: unknown rule MG999 [config.invalid]") != std::string::npos);
+}

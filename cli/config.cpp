@@ -1,0 +1,64 @@
+#include "cli/config.h"
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+namespace schemac::cli {
+
+namespace {
+
+std::string Where(const std::string& path, const toml::source_region& r) {
+  return fmt::format("{}:{}:{}", path, r.begin.line, r.begin.column);
+}
+
+}  // namespace
+
+bool LoadLintConfig(const std::string& path, lint::LintOptions& options, std::ostream& err) {
+  toml::table config;
+  try {
+    config = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    err << fmt::format("{}: error: {} [config.invalid]\n", Where(path, e.source()), e.description());
+    return false;
+  }
+  bool ok = true;
+  for (const auto& [key, value] : config) {
+    if (key.str() != "lint") {
+      err << fmt::format("{}: error: unknown section [{}]: schemac.toml has [lint] [config.invalid]\n",
+                         Where(path, key.source()), key.str());
+      ok = false;
+    }
+  }
+  const toml::table* lint_table = config["lint"].as_table();
+  if (lint_table == nullptr) return ok;
+  for (const auto& [key, value] : *lint_table) {
+    if (key.str() != "rules") {
+      err << fmt::format("{}: error: unknown setting lint.{}: [lint] has rules [config.invalid]\n",
+                         Where(path, key.source()), key.str());
+      ok = false;
+    }
+  }
+  const toml::table* rules = (*lint_table)["rules"].as_table();
+  if (rules == nullptr) return ok;
+  for (const auto& [key, value] : *rules) {
+    std::string id(key.str());
+    if (lint::FindRule(id) == nullptr) {
+      err << fmt::format("{}: error: unknown rule {} [config.invalid]\n", Where(path, key.source()), id);
+      ok = false;
+      continue;
+    }
+    std::optional<std::string> text = value.value<std::string>();
+    std::optional<lint::Severity> severity = text ? lint::ParseSeverity(*text) : std::nullopt;
+    if (!severity) {
+      err << fmt::format("{}: error: rule {}: the severity must be \"off\", \"info\", \"warning\" or \"error\" "
+                         "[config.invalid]\n",
+                         Where(path, value.source()), id);
+      ok = false;
+      continue;
+    }
+    options.severities[id] = *severity;
+  }
+  return ok;
+}
+
+}  // namespace schemac::cli
