@@ -186,8 +186,13 @@ class Classifier {
         if (!a.column.name.empty()) {
           DesignAdvice(span, a.column);
           IdentifierLength(span, a.column.name);
+          if (!columns_of_create_.insert(a.column.name).second) {
+            Report("MG710", span, fmt::format("column {} is defined twice in CREATE TABLE {}: the statement fails",
+                                              a.column.name, rel));
+          }
           return LockMode::None;
         }
+        columns_of_create_.clear();
         created_.insert(a.relation.name);
         IdentifierLength(span, a.relation.name);
         return LockMode::None;
@@ -265,7 +270,8 @@ class Classifier {
         return LockMode::AccessExclusive;
       case ActionKind::SetNotNull: {
         if (!existing) return LockMode::AccessExclusive;
-        if (NotNullProven(a.relation, a.name)) return LockMode::AccessExclusive;
+        // PostgreSQL 12 made a validated CHECK (col IS NOT NULL) spare the scan.
+        if (options_.pg_version >= 12 && NotNullProven(a.relation, a.name)) return LockMode::AccessExclusive;
         const ir::Column* col = table != nullptr ? table->FindColumn(a.name) : nullptr;
         if (col != nullptr && col->not_null) return LockMode::AccessExclusive;
         Report("MG305", span,
@@ -295,9 +301,17 @@ class Classifier {
         if (pending != pending_not_null_.end()) proven_not_null_.insert({a.relation.name, pending->second});
         return LockMode::ShareUpdateExclusive;
       }
-      case ActionKind::DropConstraint:
+      case ActionKind::DropConstraint: {
         if (a.cascade) Report("MG404", span, "DROP CONSTRAINT ... CASCADE also drops what depends on it");
+        auto k = table != nullptr ? table->constraints.find(a.name) : std::map<std::string, ir::Constraint>::const_iterator{};
+        if (table != nullptr && k != table->constraints.end() && k->second.kind == ir::ConstraintKind::ForeignKey) {
+          Report("MG208", span,
+                 fmt::format("dropping foreign key {} takes an ACCESS EXCLUSIVE lock on {} and on {}, the table it "
+                             "references",
+                             a.name, rel, Shown(k->second.ref_table)));
+        }
         return LockMode::AccessExclusive;
+      }
       case ActionKind::SetLogged:
       case ActionKind::SetTablespace:
         if (existing) {
@@ -394,7 +408,13 @@ class Classifier {
         if (!a.neighbor) {
           Report("MG602", span, fmt::format("ADD VALUE '{}' without BEFORE / AFTER sorts the value last", a.value));
         }
-        if (in_transaction_) new_enum_values_.push_back(a.value);
+        if (in_transaction_ && options_.pg_version < 12) {
+          Report("MG601", span,
+                 fmt::format("before PostgreSQL 12, ALTER TYPE ... ADD VALUE '{}' cannot run inside a transaction block",
+                             a.value));
+        } else if (in_transaction_) {
+          new_enum_values_.push_back(a.value);
+        }
         return LockMode::None;
       case ActionKind::EnumRenameValue:
         Report("MG603", span, fmt::format("renaming enum value '{}' breaks the code and data that use it", a.name));
@@ -486,15 +506,19 @@ class Classifier {
     if (!existing) return LockMode::AccessExclusive;
     bool volatile_default = false;
     for (const std::string& fn : c.default_calls) volatile_default |= !NonVolatile(fn);
+    // Before PostgreSQL 11 every default was written into each row.
+    if (options_.pg_version < 11 && c.has_default && c.default_text != "NULL") volatile_default = true;
     if (IsSerial(c) || c.identity || c.generated_stored) {
       Report("MG303", span,
              fmt::format("adding {}.{} as {} rewrites the table and its indexes under an ACCESS EXCLUSIVE lock", rel,
                          c.name, IsSerial(c) ? TypeName(c) : c.identity ? "an identity column" : "a stored generated column"));
     } else if (volatile_default) {
       Report("MG302", span,
-             fmt::format("the default of {}.{} ({}) is volatile, or not known to be stable: every row is rewritten "
-                         "under an ACCESS EXCLUSIVE lock",
-                         rel, c.name, c.default_text));
+             fmt::format("{}: every row is rewritten under an ACCESS EXCLUSIVE lock",
+                         options_.pg_version < 11
+                             ? fmt::format("before PostgreSQL 11, the default of {}.{} is written into each row", rel, c.name)
+                             : fmt::format("the default of {}.{} ({}) is volatile, or not known to be stable", rel,
+                                           c.name, c.default_text)));
     } else if (c.not_null && !c.has_default) {
       Report("MG304", span,
              fmt::format("{}.{} is NOT NULL with no default: the statement fails on a table that has rows", rel, c.name));
@@ -546,7 +570,22 @@ class Classifier {
         }
         break;
       case 'p':
-        if (!a.using_index) {
+        if (a.using_index) {
+          const ir::Table* t = ContextTable(a.relation);
+          auto ix = t != nullptr ? t->indexes.find(a.index_name) : std::map<std::string, ir::Index>::const_iterator{};
+          if (t != nullptr && ix != t->indexes.end()) {
+            for (const ir::IndexElement& e : ix->second.elements) {
+              const ir::Column* col = e.column ? t->FindColumn(*e.column) : nullptr;
+              if (col != nullptr && !col->not_null && !NotNullProven(a.relation, col->name)) {
+                Report("MG206", span,
+                       fmt::format("PRIMARY KEY USING INDEX {} makes {}.{} NOT NULL, which scans the table under an "
+                                   "ACCESS EXCLUSIVE lock",
+                                   a.index_name, rel, col->name));
+                break;
+              }
+            }
+          }
+        } else {
           Report("MG205", span,
                  fmt::format("ADD PRIMARY KEY builds its index (and checks NOT NULL) under an ACCESS EXCLUSIVE lock on {}",
                              rel));
@@ -614,6 +653,7 @@ class Classifier {
   const LintOptions& options_;
   std::vector<Finding> findings_;
   std::set<std::string> created_;  // tables created earlier in the file (by name)
+  std::set<std::string> columns_of_create_;  // the columns of the CREATE TABLE being read
   bool in_transaction_;
   bool explicit_transaction_ = false;
   bool lock_timeout_ = false, statement_timeout_ = false;

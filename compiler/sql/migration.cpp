@@ -144,6 +144,7 @@ void ReadConstraint(const PgQuery__Constraint& k, Action& a) {
   a.name = k.conname ? k.conname : "";
   a.not_valid = k.skip_validation;
   a.using_index = k.indexname && *k.indexname;
+  if (a.using_index) a.index_name = k.indexname;
   if (k.raw_expr) {
     std::string error;
     a.expression = DeparseExpr(k.raw_expr, &error);

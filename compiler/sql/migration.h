@@ -106,7 +106,8 @@ struct Action {
   bool unique = false;       // CreateIndex: UNIQUE
   bool only = false;         // CreateIndex / ALTER TABLE: ON ONLY
   bool not_valid = false;    // AddConstraint / DomainAddConstraint: NOT VALID
-  bool using_index = false;  // AddConstraint: ... USING INDEX
+  bool using_index = false;  // AddConstraint: ... USING INDEX (index_name)
+  std::string index_name;
   bool cascade = false;      // DROP / TRUNCATE ... CASCADE
   bool full = false;         // Vacuum: FULL
   bool local = false;        // SetVariable: SET LOCAL; Truncate: ONLY

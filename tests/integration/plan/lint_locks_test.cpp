@@ -21,6 +21,8 @@ CREATE DOMAIN dom AS int;
 CREATE TABLE u (id int PRIMARY KEY);
 CREATE TABLE t (id int, a int, v varchar(10), n int NOT NULL DEFAULT 0, d dom, x int);
 CREATE INDEX t_a_idx ON t (a);
+CREATE UNIQUE INDEX t_v_uidx ON t (v);
+CREATE TABLE w (u_id int CONSTRAINT w_u_fk REFERENCES u (id));
 CREATE TABLE p (k int) PARTITION BY RANGE (k);
 CREATE TABLE p1 PARTITION OF p FOR VALUES FROM (0) TO (10);
 CREATE TABLE p2 (k int);
@@ -43,6 +45,8 @@ const Case kCases[] = {
     {"MG202", "ALTER TABLE t ADD CONSTRAINT t_id_fk FOREIGN KEY (id) REFERENCES u (id)", "t"},
     {"MG204", "ALTER TABLE t ADD CONSTRAINT t_x_key UNIQUE (x)", "t"},
     {"MG205", "ALTER TABLE t ADD PRIMARY KEY (n)", "t"},
+    {"MG206", "ALTER TABLE t ADD CONSTRAINT t_pkey PRIMARY KEY USING INDEX t_v_uidx", "t"},
+    {"MG208", "ALTER TABLE w DROP CONSTRAINT w_u_fk", "u"},
     {"MG209", "ALTER DOMAIN dom ADD CONSTRAINT dom_check CHECK (VALUE > 0)", "t"},
     {"MG301", "ALTER TABLE t ADD COLUMN b text", "t"},
     {"MG302", "ALTER TABLE t ADD COLUMN b float8 DEFAULT random()", "t"},

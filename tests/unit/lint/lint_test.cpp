@@ -237,3 +237,36 @@ TEST_CASE("lint: a malformed directive is an error at the place it goes wrong", 
   CHECK(ir::FormatDiagnostic(l.diags.items()[0], &l.sources) ==
         "m.sql:1:24: error: malformed schemac directive: expected reason=\"...\" [compile.directive]");
 }
+
+TEST_CASE("lint: rules that need the schema: dropping a foreign key, a primary key over nullable columns", "[lint]") {
+  const char* schema = R"(CREATE TABLE u (id int PRIMARY KEY);
+CREATE TABLE t (id int, nn int NOT NULL, u_id int, CONSTRAINT t_u_fk FOREIGN KEY (u_id) REFERENCES u (id),
+  CONSTRAINT t_check CHECK (id > 0));
+CREATE UNIQUE INDEX t_id_idx ON t (id);
+CREATE UNIQUE INDEX t_nn_idx ON t (nn);)";
+  Linted l = Lint(R"(ALTER TABLE t DROP CONSTRAINT t_u_fk;
+ALTER TABLE t DROP CONSTRAINT t_check;
+ALTER TABLE t ADD CONSTRAINT t_pkey PRIMARY KEY USING INDEX t_id_idx;
+ALTER TABLE t ADD CONSTRAINT t_pkey2 PRIMARY KEY USING INDEX t_nn_idx;
+CREATE TABLE n (a int, b text, a int);
+)",
+                  schema);
+  CHECK(l.Lines() == "1:1 MG208\n3:1 MG206\n5:1 MG710\n");
+  REQUIRE(l.findings[0].rule->id == "MG208");
+  CHECK(l.findings[0].message ==
+        "dropping foreign key t_u_fk takes an ACCESS EXCLUSIVE lock on t and on public.u, the table it references");
+}
+
+TEST_CASE("lint: --pg-version: behaviour of releases before 11 and 12", "[lint]") {
+  const char* migration = R"(ALTER TABLE t ADD COLUMN a int DEFAULT 0;
+ALTER TABLE t ADD CONSTRAINT a_nn CHECK (a IS NOT NULL);
+ALTER TABLE t ALTER COLUMN a SET NOT NULL;
+BEGIN;
+ALTER TYPE mood ADD VALUE 'meh' BEFORE 'sad';
+COMMIT;
+)";
+  CHECK(Lint(migration).Lines() == "1:1 MG301\n2:1 MG201\n");
+  lint::LintOptions old;
+  old.pg_version = 10;
+  CHECK(Lint(migration, "", old).Lines() == "1:1 MG302\n2:1 MG201\n3:1 MG305\n5:1 MG601\n");
+}
