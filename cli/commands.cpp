@@ -1,4 +1,5 @@
 #include "cli/commands.h"
+#include "cli/plan_risk.h"
 
 #include <sys/resource.h>
 
@@ -266,6 +267,7 @@ std::string SqlOutput(const emit::PlanPair& plans, const DiffOptions& options) {
       fmt::format("-- schemac {}: {} -> {}\n", options.command, JoinSpecs(options.from), JoinSpecs(options.to));
   if (plans.forward.empty()) return out + "-- no changes\n";
   out += fmt::format("-- {} step(s) in {} segment(s)\n", StepCount(plans.forward), plans.forward.segments.size());
+  if (std::string risk = RiskSummary(plans.forward); !risk.empty()) out += "-- " + risk + "\n";
   out += emit::RenderSql(plans.forward, options.explain);
   if (options.rollback_output.empty()) {
     out += "\n-- rollback (not run; pass --rollback-output FILE to write it as a script):\n";
@@ -367,7 +369,17 @@ PlanOutcome PlanStates(const DiffOptions& options) {
   out.plans = Timed(out.timings, "plan", [&] {
     return emit::BuildPlans(from.db, to.db, emit::PlanOptions{.owners = options.owners, .explain = options.explain}, diags);
   });
-  if (diags.HasErrors()) out.exit_code = kExitInvalid;
+  if (diags.HasErrors()) {
+    out.exit_code = kExitInvalid;
+    return out;
+  }
+  if (options.classify) {
+    // Each plan runs against the state it starts from.
+    Timed(out.timings, "classify", [&] {
+      ClassifyPlan(out.plans.forward, from.db);
+      ClassifyPlan(out.plans.rollback, to.db);
+    });
+  }
   return out;
 }
 

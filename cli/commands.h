@@ -40,6 +40,9 @@ struct DiffOptions {
   /// scope (catalog.unsupported errors). Off (--no-strict-coverage): they are warnings, and the
   /// plan leaves those objects alone.
   bool strict_coverage = true;
+  /// Classify each step of both plans with the risk rules (lint/), as `-- risk:` comments and the
+  /// steps' findings in JSON (the command line sets it; off for callers that only compare plans).
+  bool classify = false;
 };
 
 /// The wall time of one phase of a planning run (`--timings`).

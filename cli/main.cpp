@@ -102,6 +102,7 @@ int main(int argc, char** argv) {
   try {
     if (diff_cmd->parsed()) {
       diff.format = diff_format == "json" ? OutputFormat::Json : OutputFormat::Sql;
+      diff.classify = true;
       diff.from = {diff_from};
       diff.to = {diff_to};
       return RunDiff(diff);
@@ -116,6 +117,7 @@ int main(int argc, char** argv) {
     }
     if (plan_cmd->parsed()) {
       plan.format = plan_format == "json" ? OutputFormat::Json : OutputFormat::Sql;
+      plan.classify = true;
       plan.command = "plan";
       plan.from = {plan_db};
       if (!IsDatabaseSpec(plan_db)) {

@@ -239,6 +239,7 @@ std::string RenderSql(const Plan& plan, bool explain) {
       if (!step.reason.empty()) out += CommentLine("reason: " + step.reason);
       if (step.data_loss) out += CommentLine("WARNING: data loss: " + step.data_loss_reason);
       if (step.rollback_data_loss) out += CommentLine("WARNING: " + step.rollback_data_loss_reason);
+      for (const std::string& finding : step.findings) out += CommentLine("risk: " + finding);
       for (const std::string& sql : step.sql) out += sql + "\n";
     }
     if (seg.transactional) out += "COMMIT;\n";

@@ -31,7 +31,7 @@ struct Step {
   /// only; on a step of a rollback plan, it re-creates what the forward plan destroyed, empty.
   bool rollback_data_loss = false;
   std::string reason;             // why this step has this shape ("type swap: enum value removed"), may be empty
-  std::vector<std::string> findings;  // filled by the risk classifier (a later issue); empty for now
+  std::vector<std::string> findings;  // the risk classifier's findings ("MG101 index-create-blocking (warning): ...")
   std::string data_loss_reason;           // what `sql` destroys, when data_loss
   std::string rollback_data_loss_reason;  // what `rollback_sql` cannot restore, when rollback_data_loss
   std::vector<StepOrdering> ordering;     // with PlanOptions::explain only: every direct ordering edge into it

@@ -146,9 +146,9 @@ class Classifier {
       if (!lock_timeout_ && !reported_lock_timeout_) {
         reported_lock_timeout_ = true;
         Report("MG701", st.span,
-               fmt::format("{} takes a {} lock on {} with no lock_timeout set before it: waiting for the lock, it "
-                           "blocks every later query on the table",
-                           st.node_kind, LockName(strongest), Shown(*locked)));
+               fmt::format("{} locks {} ({}) with no lock_timeout set before it: while it waits for the lock, "
+                           "every later query on the table waits behind it",
+                           st.node_kind, Shown(*locked), LockName(strongest)));
       }
       if (!statement_timeout_ && !reported_statement_timeout_) {
         reported_statement_timeout_ = true;

@@ -1,6 +1,8 @@
 // `schemac lint` as users run it: the real executable on migration files, its exit codes, its
 // text (file:line:col and a caret) and JSON output, and a schema given with --schema.
 #include <catch2/catch.hpp>
+#include <set>
+
 #include <nlohmann/json.hpp>
 
 #include "lint/rules.h"
@@ -145,4 +147,63 @@ TEST_CASE("cli: schemac.toml sets rule severities, and a bad one is an error wit
   CHECK(bad.exit_code == 2);
   CHECK(bad.err.find(dir.File("bad.toml") + ":2:9: error: rule MG402: the severity must be") != std::string::npos);
   CHECK(bad.err.find(dir.File("bad.toml") + ":3:1: error: unknown rule MG999 [config.invalid]") != std::string::npos);
+}
+
+TEST_CASE("cli: a plan's risk findings are lint's findings on the same SQL (one taxonomy)", "[cli][lint]") {
+  TempDir dir("lint_cli_plan");
+  WriteFile(dir.File("a.sql"),
+            "CREATE TABLE customers (id bigint PRIMARY KEY);\n"
+            "CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint, status varchar(20), legacy text);\n");
+  WriteFile(dir.File("b.sql"),
+            "CREATE TABLE customers (id bigint PRIMARY KEY);\n"
+            "CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint REFERENCES customers (id),\n"
+            "  status varchar(40) NOT NULL, note text);\n"
+            "CREATE INDEX orders_customer_idx ON orders (customer_id);\n");
+  RunResult plan = RunSchemac({"diff", dir.File("a.sql"), dir.File("b.sql"), "-o", dir.File("forward.sql"),
+                               "--rollback-output", dir.File("rollback.sql")});
+  INFO(plan.err);
+  REQUIRE(plan.exit_code == 0);
+  std::string forward = ReadFile(dir.File("forward.sql"));
+  INFO(forward);
+  CHECK(forward.find("-- risk: 8 finding(s): 1 data-loss, 4 blocking, 3 locks; strongest lock ACCESS EXCLUSIVE on "
+                     "public.orders\n") != std::string::npos);
+  CHECK(forward.find("-- risk: MG305 set-not-null (warning): SET NOT NULL on public.orders.status scans the whole "
+                     "table") != std::string::npos);
+  CHECK(forward.find("-- risk: MG307 alter-type-no-rewrite (warning)") != std::string::npos);
+
+  // The same rules, at the same statements, from `schemac lint` on the plan with the source schema.
+  RunResult json_plan = RunSchemac({"diff", dir.File("a.sql"), dir.File("b.sql"), "--format", "json"});
+  REQUIRE(json_plan.exit_code == 0);
+  std::multiset<std::string> from_plan;
+  const nlohmann::json plan_json = nlohmann::json::parse(json_plan.out);
+  for (const auto& segment : plan_json["segments"]) {
+    for (const auto& step : segment["steps"]) {
+      for (const auto& finding : step["findings"]) {
+        from_plan.insert(step["sql"][0].get<std::string>() + " " + finding.get<std::string>().substr(0, 5));
+      }
+    }
+  }
+  RunResult lint = RunSchemac({"lint", "--format", "json", "--schema", dir.File("a.sql"), dir.File("forward.sql")});
+  INFO(lint.err);
+  REQUIRE(lint.exit_code == 1);  // MG402 is an error
+  std::multiset<std::string> from_lint;
+  std::vector<std::string> lines;
+  {
+    std::string line;
+    for (char c : forward) {
+      if (c == '\n') {
+        lines.push_back(line);
+        line.clear();
+      } else {
+        line += c;
+      }
+    }
+  }
+  const nlohmann::json lint_json = nlohmann::json::parse(lint.out);
+  for (const auto& f : lint_json) {
+    if (f["class"] == "safe") continue;  // design advice is left out of plans
+    from_lint.insert(lines.at(f["line"].get<std::size_t>() - 1) + " " + f["rule_id"].get<std::string>());
+  }
+  CHECK(from_plan.size() == 8);
+  CHECK(from_lint == from_plan);
 }
