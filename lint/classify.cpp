@@ -131,6 +131,11 @@ class Classifier {
   // ---- per statement ----
 
   void Statement(const MigrationStatement& st) {
+    for (const std::string& name : st.long_identifiers) {
+      Report("MG709", st.span,
+             fmt::format("identifier \"{}\" is {} bytes: PostgreSQL silently truncates it to its first {}", name,
+                         name.size(), ir::kMaxIdentifierBytes));
+    }
     LockMode strongest = LockMode::None;
     const ir::QualifiedName* locked = nullptr;
     for (const Action& a : st.actions) {
@@ -185,7 +190,6 @@ class Classifier {
       case ActionKind::CreateTable:
         if (!a.column.name.empty()) {
           DesignAdvice(span, a.column);
-          IdentifierLength(span, a.column.name);
           if (!columns_of_create_.insert(a.column.name).second) {
             Report("MG710", span, fmt::format("column {} is defined twice in CREATE TABLE {}: the statement fails",
                                               a.column.name, rel));
@@ -194,10 +198,8 @@ class Classifier {
         }
         columns_of_create_.clear();
         created_.insert(a.relation.name);
-        IdentifierLength(span, a.relation.name);
         return LockMode::None;
       case ActionKind::CreateIndex:
-        IdentifierLength(span, a.name);
         if (a.concurrent) {
           if (in_transaction_) Report("MG704", span, "CREATE INDEX CONCURRENTLY cannot run inside a transaction block");
           if (a.if_exists) {
@@ -383,7 +385,6 @@ class Classifier {
       case ActionKind::RenameColumn:
         Report("MG406", span,
                fmt::format("renaming column {}.{} to {} breaks the code that uses the old name", rel, a.name, a.new_name));
-        IdentifierLength(span, a.new_name);
         return LockMode::AccessExclusive;
       case ActionKind::RenameTable:
         if (existing) {
@@ -391,7 +392,6 @@ class Classifier {
         }
         created_.erase(a.relation.name);
         created_.insert(a.new_name);
-        IdentifierLength(span, a.new_name);
         return LockMode::AccessExclusive;
       case ActionKind::RenameSchema:
         Report("MG408", span, fmt::format("renaming schema {} breaks the code that names it", rel));
@@ -400,7 +400,7 @@ class Classifier {
         Report("MG408", span, fmt::format("moving {} {} to schema {} breaks the code that names it", a.object_type,
                                           rel, a.new_name));
         return LockMode::AccessExclusive;
-      case ActionKind::RenameOther: IdentifierLength(span, a.new_name); return LockMode::AccessExclusive;
+      case ActionKind::RenameOther: return LockMode::AccessExclusive;
       case ActionKind::CreateEnum:
         Report("MG604", span, fmt::format("enum {}: its values can be added but not removed or reordered", rel));
         return LockMode::None;
@@ -501,7 +501,6 @@ class Classifier {
   LockMode AddColumn(const ir::SourceSpan& span, const Action& a, bool existing) {
     const sql::ColumnFacts& c = a.column;
     const std::string rel = Shown(a.relation);
-    IdentifierLength(span, c.name);
     DesignAdvice(span, c);
     if (!existing) return LockMode::AccessExclusive;
     bool volatile_default = false;
@@ -538,7 +537,6 @@ class Classifier {
 
   LockMode AddConstraint(const ir::SourceSpan& span, const Action& a, bool existing) {
     const std::string rel = Shown(a.relation);
-    IdentifierLength(span, a.name);
     const LockMode lock = a.constraint_type == 'f' ? LockMode::ShareRowExclusive : LockMode::AccessExclusive;
     if (a.constraint_type == 'c') {
       std::string col = NotNullColumn(a.expression);
@@ -614,13 +612,7 @@ class Classifier {
     if (t == "json") Report("MG310", span, fmt::format("column {} is json: prefer jsonb", c.name));
   }
 
-  void IdentifierLength(const ir::SourceSpan& span, const std::string& name) {
-    if (name.size() > ir::kMaxIdentifierBytes) {
-      Report("MG709", span,
-             fmt::format("identifier \"{}\" is {} bytes: PostgreSQL truncates it to {}", name, name.size(),
-                         ir::kMaxIdentifierBytes));
-    }
-  }
+
 
   void WorkAfterAccessExclusive(const ir::SourceSpan& span, const std::string& what) {
     if (!in_transaction_ || !access_exclusive_in_transaction_) return;

@@ -508,16 +508,28 @@ void ReadStatement(PgQuery__Node* node, MigrationStatement& out) {
 
 }  // namespace
 
-// The `-- schemac:` comments of the text, parsed; malformed ones reported where they go wrong.
-std::vector<PlacedDirective> ReadDirectives(int32_t file, const std::string& text, ir::Diagnostics& diags) {
+// The `-- schemac:` comments of the text, parsed (malformed ones reported where they go wrong),
+// and the identifiers written longer than PostgreSQL keeps (offset, text): the parse tree only
+// holds them truncated.
+std::vector<PlacedDirective> ScanTokens(int32_t file, const std::string& text, ir::Diagnostics& diags,
+                                        std::vector<std::pair<uint32_t, std::string>>& long_identifiers) {
   std::vector<PlacedDirective> out;
-  if (text.find("schemac:") == std::string::npos) return out;  // the common case: no scan
   PgQueryScanResult r = pg_query_scan(text.c_str());
   if (!r.error) {
     PgQuery__ScanResult* s =
         pg_query__scan_result__unpack(nullptr, r.pbuf.len, reinterpret_cast<const uint8_t*>(r.pbuf.data));
     for (std::size_t i = 0; s && i < s->n_tokens; ++i) {
       const PgQuery__ScanToken& t = *s->tokens[i];
+      if (t.token == PG_QUERY__TOKEN__IDENT) {
+        std::string written = text.substr(t.start, t.end - t.start);
+        std::string name = written;
+        if (name.size() >= 2 && name.front() == '"') {
+          name = name.substr(1, name.size() - 2);
+          for (std::size_t k = name.find("\"\""); k != std::string::npos; k = name.find("\"\"", k + 1)) name.erase(k, 1);
+        }
+        if (name.size() > ir::kMaxIdentifierBytes) long_identifiers.push_back({static_cast<uint32_t>(t.start), name});
+        continue;
+      }
       if (t.token != PG_QUERY__TOKEN__SQL_COMMENT) continue;
       uint32_t begin = static_cast<uint32_t>(t.start), end = static_cast<uint32_t>(t.end);
       std::string comment = text.substr(begin + 2, end - begin - 2);  // past "--"
@@ -541,7 +553,8 @@ MigrationFile ReadMigration(int32_t file, const ir::SourceManager& sources, ir::
   MigrationFile result;
   std::vector<MigrationStatement>& out = result.statements;
   const std::string text = BlankMetaCommands(sources.Text(file));
-  result.directives = ReadDirectives(file, text, diags);
+  std::vector<std::pair<uint32_t, std::string>> long_identifiers;
+  result.directives = ScanTokens(file, text, diags, long_identifiers);
   ParsedText parsed = Parse(text);
   if (!parsed.tree) {
     uint32_t at = static_cast<uint32_t>(std::min(parsed.error_offset, text.size()));
@@ -560,6 +573,9 @@ MigrationFile ReadMigration(int32_t file, const ir::SourceManager& sources, ir::
     MigrationStatement st;
     st.span = ir::SourceSpan{file, SkipBlank(text, begin, end), end};
     ReadStatement(raw->stmt, st);
+    for (const auto& [at, name] : long_identifiers) {
+      if (at >= st.span.begin && at < st.span.end) st.long_identifiers.push_back(name);
+    }
     out.push_back(std::move(st));
   }
   return result;

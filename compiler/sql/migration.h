@@ -125,6 +125,8 @@ struct MigrationStatement {
   ir::SourceSpan span;    // from its first token (past comments) to its end
   std::string node_kind;  // libpg_query's name of the statement node: "AlterTableStmt", ...
   std::vector<Action> actions;
+  /// Identifiers written longer than 63 bytes (the parser truncates them silently), as written.
+  std::vector<std::string> long_identifiers;
 };
 
 /// A `-- schemac:...` directive of the file, where it is.

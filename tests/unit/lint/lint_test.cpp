@@ -270,3 +270,12 @@ COMMIT;
   old.pg_version = 10;
   CHECK(Lint(migration, "", old).Lines() == "1:1 MG302\n2:1 MG201\n3:1 MG305\n5:1 MG601\n");
 }
+
+TEST_CASE("lint: an identifier longer than 63 bytes is reported as written (the parser truncates it)", "[lint]") {
+  const std::string long_name(70, 'c');
+  Linted l = Lint("CREATE TABLE t (\"" + long_name + "\" int);\nALTER TABLE t ADD COLUMN " + long_name +
+                  "x int;\nCREATE TABLE short_enough (" + std::string(63, 'd') + " int);\n");
+  CHECK(l.Lines() == "1:1 MG709\n2:1 MG709\n");
+  CHECK(l.findings[0].message == "identifier \"" + long_name + "\" is 70 bytes: PostgreSQL silently truncates it to "
+                                 "its first 63");
+}
