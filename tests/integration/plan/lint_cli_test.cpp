@@ -5,6 +5,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <fmt/format.h>
+
+#include "compiler/sql/compile.h"
+#include "compiler/sql/migration.h"
+#include "lint/lint.h"
 #include "lint/rules.h"
 #include "tests/integration/plan/plan_test_util.h"
 
@@ -206,4 +211,52 @@ TEST_CASE("cli: a plan's risk findings are lint's findings on the same SQL (one 
   }
   CHECK(from_plan.size() == 8);
   CHECK(from_lint == from_plan);
+}
+
+TEST_CASE("docs: every example finding on the rule-family pages is what lint prints", "[lint][docs]") {
+  const std::string root = std::string(SCHEMAC_SOURCE_ROOT) + "/docs/";
+  std::string lint_md = ReadFile(root + "lint.md");
+  // The schema the examples run against: the first ```sql block after "## Examples".
+  std::size_t examples = lint_md.find("## Examples");
+  REQUIRE(examples != std::string::npos);
+  std::size_t open = lint_md.find("```sql\n", examples);
+  std::size_t close = lint_md.find("```", open + 7);
+  const std::string schema = lint_md.substr(open + 7, close - open - 7);
+  std::set<std::string> covered;
+  for (const char* page : {"mg1xx-indexes", "mg2xx-constraints", "mg3xx-columns", "mg4xx-destructive",
+                           "mg5xx-partitions", "mg6xx-enums", "mg7xx-hygiene", "mg8xx-tables", "mg9xx-advice"}) {
+    std::string md = ReadFile(root + "lint/" + page + ".md");
+    std::size_t at = 0;
+    while ((at = md.find("\n## MG", at)) != std::string::npos) {
+      std::string id = md.substr(at + 4, 5);
+      std::size_t sql_open = md.find("```sql\n", at);
+      std::size_t sql_close = md.find("\n```", sql_open + 7);
+      std::string sql = md.substr(sql_open + 7, sql_close - sql_open - 7) + "\n";
+      std::size_t out_open = md.find("```\n", sql_close + 4);
+      std::size_t out_close = md.find("\n```", out_open + 4);
+      std::string expected = md.substr(out_open + 4, out_close - out_open - 4);
+      at = out_close;
+      INFO(page << " " << id << ":\n" << sql);
+      ir::SourceManager sources;
+      ir::Diagnostics diags;
+      ir::Database context = sql::CompileText("schema.sql", schema, sql::CompileOptions{}, sources, diags);
+      int32_t file = sources.Add("m.sql", sql);
+      std::vector<lint::Finding> findings =
+          lint::LintFile(sql::ReadMigration(file, sources, diags), sources, &context, {}, diags);
+      std::string got;
+      for (const lint::Finding& f : findings) {
+        if (f.rule->id != id) continue;
+        ir::LineCol lc = sources.Resolve(f.span.file, f.span.begin);
+        got = fmt::format("m.sql:{}:{}: {}: {} {}: {}", lc.line, lc.column, lint::SeverityName(f.severity), f.rule->id,
+                          f.rule->name, f.message);
+        break;
+      }
+      CHECK(got == expected);
+      covered.insert(id);
+    }
+  }
+  for (const lint::RuleInfo& r : lint::Rules()) {
+    INFO(r.id);
+    CHECK(covered.count(std::string(r.id)) == 1);
+  }
 }
