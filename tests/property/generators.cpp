@@ -2654,12 +2654,11 @@ std::optional<ir::PrivilegeTarget> PickPrivilegeTarget(const ir::Database& db) {
   return Pick(all);
 }
 
-// Grants or revokes one privilege of `target` (PUBLIC never gets a grant option: PostgreSQL refuses).
-void ChangePrivilege(ir::Database& db, const ir::PrivilegeTarget& target) {
-  auto it = db.privileges.find(target);
-  std::vector<ir::Grant> list = it != db.privileges.end() ? it->second : ir::DefaultPrivileges(target);
+// Grants, revokes, or flips the grant option of, one privilege of kind `kind` to PUBLIC or a test
+// role in `list` (PUBLIC never gets a grant option: PostgreSQL refuses); sorted after.
+void ToggleGrant(std::vector<ir::Grant>& list, char kind) {
   std::string grantee = Pick<std::string>("", kPolicyRoles[0], kPolicyRoles[1]);
-  std::string privilege = Pick(PrivilegesOf(target.kind));
+  std::string privilege = Pick(PrivilegesOf(kind));
   auto held = std::find_if(list.begin(), list.end(),
                            [&](const ir::Grant& g) { return g.grantee == grantee && g.privilege == privilege; });
   if (held == list.end()) {
@@ -2670,6 +2669,13 @@ void ChangePrivilege(ir::Database& db, const ir::PrivilegeTarget& target) {
     list.erase(held);
   }
   std::sort(list.begin(), list.end());
+}
+
+// Grants or revokes one privilege of `target`.
+void ChangePrivilege(ir::Database& db, const ir::PrivilegeTarget& target) {
+  auto it = db.privileges.find(target);
+  std::vector<ir::Grant> list = it != db.privileges.end() ? it->second : ir::DefaultPrivileges(target);
+  ToggleGrant(list, target.kind);
   if (list == ir::DefaultPrivileges(target)) {
     db.privileges.erase(target);
   } else {
@@ -2687,18 +2693,7 @@ void ChangeDefaultPrivilege(ir::Database& db) {
   ir::DefaultPrivilegeKey key{"", schema, kind};
   auto it = db.default_privileges.find(key);
   std::vector<ir::Grant> list = it != db.default_privileges.end() ? it->second : ir::BuiltinDefaultPrivileges(key);
-  std::string grantee = Pick<std::string>("", kPolicyRoles[0], kPolicyRoles[1]);
-  std::string privilege = Pick(PrivilegesOf(kind));
-  auto held = std::find_if(list.begin(), list.end(),
-                           [&](const ir::Grant& g) { return g.grantee == grantee && g.privilege == privilege; });
-  if (held == list.end()) {
-    list.push_back(ir::Grant{grantee, privilege, !grantee.empty() && Between(0, 3) == 0});
-  } else if (!grantee.empty() && Between(0, 2) == 0) {
-    held->grant_option = !held->grant_option;
-  } else {
-    list.erase(held);
-  }
-  std::sort(list.begin(), list.end());
+  ToggleGrant(list, kind);
   if (list == ir::BuiltinDefaultPrivileges(key)) {
     db.default_privileges.erase(key);
   } else {
