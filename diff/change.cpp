@@ -30,6 +30,7 @@ const char* ChangeKindName(ChangeKind kind) {
     case ChangeKind::DropObject: return "drop_object";
     case ChangeKind::ReplaceObject: return "replace_object";
     case ChangeKind::AlterObject: return "alter_object";
+    case ChangeKind::Rename: return "rename";
     case ChangeKind::SetRowSecurity: return "set_row_security";
     case ChangeKind::SetTableOptions: return "set_table_options";
     case ChangeKind::SetForeignTableOptions: return "set_foreign_table_options";
@@ -130,6 +131,7 @@ ChangeKind ReverseKind(const Change& c) {
     case ChangeKind::ValidateConstraint:
     case ChangeKind::SetComment:
     case ChangeKind::SetOwner:
+    case ChangeKind::Rename:
       return c.kind;
   }
   return c.kind;
@@ -150,6 +152,23 @@ Change Reverse(const Change& c) {
   r.rewrite_default = c.kind == ChangeKind::AlterColumnType && r.before.column != nullptr &&
                       r.before.column->default_expr.has_value();
   r.recreate_everything = c.kind == ChangeKind::DropTable;
+  r.using_expr.reset();
+  if (c.kind == ChangeKind::Rename) {
+    // The object under its new name: the old one, now.
+    switch (c.object.kind) {
+      case ir::ObjectKind::Table:
+      case ir::ObjectKind::View:
+      case ir::ObjectKind::MaterializedView:
+      case ir::ObjectKind::Sequence: r.object.name = *r.text_after; break;
+      case ir::ObjectKind::Function: {
+        ir::Function f = *c.before.function;
+        r.object.name = ir::Signature(f);
+        break;
+      }
+      default: r.object.sub = *r.text_after; break;
+    }
+    r.before = c.before;  // the renderer reads the object's kind and arguments, the same both ways
+  }
   return r;
 }
 

@@ -65,6 +65,9 @@ enum class ChangeKind {
   DropObject,
   ReplaceObject,  // CREATE OR REPLACE, where PostgreSQL allows it
   AlterObject,    // in-place ALTERs and COMMENTs of a kind (ALTER DOMAIN, ALTER EXTENSION UPDATE, ...)
+  // `-- schemac:renamed-from` (diff/rename.h): ALTER ... RENAME of a table, view, routine,
+  // index, column, constraint or enum value, from `text_before` to `text_after`.
+  Rename,
 };
 
 /// Stable snake_case name, e.g. "create_table".
@@ -158,6 +161,11 @@ struct Change {
   // DropObject / CreateObject: part of a rebuild (the object is dropped and created again
   // because something it depends on changes); `reason` says what.
   bool rebuild = false;
+
+  /// `-- schemac:using "expr"` on the column (ir::UsingHint): AlterColumnType converts with USING
+  /// (expr); SetColumnNotNull and AddColumn of a NOT NULL column first fill its NULLs with it.
+  /// Never carried to the reverse.
+  std::optional<std::string> using_expr;
 
   /// ValidateConstraint of the copy of a CHECK a partition inherits: the table holding the CHECK
   /// (the constraint refs point at it there).

@@ -829,7 +829,20 @@ class Differ {
     Change& c = Add(ChangeKind::AddColumn, SubId(ObjectKind::Column, a.name, col.name));
     c.after = {.table = &a, .column = &col};
     c.ordinal = ordinal;
+    // A NOT NULL column without a default cannot be added to a table with rows: with a using
+    // expression it is added nullable, filled, then made NOT NULL.
+    if (col.not_null && !col.default_expr && !col.identity && !col.generated && !a.foreign) {
+      c.using_expr = UsingFor(a.name, col.name);
+    }
     return c;
+  }
+
+  // The `-- schemac:using` expression of a column of the target state, if any.
+  std::optional<std::string> UsingFor(const QualifiedName& table, const std::string& column) const {
+    for (const ir::UsingHint& u : to_.directives.usings) {
+      if (u.table == table && u.column == column) return u.expression;
+    }
+    return std::nullopt;
   }
 
   // The attach_index steps of `a`'s indexes and keys attached to a parent index that `b` (the
@@ -1156,7 +1169,10 @@ class Differ {
     if (!SameColumnType(b, a)) {
       Change& c = simple(ChangeKind::AlterColumnType);
       c.rewrite_default = b.default_expr.has_value();
-      if (HasNoCast(b.type, a.type)) {
+      if (!ta.foreign) c.using_expr = UsingFor(ta.name, a.name);
+      if (c.using_expr) {
+        c.reason = "the values are converted with the schemac:using expression";
+      } else if (HasNoCast(b.type, a.type)) {
         c.reason = "PostgreSQL has no cast between the types: the values are converted through text";
         ir::Diagnostic d;
         d.severity = ir::Severity::Warning;
@@ -1172,7 +1188,10 @@ class Differ {
       default_handled = default_handled || c.rewrite_default;
     }
     if (!default_handled && b.default_expr != a.default_expr) simple(ChangeKind::SetColumnDefault);
-    if (b.not_null != a.not_null) simple(ChangeKind::SetColumnNotNull);
+    if (b.not_null != a.not_null) {
+      Change& c = simple(ChangeKind::SetColumnNotNull);
+      if (a.not_null && !ta.foreign) c.using_expr = UsingFor(ta.name, a.name);
+    }
     if (b.fdw_options != a.fdw_options) simple(ChangeKind::SetColumnOptions);
     if (!b.identity && a.identity) simple(ChangeKind::AddIdentity);
     if (b.identity && !a.identity) simple(ChangeKind::DropIdentity);

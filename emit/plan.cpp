@@ -10,6 +10,7 @@
 #include "diff/differ.h"
 #include "diff/match.h"
 #include "diff/order.h"
+#include "diff/rename.h"
 #include "emit/quote.h"
 #include "emit/render.h"
 
@@ -119,10 +120,40 @@ void MarkUnrestorable(const Plan& forward, Plan& rollback) {
   }
 }
 
+// The plan once the renames of `-- schemac:renamed-from` (if any) are made: see BuildPlan.
+Plan BuildRenamedPlan(const ir::Database& from, const ir::Database& to, const PlanOptions& options,
+                      ir::Diagnostics& diags);
+
 }  // namespace
 
 Plan BuildPlan(const ir::Database& from, const ir::Database& to, const PlanOptions& options,
                ir::Diagnostics& diags) {
+  // Renames run first, in the first segment, before anything that names the objects by their
+  // new names; the rest of the plan is the diff of the renamed state against `to`.
+  std::vector<diff::Change> renames = diff::PlanRenames(from, to, diags);
+  if (renames.empty()) return BuildRenamedPlan(from, to, options, diags);
+  Plan plan = BuildRenamedPlan(diff::ApplyRenames(from, renames), to, options, diags);
+  if (diags.HasErrors()) return plan;
+  std::vector<Step> steps;
+  for (const diff::Change& c : renames) steps.push_back(MakeStep(c));
+  if (plan.segments.empty()) {
+    plan.segments.emplace_back();
+    plan.segments.front().transactional = true;
+  }
+  for (Segment& seg : plan.segments) {
+    for (Step& step : seg.steps) {
+      for (StepOrdering& o : step.ordering) o.after_step += steps.size();
+    }
+  }
+  std::vector<Step>& first = plan.segments.front().steps;
+  first.insert(first.begin(), std::make_move_iterator(steps.begin()), std::make_move_iterator(steps.end()));
+  return plan;
+}
+
+namespace {
+
+Plan BuildRenamedPlan(const ir::Database& from, const ir::Database& to, const PlanOptions& options,
+                      ir::Diagnostics& diags) {
   diff::Matching matching = diff::MatchObjects(from, to);
   diff::DiffOptions diff_options;
   diff_options.owners = options.owners;
@@ -170,6 +201,8 @@ Plan BuildPlan(const ir::Database& from, const ir::Database& to, const PlanOptio
   }
   return plan;
 }
+
+}  // namespace
 
 PlanPair BuildPlans(const ir::Database& from, const ir::Database& to, const PlanOptions& options,
                     ir::Diagnostics& diags) {

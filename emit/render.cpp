@@ -1,4 +1,5 @@
 #include "emit/render.h"
+#include "emit/render_kinds.h"
 
 #include <fmt/format.h>
 
@@ -380,7 +381,9 @@ std::vector<std::string> AlterColumnTypeSql(const Change& c) {
   // its text form: the conversion then succeeds exactly for values whose text reads as the new
   // type, and PostgreSQL refuses the statement for any other (the differ warns about it).
   // A foreign table holds no values to convert, and PostgreSQL refuses USING on one.
-  if (!same_base && !c.after.table->foreign) {
+  if (c.using_expr) {
+    sql += " USING (" + *c.using_expr + ")";
+  } else if (!same_base && !c.after.table->foreign) {
     sql += " USING " + Q(a.name) + (diff::HasNoCast(b.type, a.type) ? "::text" : "") + "::" + RenderType(a.type);
   }
   out.push_back(sql + ";");
@@ -598,6 +601,42 @@ std::string ConstraintDefinition(const ir::Constraint& con) {
   return out;
 }
 
+// The NULLs of a column about to become NOT NULL, filled with its schemac:using expression.
+std::string FillNullsSql(const ir::QualifiedName& table, const std::string& column, const std::string& expr) {
+  return "UPDATE " + QQ(table) + " SET " + Q(column) + " = (" + expr + ") WHERE " + Q(column) + " IS NULL;";
+}
+
+// ALTER ... RENAME of a renamed-from directive (diff/rename.h).
+std::vector<std::string> RenameSql(const Change& c) {
+  const std::string& before = *c.text_before;
+  const std::string& after = *c.text_after;
+  const ir::QualifiedName container{c.object.schema, c.object.name};
+  const ir::QualifiedName old_name{c.object.schema, before};
+  bool foreign = c.before.table != nullptr && c.before.table->foreign.has_value();
+  std::string table = (foreign ? "ALTER FOREIGN TABLE " : "ALTER TABLE ") + QQ(container) + " ";
+  switch (c.object.kind) {
+    case ir::ObjectKind::Table:
+      return {std::string(foreign ? "ALTER FOREIGN TABLE " : "ALTER TABLE ") + QQ(old_name) + " RENAME TO " + Q(after) +
+              ";"};
+    case ir::ObjectKind::View: return {"ALTER VIEW " + QQ(old_name) + " RENAME TO " + Q(after) + ";"};
+    case ir::ObjectKind::MaterializedView:
+      return {"ALTER MATERIALIZED VIEW " + QQ(old_name) + " RENAME TO " + Q(after) + ";"};
+    case ir::ObjectKind::Function: {
+      ir::Function f = *c.before.function;
+      f.name.name = before;
+      return {"ALTER " + RoutineTargetSql(f) + " RENAME TO " + Q(after) + ";"};
+    }
+    case ir::ObjectKind::Index: return {"ALTER INDEX " + QQ(old_name) + " RENAME TO " + Q(after) + ";"};
+    case ir::ObjectKind::Sequence: return {"ALTER SEQUENCE " + QQ(old_name) + " RENAME TO " + Q(after) + ";"};
+    case ir::ObjectKind::Column: return {table + "RENAME COLUMN " + Q(before) + " TO " + Q(after) + ";"};
+    case ir::ObjectKind::Constraint: return {table + "RENAME CONSTRAINT " + Q(before) + " TO " + Q(after) + ";"};
+    case ir::ObjectKind::Enum:
+      return {"ALTER TYPE " + QQ(container) + " RENAME VALUE " + QuoteLiteral(before) + " TO " + QuoteLiteral(after) +
+              ";"};
+    default: return {};
+  }
+}
+
 std::vector<std::string> RenderChange(const Change& c) {
   const ir::QualifiedName rel{c.object.schema, c.object.name};
   switch (c.kind) {
@@ -641,6 +680,15 @@ std::vector<std::string> RenderChange(const Change& c) {
     case ChangeKind::AddColumn: {
       std::vector<std::string> out;
       for (const ir::Sequence* s : c.drops_owned_sequences) out.push_back(CreateSequenceSql(*s));
+      if (c.using_expr) {
+        // Added nullable, filled with the schemac:using expression, then made NOT NULL.
+        ir::Column nullable = *c.after.column;
+        nullable.not_null = false;
+        out.push_back(AlterTable(rel) + "ADD COLUMN " + ColumnDefinition(*c.after.table, nullable) + ";");
+        out.push_back(FillNullsSql(rel, c.object.sub, *c.using_expr));
+        out.push_back(AlterColumn(rel, c.object.sub) + "SET NOT NULL;");
+        return out;
+      }
       out.push_back(AlterTable(rel) + "ADD COLUMN " + ColumnDefinition(*c.after.table, *c.after.column) + ";");
       for (const ir::Sequence* s : c.drops_owned_sequences) out.push_back(OwnedBySql(s->name, s->owned_by));
       return out;
@@ -653,6 +701,9 @@ std::vector<std::string> RenderChange(const Change& c) {
       }
       return {AlterColumn(rel, c.object.sub) + "DROP DEFAULT;"};
     case ChangeKind::SetColumnNotNull:
+      if (c.using_expr && c.after.column->not_null) {
+        return {FillNullsSql(rel, c.object.sub, *c.using_expr), AlterColumn(rel, c.object.sub) + "SET NOT NULL;"};
+      }
       return {AlterColumn(rel, c.object.sub) + (c.after.column->not_null ? "SET NOT NULL;" : "DROP NOT NULL;")};
     case ChangeKind::DropColumnExpression:
       if (!c.after.column->generated) return {AlterColumn(rel, c.object.sub) + "DROP EXPRESSION;"};
@@ -728,6 +779,7 @@ std::vector<std::string> RenderChange(const Change& c) {
     case ChangeKind::DropObject:
     case ChangeKind::ReplaceObject:
     case ChangeKind::AlterObject: return RenderObjectChange(c);
+    case ChangeKind::Rename: return RenameSql(c);
   }
   return {};
 }

@@ -256,4 +256,10 @@ const ObjectRenderer& FunctionRenderer() {
   return renderer;
 }
 
+std::string RoutineTargetSql(const ir::Function& f) {
+  diff::ElementRef ref;
+  ref.function = &f;
+  return Target(ref);
+}
+
 }  // namespace schemac::emit

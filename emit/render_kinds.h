@@ -10,6 +10,8 @@ namespace schemac::emit {
 const ObjectRenderer& ViewRenderer();  // emit/render_view.cpp
 
 const ObjectRenderer& FunctionRenderer();  // emit/render_function.cpp
+/// "FUNCTION public.f(integer)" (or PROCEDURE, AGGREGATE): the routine as ALTER names it.
+std::string RoutineTargetSql(const ir::Function& f);  // emit/render_function.cpp
 
 const ObjectRenderer& ExtensionRenderer();  // emit/render_extension.cpp
 

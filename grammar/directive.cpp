@@ -1,7 +1,11 @@
 #include "grammar/directive.h"
 
 #include <boost/fusion/include/adapt_struct.hpp>
+#include <boost/fusion/include/std_pair.hpp>
 #include <boost/spirit/home/x3.hpp>
+
+#include <cctype>
+#include <utility>
 
 namespace schemac::grammar::ast {
 
@@ -15,6 +19,8 @@ struct Ignore {
 }  // namespace schemac::grammar::ast
 
 BOOST_FUSION_ADAPT_STRUCT(schemac::grammar::ast::Ignore, word, rules, reason)
+
+
 
 namespace schemac::grammar {
 
@@ -38,9 +44,52 @@ const auto reason_def = x3::lit("reason") > '=' > quoted;
 const auto word = x3::lexeme[(x3::string("ignore-file") | x3::string("ignore")) >> !x3::char_("a-zA-Z0-9_-")];
 const auto ignore_def = word > rule_list > reason;
 
-BOOST_SPIRIT_DEFINE(rule_id, quoted, rule_list, reason, ignore)
+// Names as SQL spells them: a bare identifier (letters, digits, _ and $, not starting with a
+// digit or $; bytes >= 0x80 count as letters, as in PostgreSQL's scanner), a "quoted"
+// identifier with "" for a quote, or a 'quoted' literal with '' for a quote.
+const x3::rule<struct bare_tag, std::string> bare = "a name";
+const x3::rule<struct dquoted_tag, std::string> dquoted = "a quoted name";
+const x3::rule<struct squoted_tag, std::string> squoted = "a quoted value";
+const auto high = x3::char_('\x80', '\xff');
+const auto bare_def = x3::lexeme[(x3::alpha | x3::char_('_') | high) >> *(x3::alnum | x3::char_("_$") | high)];
+const auto dquoted_def = x3::lexeme['"' > *((x3::lit("\"\"") >> x3::attr('"')) | (x3::char_ - '"')) > '"'];
+const auto squoted_def = x3::lexeme['\'' > *((x3::lit("''") >> x3::attr('\'')) | (x3::char_ - '\'')) > '\''];
+
+BOOST_SPIRIT_DEFINE(rule_id, quoted, rule_list, reason, ignore, bare, dquoted, squoted)
+
+// PostgreSQL folds unquoted identifiers by lowering ASCII letters only (downcase_identifier in
+// a multibyte encoding).
+std::string Fold(std::string s) {
+  for (char& c : s) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return s;
+}
+
+// Runs `parser` over [first, last) (blanks skipped) up to the end of the comment; on failure
+// fills `out` with where and what.
+template <typename Parser, typename Attr>
+bool Run(const Parser& parser, std::string::const_iterator begin, std::string::const_iterator first,
+         std::string::const_iterator last, Attr& attr, DirectiveParse& out, const char* expected) {
+  try {
+    if (x3::phrase_parse(first, last, parser > x3::eoi, x3::blank, attr)) return true;
+    out.error_offset = static_cast<std::size_t>(first - begin);
+    out.error = expected;
+  } catch (const x3::expectation_failure<std::string::const_iterator>& e) {
+    // X3 fails before skipping the blanks in front of what it expected: point past them.
+    auto where = e.where();
+    while (where != last && (*where == ' ' || *where == '\t')) ++where;
+    out.error_offset = static_cast<std::size_t>(where - begin);
+    out.error = e.which() == "eoi" ? "the end of the directive" : e.which();
+  }
+  return false;
+}
 
 }  // namespace
+
+bool IsDesiredStateDirective(DirectiveKind kind) {
+  return kind == DirectiveKind::RenamedFrom || kind == DirectiveKind::Using;
+}
 
 DirectiveParse ParseDirective(const std::string& comment) {
   DirectiveParse out;
@@ -48,25 +97,43 @@ DirectiveParse ParseDirective(const std::string& comment) {
   const std::string prefix = "schemac:";
   if (i == std::string::npos || comment.compare(i, prefix.size(), prefix) != 0) return out;
   out.is_directive = true;
-  auto first = comment.begin() + static_cast<std::ptrdiff_t>(i + prefix.size());
+  const auto begin = comment.begin();
   const auto last = comment.end();
-  ast::Ignore parsed;
-  try {
-    bool ok = x3::phrase_parse(first, last, ignore > x3::eoi, x3::blank, parsed);
-    if (!ok) {
-      out.error_offset = static_cast<std::size_t>(first - comment.begin());
-      out.error = "a directive: ignore or ignore-file";
+  auto first = begin + static_cast<std::ptrdiff_t>(i + prefix.size());
+  // The directive's word picks its grammar.
+  auto word_end = first;
+  while (word_end != last && (std::isalpha(static_cast<unsigned char>(*word_end)) || *word_end == '-')) ++word_end;
+  const std::string word(first, word_end);
+  if (word == "ignore" || word == "ignore-file") {
+    ast::Ignore parsed;
+    if (!Run(ignore, begin, first, last, parsed, out, "a directive")) return out;
+    out.directive.kind = parsed.word == "ignore-file" ? DirectiveKind::IgnoreFile : DirectiveKind::Ignore;
+    out.directive.rules = std::move(parsed.rules);
+    out.directive.reason = std::move(parsed.reason);
+  } else if (word == "renamed-from") {
+    auto spelled = (dquoted >> x3::attr('"')) | (squoted >> x3::attr('\'')) | (bare >> x3::attr(char(0)));
+    const auto name_parser = x3::rule<struct name_tag, std::pair<std::string, char>>{
+                                 "an old name: name, \"Name\" or 'value'"} = spelled;
+    std::pair<std::string, char> parsed;
+    if (!Run(x3::lit("renamed-from") > name_parser, begin, first, last, parsed, out, "renamed-from")) return out;
+    out.directive.kind = DirectiveKind::RenamedFrom;
+    out.directive.name = parsed.second == 0 ? Fold(parsed.first) : parsed.first;
+  } else if (word == "using") {
+    std::string expression;
+    if (!Run(x3::lit("using") > quoted, begin, first, last, expression, out, "using")) return out;
+    if (expression.find_first_not_of(" \t") == std::string::npos) {
+      out.error_offset = static_cast<std::size_t>(first - begin) + 5;
+      out.error = "a non-empty expression";
       return out;
     }
-  } catch (const x3::expectation_failure<std::string::const_iterator>& e) {
-    out.error_offset = static_cast<std::size_t>(e.where() - comment.begin());
-    out.error = e.which() == "eoi" ? "the end of the directive" : e.which();
+    out.directive.kind = DirectiveKind::Using;
+    out.directive.expression = std::move(expression);
+  } else {
+    out.error_offset = static_cast<std::size_t>(first - begin);
+    out.error = "a directive: ignore, ignore-file, renamed-from or using";
     return out;
   }
   out.ok = true;
-  out.directive.kind = parsed.word == "ignore-file" ? DirectiveKind::IgnoreFile : DirectiveKind::Ignore;
-  out.directive.rules = std::move(parsed.rules);
-  out.directive.reason = std::move(parsed.reason);
   return out;
 }
 

@@ -1,6 +1,7 @@
-// schemac's own directives in SQL comments: `-- schemac:ignore MG402 reason="..."`. The only
-// comment syntax schemac reads; one grammar (Boost.Spirit X3, kept in directive.cpp), std types
-// here.
+// schemac's own directives in SQL comments: `-- schemac:ignore MG402 reason="..."` in migration
+// files, `-- schemac:renamed-from old_name` and `-- schemac:using "expression"` in desired-state
+// files. The only comment syntax schemac reads; one grammar (Boost.Spirit X3, kept in
+// directive.cpp), std types here.
 #pragma once
 
 #include <cstddef>
@@ -12,12 +13,24 @@ namespace schemac::grammar {
 enum class DirectiveKind {
   Ignore,      // schemac:ignore MG101[,MG102...] reason="..."   (the next statement)
   IgnoreFile,  // schemac:ignore-file MG101[,...] reason="..."   (the whole file)
+  RenamedFrom, // schemac:renamed-from old_name | "Old Name" | 'old value'  (the next object)
+  Using,       // schemac:using "expression"                      (the next column)
 };
+
+/// True for the directives of desired-state files (renamed-from, using); the others belong to
+/// migration files.
+bool IsDesiredStateDirective(DirectiveKind kind);
 
 struct Directive {
   DirectiveKind kind = DirectiveKind::Ignore;
   std::vector<std::string> rules;  // "MG402"
   std::string reason;
+  /// RenamedFrom: the old name, as PostgreSQL stores it: a bare identifier folded to lower case
+  /// (ASCII letters only, as PostgreSQL folds), a "quoted" identifier or a 'quoted' literal (an
+  /// enum value) taken as written.
+  std::string name;
+  /// Using: the expression, its \" and \\ escapes undone.
+  std::string expression;
 };
 
 /// The outcome of reading one comment's text (after `--`).

@@ -722,6 +722,39 @@ struct Schema {
   friend bool operator==(const Schema&, const Schema&) = default;
 };
 
+enum class ObjectKind;  // below
+
+/// `-- schemac:renamed-from OLD` in a desired-state file, before a table, column, constraint,
+/// index, view, function or enum value: that object was called OLD (in the same schema, table or
+/// enum). Only the planner reads it (diff/rename.h).
+struct RenameHint {
+  /// Table, Column, Constraint, Index, View, MaterializedView, Function or Enum (a value).
+  ObjectKind kind;
+  /// Table, View, MaterializedView: the object. Column, Constraint, Index: the table (or the
+  /// materialized view holding the index). Function: {schema, Signature()}. Enum: the type.
+  QualifiedName object;
+  std::string sub;   // Column, Constraint, Index, Enum: the element's name in this state
+  std::string from;  // the old name of the object (or of the element)
+  SourceSpan span;   // the directive
+};
+
+/// `-- schemac:using "expression"` before a column of a desired-state file: how its values
+/// convert when its type changes, and what fills its NULLs when it becomes NOT NULL.
+struct UsingHint {
+  QualifiedName table;
+  std::string column;
+  std::string expression;
+  SourceSpan span;  // the directive
+};
+
+/// What schemac's directives say about a desired state. Hints to the planner, never compared: a
+/// catalog has none.
+struct Directives {
+  std::vector<RenameHint> renames;
+  std::vector<UsingHint> usings;
+  friend bool operator==(const Directives&, const Directives&) { return true; }
+};
+
 /// A whole schema state: what a set of files describes, or what a database holds in the
 /// managed scope. The `public` schema is listed like any other when it is in scope.
 struct Database {
@@ -747,6 +780,7 @@ struct Database {
   /// ALTER DEFAULT PRIVILEGES: every pg_default_acl entry whose privileges are not
   /// BuiltinDefaultPrivileges, sorted, the role's own left out (an entry absent holds the default).
   std::map<DefaultPrivilegeKey, std::vector<Grant>> default_privileges;
+  Directives directives;
   friend bool operator==(const Database&, const Database&) = default;
 };
 

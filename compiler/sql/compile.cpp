@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <future>
@@ -12,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "compiler/ir/partition.h"
+#include "compiler/sql/directives.h"
 #include "compiler/sql/expr.h"
 #include "compiler/sql/pg_tree.h"
 #include "compiler/sql/state.h"
@@ -103,6 +105,13 @@ class Compiler {
     const int32_t file = parsed_file.file;
     const std::string& text = parsed_file.text;
     const ParsedText& parsed = parsed_file.parsed;
+    if (text.find("schemac:") != std::string::npos) {
+      // Scanned only where a directive may be: most files have none.
+      directive_texts_.push_back(text);
+      std::vector<std::pair<uint32_t, std::string>> long_identifiers;
+      directives_.push_back(FileDirectives{file, &directive_texts_.back(),
+                                           ScanTokens(file, text, state_.diags, long_identifiers)});
+    }
     if (parsed.tree) {
       Queue(file, text, parsed, 0, static_cast<uint32_t>(text.size()));
       return;
@@ -165,10 +174,14 @@ class Compiler {
     QualifyLateFunctionCalls(state_);
     PrunePrivileges(state_.db);
     ir::NormalizeCheckCopies(state_.db);
+    ResolveDirectives(directives_, state_.db, state_.diags);
     return std::move(state_.db);
   }
 
  private:
+  std::deque<std::string> directive_texts_;  // stable addresses for directives_
+  std::vector<FileDirectives> directives_;
+
   void ReportSyntax(int32_t file, const std::string& message, uint32_t offset) {
     state_.Error(ir::diag::kSyntax, message, ir::SourceSpan{file, offset, offset});
   }

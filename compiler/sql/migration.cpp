@@ -508,9 +508,6 @@ void ReadStatement(PgQuery__Node* node, MigrationStatement& out) {
 
 }  // namespace
 
-// The `-- schemac:` comments of the text, parsed (malformed ones reported where they go wrong),
-// and the identifiers written longer than PostgreSQL keeps (offset, text): the parse tree only
-// holds them truncated.
 std::vector<PlacedDirective> ScanTokens(int32_t file, const std::string& text, ir::Diagnostics& diags,
                                         std::vector<std::pair<uint32_t, std::string>>& long_identifiers) {
   std::vector<PlacedDirective> out;
@@ -518,8 +515,12 @@ std::vector<PlacedDirective> ScanTokens(int32_t file, const std::string& text, i
   if (!r.error) {
     PgQuery__ScanResult* s =
         pg_query__scan_result__unpack(nullptr, r.pbuf.len, reinterpret_cast<const uint8_t*>(r.pbuf.data));
+    std::size_t placed = 0;  // directives before this one have their target
     for (std::size_t i = 0; s && i < s->n_tokens; ++i) {
       const PgQuery__ScanToken& t = *s->tokens[i];
+      if (t.token != PG_QUERY__TOKEN__SQL_COMMENT && t.token != PG_QUERY__TOKEN__C_COMMENT) {
+        for (; placed < out.size(); ++placed) out[placed].target = static_cast<uint32_t>(t.start);
+      }
       if (t.token == PG_QUERY__TOKEN__IDENT) {
         std::string written = text.substr(t.start, t.end - t.start);
         std::string name = written;
@@ -541,7 +542,8 @@ std::vector<PlacedDirective> ScanTokens(int32_t file, const std::string& text, i
                      ir::SourceSpan{file, at, at});
         continue;
       }
-      out.push_back(PlacedDirective{std::move(p.directive), ir::SourceSpan{file, begin, end}});
+      out.push_back(PlacedDirective{std::move(p.directive), ir::SourceSpan{file, begin, end},
+                                    static_cast<uint32_t>(text.size())});
     }
     if (s) pg_query__scan_result__free_unpacked(s, nullptr);
   }
@@ -555,6 +557,14 @@ MigrationFile ReadMigration(int32_t file, const ir::SourceManager& sources, ir::
   const std::string text = BlankMetaCommands(sources.Text(file));
   std::vector<std::pair<uint32_t, std::string>> long_identifiers;
   result.directives = ScanTokens(file, text, diags, long_identifiers);
+  for (const PlacedDirective& d : result.directives) {
+    if (grammar::IsDesiredStateDirective(d.directive.kind)) {
+      diags.Report(ir::diag::kDirectiveNoEffect,
+                   "this directive belongs in desired-state files (schemac plan and diff read it); in a migration "
+                   "file it has no effect",
+                   d.span);
+    }
+  }
   ParsedText parsed = Parse(text);
   if (!parsed.tree) {
     uint32_t at = static_cast<uint32_t>(std::min(parsed.error_offset, text.size()));

@@ -133,7 +133,14 @@ struct MigrationStatement {
 struct PlacedDirective {
   grammar::Directive directive;
   ir::SourceSpan span;  // the comment
+  uint32_t target = 0;  // offset of the first token after the comment (the text's size if none)
 };
+
+/// The `-- schemac:` comments of `text` (file `file`, meta-commands blanked), parsed; malformed
+/// ones are reported to `diags` where they go wrong. Also collects the identifiers written longer
+/// than PostgreSQL keeps (offset, text): the parse tree only holds them truncated.
+std::vector<PlacedDirective> ScanTokens(int32_t file, const std::string& text, ir::Diagnostics& diags,
+                                        std::vector<std::pair<uint32_t, std::string>>& long_identifiers);
 
 struct MigrationFile {
   std::vector<MigrationStatement> statements;

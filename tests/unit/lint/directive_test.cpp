@@ -36,9 +36,9 @@ TEST_CASE("directives: malformed ones say what was expected, and where", "[gramm
   auto bad_id = ParseDirective(" schemac:ignore MG4x2 reason=\"r\"");
   CHECK_FALSE(bad_id.ok);
   CHECK(bad_id.error_offset == 18);
-  auto unknown = ParseDirective(" schemac:renamed-from old_name");
+  auto unknown = ParseDirective(" schemac:rename-to new_name");
   CHECK_FALSE(unknown.ok);
-  CHECK(unknown.error == "a directive: ignore or ignore-file");
+  CHECK(unknown.error == "a directive: ignore, ignore-file, renamed-from or using");
   CHECK(unknown.error_offset == 9);
   auto open = ParseDirective(" schemac:ignore MG402 reason=\"never closed");
   CHECK_FALSE(open.ok);
@@ -46,4 +46,53 @@ TEST_CASE("directives: malformed ones say what was expected, and where", "[gramm
   CHECK_FALSE(trailing.ok);
   CHECK(trailing.error == "the end of the directive");
   CHECK(trailing.error_offset == 33);
+}
+
+TEST_CASE("directives: renamed-from folds a bare name and keeps quoted ones", "[grammar]") {
+  auto bare = ParseDirective(" schemac:renamed-from Old_Name$2");
+  REQUIRE(bare.ok);
+  CHECK(bare.directive.kind == DirectiveKind::RenamedFrom);
+  CHECK(bare.directive.name == "old_name$2");
+  auto quoted = ParseDirective(" schemac:renamed-from \"Old \"\"Name\"\"\"  ");
+  REQUIRE(quoted.ok);
+  CHECK(quoted.directive.name == "Old \"Name\"");
+  auto value = ParseDirective("schemac:renamed-from 'it''s Pending'");
+  REQUIRE(value.ok);
+  CHECK(value.directive.name == "it's Pending");
+  CHECK(schemac::grammar::IsDesiredStateDirective(value.directive.kind));
+  CHECK_FALSE(schemac::grammar::IsDesiredStateDirective(DirectiveKind::Ignore));
+}
+
+TEST_CASE("directives: renamed-from needs exactly one name", "[grammar]") {
+  auto none = ParseDirective(" schemac:renamed-from");
+  CHECK_FALSE(none.ok);
+  CHECK(none.error == "an old name: name, \"Name\" or 'value'");
+  CHECK(none.error_offset == 21);
+  auto two = ParseDirective(" schemac:renamed-from a b");
+  CHECK_FALSE(two.ok);
+  CHECK(two.error == "the end of the directive");
+  CHECK(two.error_offset == 24);
+  auto qualified = ParseDirective(" schemac:renamed-from app.a");
+  CHECK_FALSE(qualified.ok);
+  CHECK(qualified.error_offset == 25);
+  auto digit = ParseDirective(" schemac:renamed-from 1a");
+  CHECK_FALSE(digit.ok);
+  CHECK(digit.error_offset == 22);
+}
+
+TEST_CASE("directives: using takes one double-quoted expression", "[grammar]") {
+  auto u = ParseDirective(" schemac:using \"amount_cents::numeric / 100\"");
+  REQUIRE(u.ok);
+  CHECK(u.directive.kind == DirectiveKind::Using);
+  CHECK(u.directive.expression == "amount_cents::numeric / 100");
+  auto escaped = ParseDirective(" schemac:using \"lower(\\\"Name\\\")\"");
+  REQUIRE(escaped.ok);
+  CHECK(escaped.directive.expression == "lower(\"Name\")");
+  auto bare = ParseDirective(" schemac:using amount / 100");
+  CHECK_FALSE(bare.ok);
+  CHECK(bare.error == "a double-quoted string");
+  CHECK(bare.error_offset == 15);
+  auto empty = ParseDirective(" schemac:using \"  \"");
+  CHECK_FALSE(empty.ok);
+  CHECK(empty.error == "a non-empty expression");
 }

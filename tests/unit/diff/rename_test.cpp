@@ -1,0 +1,22 @@
+// Renaming identifiers in expression texts (diff/rename.h).
+#include <catch2/catch.hpp>
+
+#include "diff/rename.h"
+
+using schemac::diff::RenameIdentifier;
+
+TEST_CASE("rename: an identifier is renamed where it stands alone, bare or quoted", "[diff][rename]") {
+  CHECK(RenameIdentifier("(name IS NOT NULL) AND (length(name) < 100)", "name", "full_name") ==
+        "(full_name IS NOT NULL) AND (length(full_name) < 100)");
+  CHECK(RenameIdentifier("(\"Name\" <> ''::text)", "Name", "full_name") == "(full_name <> ''::text)");
+  CHECK(RenameIdentifier("(name <> ''::text)", "name", "Full Name") == "(\"Full Name\" <> ''::text)");
+}
+
+TEST_CASE("rename: literals, fields, calls and longer words are left alone", "[diff][rename]") {
+  CHECK(RenameIdentifier("(name <> 'name''s name'::text)", "name", "x") == "(x <> 'name''s name'::text)");
+  CHECK(RenameIdentifier("((r).name = t.name)", "name", "x") == "((r).name = t.name)");
+  CHECK(RenameIdentifier("(name(a) AND names AND name_2 AND xname)", "name", "x") ==
+        "(name(a) AND names AND name_2 AND xname)");
+  // PostgreSQL prints a name that needs quotes quoted: a bare word is never that name.
+  CHECK(RenameIdentifier("(name > 0)", "Name", "x") == "(name > 0)");
+}
