@@ -10,6 +10,7 @@
 
 #include "cli/commands.h"
 #include "cli/config.h"
+#include "compiler/ir/fingerprint.h"
 #include "compiler/sql/compile.h"
 #include "compiler/sql/migration.h"
 
@@ -114,6 +115,33 @@ nlohmann::json Sarif(const std::vector<lint::Finding>& findings, const ir::Sourc
              {"results", results}}}}};
 }
 
+// GitLab's Code Quality report (a JSON array of issues). GitLab has no notion of a suppressed
+// issue, so suppressed findings are left out. The fingerprint identifies an issue across
+// pipelines (GitLab compares them between the source and target branches): a SHA-256 of the
+// rule, the file, the line and the message.
+nlohmann::json Gitlab(const std::vector<lint::Finding>& findings, const ir::SourceManager& sources) {
+  auto severity = [](lint::Severity s) {
+    return s == lint::Severity::Error ? "critical" : s == lint::Severity::Warning ? "major" : "info";
+  };
+  nlohmann::json issues = nlohmann::json::array();
+  for (const lint::Finding& f : findings) {
+    if (f.suppressed_by) continue;
+    const std::string path = sources.Path(f.span.file);
+    const uint32_t line = sources.Resolve(f.span.file, f.span.begin).line;
+    const std::string check = std::string(f.rule->id) + " " + std::string(f.rule->name);
+    std::string description = check + ": " + f.message;
+    if (f.low_confidence) description += " (low confidence: no schema given)";
+    std::string key = fmt::format("{}\n{}\n{}\n{}", f.rule->id, path, line, f.message);
+    issues.push_back({{"type", "issue"},
+                      {"description", description},
+                      {"check_name", check},
+                      {"fingerprint", ir::Sha256Hex(key)},
+                      {"severity", severity(f.severity)},
+                      {"location", {{"path", path}, {"lines", {{"begin", line}}}}}});
+  }
+  return issues;
+}
+
 // GitHub Actions workflow commands: an annotation on the statement's lines.
 std::string GithubEscape(const std::string& s, bool property) {
   std::string out;
@@ -170,6 +198,8 @@ int RunLint(const LintCommandOptions& command, std::ostream& out, std::ostream& 
   for (const lint::Finding& f : findings) failed |= !f.suppressed_by && f.severity >= options.fail_on;
   if (options.format == LintFormat::Sarif) {
     out << Sarif(findings, sources).dump(2) << "\n";
+  } else if (options.format == LintFormat::Gitlab) {
+    out << Gitlab(findings, sources).dump(2) << "\n";
   } else if (options.format == LintFormat::Github) {
     for (const lint::Finding& f : findings) {
       if (f.suppressed_by) continue;

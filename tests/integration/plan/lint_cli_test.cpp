@@ -138,6 +138,41 @@ TEST_CASE("cli: lint --format sarif has the 2.1.0 shape, --format github annotat
   CHECK(github.out.find("MG101") == std::string::npos);  // suppressed
 }
 
+TEST_CASE("cli: lint --format gitlab is a Code Quality report, without the suppressed findings", "[cli][lint]") {
+  TempDir dir("lint_cli_gitlab");
+  WriteFile(dir.File("m.sql"),
+            "SET lock_timeout = '1s';\n-- schemac:ignore MG101 reason=\"empty table\"\n"
+            "CREATE INDEX a_idx ON a (x);\nALTER TABLE a DROP COLUMN y;\nALTER TABLE a ALTER COLUMN z TYPE bigint;\n");
+  RunResult gitlab = RunSchemac({"lint", "--format", "gitlab", dir.File("m.sql")});
+  INFO(gitlab.out << gitlab.err);
+  CHECK(gitlab.exit_code == 1);  // MG402 is an error
+  nlohmann::json issues = nlohmann::json::parse(gitlab.out);
+  REQUIRE(issues.is_array());
+  std::vector<std::string> checks;
+  std::set<std::string> fingerprints;
+  for (const auto& issue : issues) {
+    for (const char* key : {"description", "check_name", "fingerprint", "severity"}) {
+      REQUIRE(issue.contains(key));
+      CHECK(issue[key].is_string());
+    }
+    CHECK(issue["location"]["path"] == dir.File("m.sql"));
+    CHECK(issue["location"]["lines"]["begin"].is_number_integer());
+    fingerprints.insert(issue["fingerprint"].get<std::string>());
+    checks.push_back(issue["check_name"].get<std::string>() + "@" +
+                     std::to_string(issue["location"]["lines"]["begin"].get<int>()) + " " +
+                     issue["severity"].get<std::string>());
+  }
+  // MG101 is suppressed: left out.
+  CHECK(checks == std::vector<std::string>{"MG702 statement-timeout-missing@3 info", "MG402 drop-column@4 critical",
+                                           "MG306 alter-type-rewrite@5 major"});
+  CHECK(fingerprints.size() == issues.size());
+  CHECK(issues[1]["description"] == "MG402 drop-column: dropping column y of a destroys its data");
+  CHECK(issues[2]["description"].get<std::string>().find("(low confidence: no schema given)") != std::string::npos);
+  // The fingerprint is stable from run to run.
+  RunResult again = RunSchemac({"lint", "--format", "gitlab", dir.File("m.sql")});
+  CHECK(nlohmann::json::parse(again.out) == issues);
+}
+
 TEST_CASE("cli: schemac.toml sets rule severities, and a bad one is an error with its position", "[cli][lint]") {
   TempDir dir("lint_cli_config");
   WriteFile(dir.File("m.sql"), "ALTER TABLE a DROP COLUMN y;\nALTER TABLE a ADD COLUMN z int;\n");
