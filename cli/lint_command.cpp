@@ -77,7 +77,10 @@ nlohmann::json FindingJson(const lint::Finding& f, const ir::SourceManager& sour
 // tool.driver.rules, one result per finding (suppressed ones with `suppressions`).
 nlohmann::json Sarif(const std::vector<lint::Finding>& findings, const ir::SourceManager& sources) {
   auto level = [](lint::Severity s) {
-    return s == lint::Severity::Error ? "error" : s == lint::Severity::Warning ? "warning" : "note";
+    return s == lint::Severity::Error     ? "error"
+           : s == lint::Severity::Warning ? "warning"
+           : s == lint::Severity::Info    ? "note"
+                                          : "none";
   };
   nlohmann::json rules = nlohmann::json::array();
   std::vector<std::string_view> listed;
@@ -90,7 +93,7 @@ nlohmann::json Sarif(const std::vector<lint::Finding>& findings, const ir::Sourc
                        {"name", r.name},
                        {"shortDescription", {{"text", std::string(r.name) + " (" + std::string(lint::ClassName(r.risk)) + ")"}}},
                        {"help", {{"text", "Safe alternative: " + std::string(r.safe_alternative)}}},
-                       {"defaultConfiguration", {{"level", level(lint::DefaultSeverity(r.risk))}}}});
+                       {"defaultConfiguration", {{"level", level(lint::DefaultSeverity(r))}}}});
     }
     ir::LineCol begin = sources.Resolve(f.span.file, f.span.begin);
     ir::LineCol end = sources.Resolve(f.span.file, f.span.end);
