@@ -1,5 +1,9 @@
 #include "cli/config.h"
 
+#include <algorithm>
+#include <iterator>
+#include <regex>
+
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
@@ -9,6 +13,40 @@ namespace {
 
 std::string Where(const std::string& path, const toml::source_region& r) {
   return fmt::format("{}:{}:{}", path, r.begin.line, r.begin.column);
+}
+
+// [lint.naming]: kind = "ECMAScript regular expression", checked here so that the linter can
+// compile it without failing.
+bool LoadNaming(const std::string& path, const toml::table& naming, lint::LintOptions& options, std::ostream& err) {
+  bool ok = true;
+  for (const auto& [key, value] : naming) {
+    std::string kind(key.str());
+    if (std::find_if(std::begin(lint::kNamingKinds), std::end(lint::kNamingKinds),
+                     [&](const char* k) { return kind == k; }) == std::end(lint::kNamingKinds)) {
+      err << fmt::format("{}: error: unknown setting lint.naming.{}: [lint.naming] has table, column, index and "
+                         "constraint [config.invalid]\n",
+                         Where(path, key.source()), kind);
+      ok = false;
+      continue;
+    }
+    std::optional<std::string> pattern = value.value<std::string>();
+    if (!pattern) {
+      err << fmt::format("{}: error: lint.naming.{}: the pattern must be a string [config.invalid]\n",
+                         Where(path, value.source()), kind);
+      ok = false;
+      continue;
+    }
+    try {
+      std::regex check(*pattern);
+    } catch (const std::regex_error& e) {
+      err << fmt::format("{}: error: lint.naming.{}: \"{}\" is not a valid regular expression: {} [config.invalid]\n",
+                         Where(path, value.source()), kind, *pattern, e.what());
+      ok = false;
+      continue;
+    }
+    options.naming[kind] = *pattern;
+  }
+  return ok;
 }
 
 }  // namespace
@@ -32,11 +70,14 @@ bool LoadLintConfig(const std::string& path, lint::LintOptions& options, std::os
   const toml::table* lint_table = config["lint"].as_table();
   if (lint_table == nullptr) return ok;
   for (const auto& [key, value] : *lint_table) {
-    if (key.str() != "rules") {
-      err << fmt::format("{}: error: unknown setting lint.{}: [lint] has rules [config.invalid]\n",
+    if (key.str() != "rules" && key.str() != "naming") {
+      err << fmt::format("{}: error: unknown setting lint.{}: [lint] has rules and naming [config.invalid]\n",
                          Where(path, key.source()), key.str());
       ok = false;
     }
+  }
+  if (const toml::table* naming = (*lint_table)["naming"].as_table()) {
+    ok = LoadNaming(path, *naming, options, err) && ok;
   }
   const toml::table* rules = (*lint_table)["rules"].as_table();
   if (rules == nullptr) return ok;

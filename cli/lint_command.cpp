@@ -10,6 +10,7 @@
 
 #include "cli/commands.h"
 #include "cli/config.h"
+#include "compiler/ir/fingerprint.h"
 #include "compiler/sql/compile.h"
 #include "compiler/sql/migration.h"
 
@@ -76,7 +77,10 @@ nlohmann::json FindingJson(const lint::Finding& f, const ir::SourceManager& sour
 // tool.driver.rules, one result per finding (suppressed ones with `suppressions`).
 nlohmann::json Sarif(const std::vector<lint::Finding>& findings, const ir::SourceManager& sources) {
   auto level = [](lint::Severity s) {
-    return s == lint::Severity::Error ? "error" : s == lint::Severity::Warning ? "warning" : "note";
+    return s == lint::Severity::Error     ? "error"
+           : s == lint::Severity::Warning ? "warning"
+           : s == lint::Severity::Info    ? "note"
+                                          : "none";
   };
   nlohmann::json rules = nlohmann::json::array();
   std::vector<std::string_view> listed;
@@ -89,7 +93,7 @@ nlohmann::json Sarif(const std::vector<lint::Finding>& findings, const ir::Sourc
                        {"name", r.name},
                        {"shortDescription", {{"text", std::string(r.name) + " (" + std::string(lint::ClassName(r.risk)) + ")"}}},
                        {"help", {{"text", "Safe alternative: " + std::string(r.safe_alternative)}}},
-                       {"defaultConfiguration", {{"level", level(lint::DefaultSeverity(r.risk))}}}});
+                       {"defaultConfiguration", {{"level", level(lint::DefaultSeverity(r))}}}});
     }
     ir::LineCol begin = sources.Resolve(f.span.file, f.span.begin);
     ir::LineCol end = sources.Resolve(f.span.file, f.span.end);
@@ -112,6 +116,33 @@ nlohmann::json Sarif(const std::vector<lint::Finding>& findings, const ir::Sourc
           {"runs",
            {{{"tool", {{"driver", {{"name", "schemac"}, {"version", "0.1.0"}, {"rules", rules}}}}},
              {"results", results}}}}};
+}
+
+// GitLab's Code Quality report (a JSON array of issues). GitLab has no notion of a suppressed
+// issue, so suppressed findings are left out. The fingerprint identifies an issue across
+// pipelines (GitLab compares them between the source and target branches): a SHA-256 of the
+// rule, the file, the line and the message.
+nlohmann::json Gitlab(const std::vector<lint::Finding>& findings, const ir::SourceManager& sources) {
+  auto severity = [](lint::Severity s) {
+    return s == lint::Severity::Error ? "critical" : s == lint::Severity::Warning ? "major" : "info";
+  };
+  nlohmann::json issues = nlohmann::json::array();
+  for (const lint::Finding& f : findings) {
+    if (f.suppressed_by) continue;
+    const std::string path = sources.Path(f.span.file);
+    const uint32_t line = sources.Resolve(f.span.file, f.span.begin).line;
+    const std::string check = std::string(f.rule->id) + " " + std::string(f.rule->name);
+    std::string description = check + ": " + f.message;
+    if (f.low_confidence) description += " (low confidence: no schema given)";
+    std::string key = fmt::format("{}\n{}\n{}\n{}", f.rule->id, path, line, f.message);
+    issues.push_back({{"type", "issue"},
+                      {"description", description},
+                      {"check_name", check},
+                      {"fingerprint", ir::Sha256Hex(key)},
+                      {"severity", severity(f.severity)},
+                      {"location", {{"path", path}, {"lines", {{"begin", line}}}}}});
+  }
+  return issues;
 }
 
 // GitHub Actions workflow commands: an annotation on the statement's lines.
@@ -170,6 +201,8 @@ int RunLint(const LintCommandOptions& command, std::ostream& out, std::ostream& 
   for (const lint::Finding& f : findings) failed |= !f.suppressed_by && f.severity >= options.fail_on;
   if (options.format == LintFormat::Sarif) {
     out << Sarif(findings, sources).dump(2) << "\n";
+  } else if (options.format == LintFormat::Gitlab) {
+    out << Gitlab(findings, sources).dump(2) << "\n";
   } else if (options.format == LintFormat::Github) {
     for (const lint::Finding& f : findings) {
       if (f.suppressed_by) continue;

@@ -9,7 +9,7 @@
 
 namespace schemac::cli {
 
-enum class LintFormat { Text, Json, Sarif, Github };
+enum class LintFormat { Text, Json, Sarif, Github, Gitlab };
 
 struct LintCommandOptions {
   std::vector<std::string> files;   // migration files, run in the order given

@@ -62,8 +62,8 @@ int main(int argc, char** argv) {
   lint_cmd->add_option("--schema", lint.schema,
                        "desired-state files or directories describing the database before the migration "
                        "(repeatable): makes type-change and NOT NULL rules precise");
-  lint_cmd->add_option("--format", lint_format, "output format: text (default), json, sarif or github")
-      ->check(CLI::IsMember({"text", "json", "sarif", "github"}));
+  lint_cmd->add_option("--format", lint_format, "output format: text (default), json, sarif, github or gitlab")
+      ->check(CLI::IsMember({"text", "json", "sarif", "github", "gitlab"}));
   lint_cmd->add_option("--fail-on", lint_fail_on, "exit 1 when a finding has this severity or higher (default error)")
       ->check(CLI::IsMember({"error", "warning", "info"}));
   lint_cmd->add_flag("--assume-in-transaction", lint.lint.assume_in_transaction,
@@ -111,6 +111,7 @@ int main(int argc, char** argv) {
       lint.format = lint_format == "json"    ? LintFormat::Json
                     : lint_format == "sarif"  ? LintFormat::Sarif
                     : lint_format == "github" ? LintFormat::Github
+                    : lint_format == "gitlab" ? LintFormat::Gitlab
                                               : LintFormat::Text;
       lint.fail_on = *schemac::lint::ParseSeverity(lint_fail_on);
       return RunLint(lint, std::cout, std::cerr);

@@ -1,6 +1,8 @@
 #include "lint/lint.h"
 
 #include <algorithm>
+#include <cctype>
+#include <regex>
 #include <set>
 
 #include <fmt/format.h>
@@ -14,6 +16,11 @@ using sql::ActionKind;
 using sql::MigrationStatement;
 
 std::string Shown(const ir::QualifiedName& q) { return q.schema.empty() ? q.name : q.schema + "." + q.name; }
+
+std::string Upper(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
 
 // Functions a column default may call without forcing a rewrite (stable or immutable builtins
 // that defaults commonly use). Anything else is taken as volatile, as PostgreSQL may have to
@@ -31,6 +38,16 @@ bool NonVolatile(const std::string& fn) {
 // The written type as PostgreSQL's internal name ("int4", "varchar", ...), and whether it is a
 // serial pseudo-type.
 std::string TypeName(const sql::ColumnFacts& c) { return c.type_name.empty() ? "" : c.type_name.back(); }
+// The integer types that run out: their SQL name and largest value ("" for other types).
+std::pair<std::string, std::string> NarrowInteger(const sql::ColumnFacts& c) {
+  if (c.array) return {"", ""};
+  std::string t = TypeName(c);
+  if (t == "int4") return {"integer", "2147483647"};
+  if (t == "int2") return {"smallint", "32767"};
+  if (t == "serial" || t == "serial4") return {"serial", "2147483647"};
+  if (t == "smallserial" || t == "serial2") return {"smallserial", "32767"};
+  return {"", ""};
+}
 bool IsSerial(const sql::ColumnFacts& c) {
   std::string t = TypeName(c);
   return t == "serial" || t == "bigserial" || t == "smallserial" || t == "serial4" || t == "serial8" ||
@@ -90,16 +107,64 @@ bool NoRewrite(const ir::TypeRef& from, const sql::ColumnFacts& to) {
   return false;
 }
 
+// How PostgreSQL stores a value of a built-in type in a row (pg_type.typlen, typalign in bytes):
+// length -1 for a variable-length type. Unknown for other types (domains, enums, composites,
+// extension types), whose layout only the catalog knows.
+struct Layout {
+  int length;
+  int align;
+};
+std::optional<Layout> TypeLayout(const sql::ColumnFacts& c) {
+  if (c.array) return Layout{-1, 4};
+  if (c.type_name.size() > 2 || (c.type_name.size() == 2 && c.type_name[0] != "pg_catalog")) return std::nullopt;
+  static const std::map<std::string, Layout> known = {
+      {"bool", {1, 1}}, {"char", {1, 1}}, {"int2", {2, 2}}, {"smallserial", {2, 2}}, {"serial2", {2, 2}},
+      {"int4", {4, 4}}, {"serial", {4, 4}}, {"serial4", {4, 4}}, {"float4", {4, 4}}, {"oid", {4, 4}},
+      {"date", {4, 4}}, {"macaddr", {6, 4}}, {"macaddr8", {8, 4}}, {"int8", {8, 8}}, {"bigserial", {8, 8}},
+      {"serial8", {8, 8}}, {"float8", {8, 8}}, {"money", {8, 8}}, {"time", {8, 8}}, {"timestamp", {8, 8}},
+      {"timestamptz", {8, 8}}, {"pg_lsn", {8, 8}}, {"timetz", {12, 8}}, {"interval", {16, 8}}, {"point", {16, 8}},
+      {"uuid", {16, 1}}, {"name", {64, 1}}, {"text", {-1, 4}}, {"varchar", {-1, 4}}, {"bpchar", {-1, 4}},
+      {"numeric", {-1, 4}}, {"bytea", {-1, 4}}, {"json", {-1, 4}}, {"jsonb", {-1, 4}}, {"xml", {-1, 4}},
+      {"inet", {-1, 4}}, {"cidr", {-1, 4}}, {"bit", {-1, 4}}, {"varbit", {-1, 4}}, {"tsvector", {-1, 4}},
+      {"tsquery", {-1, 4}}};
+  auto it = known.find(TypeName(c));
+  if (it == known.end()) return std::nullopt;
+  return it->second;
+}
+
+// The alignment padding of fixed-width values laid out from `start`; `end` receives the offset
+// past the last one.
+int Padding(const std::vector<Layout>& run, int start, int* end = nullptr) {
+  int offset = start, padding = 0;
+  for (const Layout& l : run) {
+    int pad = (l.align - offset % l.align) % l.align;
+    padding += pad;
+    offset += pad + l.length;
+  }
+  if (end != nullptr) *end = offset;
+  return padding;
+}
+
+constexpr int kMaxAlign = 8;  // MAXALIGN on 64-bit platforms: a row's data starts and ends on it
+constexpr int kAlignmentSavingWorthIt = 8;  // bytes per row below which MG906 says nothing
+
 class Classifier {
  public:
   Classifier(const ir::SourceManager& sources, const ir::Database* context, const LintOptions& options)
-      : sources_(sources), context_(context), options_(options), in_transaction_(options.assume_in_transaction) {}
+      : sources_(sources), context_(context), options_(options), in_transaction_(options.assume_in_transaction) {
+    // The patterns were checked when schemac.toml was read.
+    for (const auto& [kind, pattern] : options.naming) naming_[kind] = {pattern, std::regex(pattern)};
+  }
 
   std::vector<Finding> Run(const std::vector<MigrationStatement>& statements) {
     for (const MigrationStatement& st : statements) Statement(st);
     if (explicit_transaction_ && !statements.empty()) {
       Report("MG705", statements.back().span, "the file leaves a transaction open: BEGIN without COMMIT");
     }
+    ForeignKeysWithoutIndex();
+    // The rules judged at the end of the file report at earlier statements: keep file order.
+    std::stable_sort(findings_.begin(), findings_.end(),
+                     [](const Finding& a, const Finding& b) { return a.span.begin < b.span.begin; });
     return std::move(findings_);
   }
 
@@ -122,7 +187,7 @@ class Classifier {
 
   void Report(std::string_view id, const ir::SourceSpan& span, std::string message, bool low_confidence = false) {
     const RuleInfo* rule = FindRule(id);
-    Severity severity = DefaultSeverity(rule->risk);
+    Severity severity = DefaultSeverity(*rule);
     if (auto it = options_.severities.find(std::string(id)); it != options_.severities.end()) severity = it->second;
     if (severity == Severity::Off) return;
     findings_.push_back(Finding{rule, severity, span, std::move(message), low_confidence && context_ == nullptr});
@@ -131,6 +196,7 @@ class Classifier {
   // ---- per statement ----
 
   void Statement(const MigrationStatement& st) {
+    const std::size_t reported_before = findings_.size();
     for (const std::string& name : st.long_identifiers) {
       Report("MG709", st.span,
              fmt::format("identifier \"{}\" is {} bytes: PostgreSQL silently truncates it to its first {}", name,
@@ -140,11 +206,16 @@ class Classifier {
     const ir::QualifiedName* locked = nullptr;
     for (const Action& a : st.actions) {
       LockMode lock = Classify(st, a);
+      TrackKeys(st.span, a);
       if (lock > strongest && Existing(a.relation) && !a.relation.name.empty()) {
         strongest = lock;
         locked = &a.relation;
       }
     }
+    ColumnAlignment(st);
+    RepeatedAlter(st);
+    Unqualified(st);
+    Naming(st);
     // Session hygiene: a strong lock on an existing table with no lock_timeout set waits in
     // the lock queue and stops all traffic behind it (reported once, at the first such statement).
     if (strongest >= LockMode::Share && locked != nullptr) {
@@ -178,6 +249,8 @@ class Classifier {
         }
       }
     }
+    NonIdempotent(st);
+    CheapMetadataChange(st, reported_before);
   }
 
   // Reports the rules `a` breaks; returns the table lock it takes.
@@ -189,7 +262,7 @@ class Classifier {
     switch (a.kind) {
       case ActionKind::CreateTable:
         if (!a.column.name.empty()) {
-          DesignAdvice(span, a.column);
+          DesignAdvice(span, a.column, keys_of_create_.count(a.column.name) > 0);
           if (!columns_of_create_.insert(a.column.name).second) {
             Report("MG710", span, fmt::format("column {} is defined twice in CREATE TABLE {}: the statement fails",
                                               a.column.name, rel));
@@ -197,6 +270,12 @@ class Classifier {
           return LockMode::None;
         }
         columns_of_create_.clear();
+        keys_of_create_.clear();
+        for (const sql::ConstraintFacts& k : a.constraints) {
+          if (k.type == 'p' || k.type == 'u' || k.type == 'f') {
+            keys_of_create_.insert(k.columns.begin(), k.columns.end());
+          }
+        }
         created_.insert(a.relation.name);
         return LockMode::None;
       case ActionKind::CreateIndex:
@@ -320,7 +399,9 @@ class Classifier {
           Report("MG802", span, fmt::format("this ALTER TABLE rewrites {} under an ACCESS EXCLUSIVE lock", rel));
         }
         return LockMode::AccessExclusive;
-      case ActionKind::SetStorageOptions: return LockMode::ShareUpdateExclusive;
+      case ActionKind::SetStorageOptions:
+        return std::all_of(a.options.begin(), a.options.end(), CheapOption) ? LockMode::ShareUpdateExclusive
+                                                                             : LockMode::AccessExclusive;
       case ActionKind::AttachPartition:
         Report("MG501", span,
                fmt::format("ATTACH PARTITION scans {} (and the DEFAULT partition) under an ACCESS EXCLUSIVE lock unless "
@@ -354,6 +435,7 @@ class Classifier {
       case ActionKind::ReplicaIdentity:
         Report("MG807", span, fmt::format("REPLICA IDENTITY of {} changes what logical replication sends", rel));
         return LockMode::AccessExclusive;
+      case ActionKind::ClusterOn: return LockMode::ShareUpdateExclusive;
       case ActionKind::OtherAlterTable: return LockMode::AccessExclusive;
       case ActionKind::DropTable:
         if (a.cascade) Report("MG404", span, "DROP TABLE ... CASCADE also drops the views and foreign keys that use " + rel);
@@ -400,7 +482,10 @@ class Classifier {
         Report("MG408", span, fmt::format("moving {} {} to schema {} breaks the code that names it", a.object_type,
                                           rel, a.new_name));
         return LockMode::AccessExclusive;
-      case ActionKind::RenameOther: return LockMode::AccessExclusive;
+      case ActionKind::RenameOther:
+        // Since PostgreSQL 12, ALTER INDEX ... RENAME takes SHARE UPDATE EXCLUSIVE.
+        return a.object_type == "index" && options_.pg_version >= 12 ? LockMode::ShareUpdateExclusive
+                                                                     : LockMode::AccessExclusive;
       case ActionKind::CreateEnum:
         Report("MG604", span, fmt::format("enum {}: its values can be added but not removed or reordered", rel));
         return LockMode::None;
@@ -599,9 +684,20 @@ class Classifier {
     return lock;
   }
 
-  // Design advice on a column's type (info).
-  void DesignAdvice(const ir::SourceSpan& span, const sql::ColumnFacts& c) {
+  // Design advice on a column's type (info). `key`: a table constraint of the statement makes it
+  // (part of) a primary, unique or foreign key.
+  void DesignAdvice(const ir::SourceSpan& span, const sql::ColumnFacts& c, bool key = false) {
     std::string t = TypeName(c);
+    // An integer key, identity or serial runs out: a plain integer column (a count, an age) is
+    // left alone, as int4 is right for it.
+    if (auto [narrow, max] = NarrowInteger(c); !narrow.empty()) {
+      key = key || c.primary_key || c.unique || c.references;
+      if (key || c.identity || IsSerial(c)) {
+        Report("MG901", span,
+               fmt::format("column {} is {}{}: it runs out at {}", c.name, narrow,
+                           key ? " and a key" : c.identity ? " and an identity column" : "", max));
+      }
+    }
     if (IsSerial(c)) Report("MG902", span, fmt::format("column {} is {}: prefer an identity column", c.name, t));
     if (t == "timestamp") {
       Report("MG903", span, fmt::format("column {} is timestamp without time zone: prefer timestamptz", c.name));
@@ -613,6 +709,414 @@ class Classifier {
   }
 
 
+
+  // ---- statements that fail when the file runs again (MG706) ----
+
+  // Outside a transaction, a file that stops part-way has applied its first statements: run
+  // again, each CREATE, ADD or DROP without IF [NOT] EXISTS fails. Inside one, PostgreSQL rolls
+  // the whole file back, so the rule is silent there. One finding per statement, for its first
+  // such action. (The drops IF EXISTS are recorded in or out of a transaction.)
+  void NonIdempotent(const MigrationStatement& st) {
+    std::string first;
+    for (const Action& a : st.actions) {
+      const std::string rel = Shown(a.relation);
+      std::string what;
+      switch (a.kind) {
+        case ActionKind::CreateTable:
+          if (st.node_kind == "CreateStmt" && a.column.name.empty() && !a.if_exists) {
+            what = fmt::format("CREATE TABLE {} without IF NOT EXISTS", rel);
+          }
+          break;
+        case ActionKind::CreateIndex:
+          if (a.name.empty()) {
+            what = fmt::format("CREATE INDEX on {} without a name (each run adds another index)", rel);
+          } else if (a.concurrent && !a.if_exists && !dropped_if_exists_.count("index " + a.name)) {
+            // IF NOT EXISTS would skip an INVALID index a failed build left (MG105): drop it first.
+            what = fmt::format("CREATE INDEX CONCURRENTLY {} with no DROP INDEX CONCURRENTLY IF EXISTS before it",
+                               a.name);
+          } else if (!a.concurrent && !a.if_exists) {
+            what = fmt::format("CREATE INDEX {} without IF NOT EXISTS", a.name);
+          }
+          break;
+        case ActionKind::AddColumn:
+          if (!a.if_exists) what = fmt::format("ADD COLUMN {} without IF NOT EXISTS", a.name);
+          break;
+        case ActionKind::DropColumn:
+          if (!a.if_exists) what = fmt::format("DROP COLUMN {} without IF EXISTS", a.name);
+          break;
+        case ActionKind::DropConstraint:
+          if (a.if_exists) dropped_if_exists_.insert("constraint " + Shown(Key(a.relation)) + " " + a.name);
+          else what = fmt::format("DROP CONSTRAINT {} without IF EXISTS", a.name);
+          break;
+        case ActionKind::AddConstraint:
+          // PostgreSQL has no ADD CONSTRAINT IF NOT EXISTS: DROP CONSTRAINT IF EXISTS first.
+          if (a.name.empty() || !dropped_if_exists_.count("constraint " + Shown(Key(a.relation)) + " " + a.name)) {
+            what = a.name.empty()
+                       ? "ADD CONSTRAINT without a name (each run adds another constraint)"
+                       : fmt::format("ADD CONSTRAINT {} with no DROP CONSTRAINT IF EXISTS before it", a.name);
+          }
+          break;
+        case ActionKind::EnumAddValue:
+          if (!a.if_exists) what = fmt::format("ADD VALUE '{}' without IF NOT EXISTS", a.value);
+          break;
+        default:
+          if (st.node_kind == "DropStmt") {
+            if (a.if_exists && a.kind == ActionKind::DropIndex) dropped_if_exists_.insert("index " + a.relation.name);
+            if (!a.if_exists) what = fmt::format("DROP {} {} without IF EXISTS", Upper(a.object_type), rel);
+          }
+          break;
+      }
+      if (first.empty()) first = what;
+    }
+    if (first.empty() || in_transaction_) return;
+    Report("MG706", st.span,
+           fmt::format("{}, outside a transaction: if the file stops part-way and runs again, this statement fails "
+                       "or repeats",
+                       first));
+  }
+
+  // ---- several ALTER TABLE of one table in a transaction (MG707) ----
+
+  // In one transaction the lock the first ALTER TABLE took is held to the end anyway: one
+  // statement with every subcommand scans or rewrites the table once. Outside a transaction,
+  // separate statements keep each lock short, so the rule is silent there. ATTACH and DETACH
+  // PARTITION cannot be combined with other subcommands, and VALIDATE CONSTRAINT belongs in a
+  // transaction of its own (MG203), so statements with them are left out.
+  void RepeatedAlter(const MigrationStatement& st) {
+    if (!in_transaction_ || st.node_kind != "AlterTableStmt" || st.actions.empty()) return;
+    const Action& first = st.actions[0];
+    if (first.object_type != "table" || !Existing(first.relation)) return;
+    for (const Action& a : st.actions) {
+      if (a.kind == ActionKind::AttachPartition || a.kind == ActionKind::DetachPartition ||
+          a.kind == ActionKind::ValidateConstraint) {
+        return;
+      }
+    }
+    auto [earlier, inserted] = altered_in_transaction_.insert({Key(first.relation), st.span});
+    if (inserted) return;
+    Report("MG707", st.span,
+           fmt::format("{} was already altered in this transaction (line {}): one ALTER TABLE with all the "
+                       "subcommands scans or rewrites it once",
+                       Shown(first.relation), sources_.Resolve(earlier->second.file, earlier->second.begin).line));
+  }
+
+  // ---- changes that take only SHARE UPDATE EXCLUSIVE (MG809) ----
+
+  // The table storage parameters that PostgreSQL changes under SHARE UPDATE EXCLUSIVE (the risk
+  // catalogue's list, checked for fillfactor on PostgreSQL 15); any other takes ACCESS EXCLUSIVE.
+  static bool CheapOption(const std::string& option) {
+    return option == "fillfactor" || option == "parallel_workers" || option.rfind("autovacuum_", 0) == 0 ||
+           option.rfind("toast.", 0) == 0;
+  }
+
+  static bool Cheap(const Action& a) {
+    switch (a.kind) {
+      case ActionKind::SetStorageOptions:
+        return std::all_of(a.options.begin(), a.options.end(), CheapOption);
+      case ActionKind::ClusterOn:
+      case ActionKind::ValidateConstraint:
+      case ActionKind::Comment: return true;
+      case ActionKind::RenameOther: return a.object_type == "index";
+      case ActionKind::Vacuum: return a.name == "analyze";
+      default: return false;
+    }
+  }
+
+  // Reported only when every action of the statement is cheap (in one ALTER TABLE the strictest
+  // lock wins) and no rule about locks or scans fired on it (VALIDATE in the transaction that
+  // locked the table is MG203, not cheap).
+  void CheapMetadataChange(const MigrationStatement& st, std::size_t reported_before) {
+    if (st.actions.empty() || !std::all_of(st.actions.begin(), st.actions.end(), Cheap)) return;
+    if (st.actions[0].kind == ActionKind::RenameOther && options_.pg_version < 12) return;
+    for (std::size_t i = reported_before; i < findings_.size(); ++i) {
+      if (findings_[i].rule->risk != RiskClass::Safe) return;
+    }
+    const Action& a = st.actions[0];
+    bool scans = std::any_of(st.actions.begin(), st.actions.end(), [](const Action& x) {
+      return x.kind == ActionKind::ValidateConstraint || x.kind == ActionKind::Vacuum;
+    });
+    std::string what = a.kind == ActionKind::Comment      ? std::string("COMMENT ON")
+                       : a.kind == ActionKind::Vacuum      ? "ANALYZE"
+                       : a.kind == ActionKind::RenameOther ? "ALTER INDEX ... RENAME"
+                                                           : "ALTER " + Upper(a.object_type);
+    std::string on = a.relation.name.empty() ? "" : " on " + Shown(a.relation);
+    Report("MG809", st.span,
+           fmt::format("{} takes only a SHARE UPDATE EXCLUSIVE lock{}{}: reads and writes go on", what, on,
+                       scans ? (a.kind == ActionKind::Vacuum ? " (it reads a sample of the table)"
+                                                             : " (it scans the table, without blocking traffic)")
+                             : ""));
+  }
+
+  // ---- unqualified relations (MG711, opt-in) ----
+
+  // Whether `a` names its relation (table, index, view, sequence) through a RangeVar in DDL.
+  static bool NamesRelation(const MigrationStatement& st, const Action& a) {
+    switch (a.kind) {
+      case ActionKind::CreateTable:
+      case ActionKind::CreateIndex:
+      case ActionKind::DropIndex:
+      case ActionKind::DropTable:
+      case ActionKind::Truncate:
+      case ActionKind::RenameColumn:
+      case ActionKind::RenameTable:
+      case ActionKind::RenameOther:
+      case ActionKind::SetSchema:
+      case ActionKind::TriggerChange:
+      case ActionKind::RefreshMatView:
+      case ActionKind::Cluster: return true;
+      case ActionKind::RowSecurity: return st.node_kind != "DropStmt";  // DROP POLICY p ON t: a name list
+      case ActionKind::DropOther:
+        return a.object_type == "view" || a.object_type == "materialized view" || a.object_type == "sequence";
+      default: return st.node_kind == "AlterTableStmt";
+    }
+  }
+
+  void Unqualified(const MigrationStatement& st) {
+    std::vector<std::string> names;
+    auto note = [&](const ir::QualifiedName& rel) {
+      if (rel.name.empty() || !rel.schema.empty()) return;
+      if (std::find(names.begin(), names.end(), rel.name) == names.end()) names.push_back(rel.name);
+    };
+    for (const Action& a : st.actions) {
+      if (!NamesRelation(st, a)) continue;
+      note(a.relation);
+      note(a.ref_table);
+      for (const sql::ConstraintFacts& k : a.constraints) note(k.ref_table);
+      for (const sql::ConstraintFacts& k : a.column.constraints) note(k.ref_table);
+    }
+    if (names.empty()) return;
+    std::string list;
+    for (const std::string& n : names) list += (list.empty() ? "" : ", ") + n;
+    Report("MG711", st.span,
+           fmt::format("{} {} not schema-qualified: search_path decides what {}", list,
+                       names.size() == 1 ? "is" : "are", names.size() == 1 ? "it names" : "they name"));
+  }
+
+  // ---- naming conventions (MG907, from [lint.naming]) ----
+
+  // The names the statement gives (new tables, columns, indexes and constraints, and the new
+  // name of a rename); a name PostgreSQL makes up is not checked.
+  void Naming(const MigrationStatement& st) {
+    if (naming_.empty()) return;
+    auto check = [&](const std::string& kind, const std::string& name) {
+      auto it = naming_.find(kind);
+      if (name.empty() || it == naming_.end() || std::regex_search(name, it->second.second)) return;
+      Report("MG907", st.span,
+             fmt::format("{} name {} does not match the pattern \"{}\" of [lint.naming]", kind, name,
+                         it->second.first));
+    };
+    for (const Action& a : st.actions) {
+      switch (a.kind) {
+        case ActionKind::CreateTable:
+          if (a.column.name.empty()) {
+            check("table", a.relation.name);
+            for (const sql::ConstraintFacts& k : a.constraints) check("constraint", k.name);
+            break;
+          }
+          [[fallthrough]];
+        case ActionKind::AddColumn:
+          check("column", a.column.name);
+          for (const sql::ConstraintFacts& k : a.column.constraints) check("constraint", k.name);
+          break;
+        case ActionKind::AddConstraint: check("constraint", a.name); break;
+        case ActionKind::CreateIndex: check("index", a.name); break;
+        case ActionKind::RenameTable:
+          if (a.object_type == "table") check("table", a.new_name);
+          break;
+        case ActionKind::RenameColumn: check("column", a.new_name); break;
+        case ActionKind::RenameOther:
+          if (a.object_type == "index") check("index", a.new_name);
+          if (a.object_type == "constraint") check("constraint", a.new_name);
+          break;
+        default: break;
+      }
+    }
+  }
+
+  // ---- column order (MG906) ----
+
+  // The bytes of alignment padding per row that ordering the columns from widest alignment to
+  // narrowest (variable-length ones last) saves. A variable-length value is taken as short, as
+  // PostgreSQL stores one under 127 bytes (a 1-byte header, no alignment), of unknown length:
+  // the padding after one is the least it can be in the written order, and the most it can be
+  // in the proposed one. With no variable-length column the row sizes are exact (MAXALIGN).
+  void ColumnAlignment(const MigrationStatement& st) {
+    if (st.actions.empty() || st.actions[0].kind != ActionKind::CreateTable || st.actions[0].derived) return;
+    std::vector<std::pair<std::string, Layout>> columns;
+    for (std::size_t i = 1; i < st.actions.size(); ++i) {
+      std::optional<Layout> layout = TypeLayout(st.actions[i].column);
+      if (!layout) return;  // a type only the catalog knows: say nothing
+      columns.push_back({st.actions[i].name, *layout});
+    }
+    int written = 0, written_end = 0;
+    std::vector<Layout> run;
+    bool after_variable = false, variable = false;
+    auto close_run = [&]() {
+      if (!after_variable) {
+        written += Padding(run, 0, &written_end);
+      } else {
+        int least = Padding(run, 0);
+        for (int start = 1; start < kMaxAlign; ++start) least = std::min(least, Padding(run, start));
+        written += least;
+      }
+      run.clear();
+    };
+    for (const auto& [name, l] : columns) {
+      if (l.length >= 0) {
+        run.push_back(l);
+        continue;
+      }
+      close_run();
+      after_variable = variable = true;
+    }
+    close_run();
+    std::vector<std::pair<std::string, Layout>> ordered = columns;
+    std::stable_sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) {
+      return (a.second.length >= 0) != (b.second.length >= 0) ? a.second.length >= 0 : a.second.align > b.second.align;
+    });
+    std::vector<Layout> fixed;
+    for (const auto& [name, l] : ordered) {
+      if (l.length >= 0) fixed.push_back(l);
+    }
+    int proposed_end = 0;
+    int proposed = Padding(fixed, 0, &proposed_end);
+    int saving;
+    if (variable) {
+      // The first variable-length value may be long (a 4-byte header, aligned on 4).
+      saving = written - proposed - (4 - proposed_end % 4) % 4;
+    } else {
+      auto maxalign = [](int n) { return (n + kMaxAlign - 1) / kMaxAlign * kMaxAlign; };
+      saving = maxalign(written_end) - maxalign(proposed_end);
+    }
+    if (saving < kAlignmentSavingWorthIt) return;
+    std::string order;
+    for (const auto& [name, l] : ordered) order += (order.empty() ? "" : ", ") + name;
+    Report("MG906", st.span,
+           fmt::format("ordering the columns of {} as ({}) saves {} bytes of alignment padding per row",
+                       Shown(st.actions[0].relation), order, saving));
+  }
+
+  // ---- foreign keys and the indexes that serve them (MG905) ----
+
+  // A relation as PostgreSQL would most often resolve it: unqualified names in public.
+  static ir::QualifiedName Key(const ir::QualifiedName& rel) {
+    return {rel.schema.empty() ? "public" : rel.schema, rel.name};
+  }
+
+  // Records the indexes and foreign keys `a` creates or drops.
+  void TrackKeys(const ir::SourceSpan& span, const Action& a) {
+    const ir::QualifiedName table = Key(a.relation);
+    auto add = [&](const sql::ConstraintFacts& k) {
+      if (k.type == 'p' || k.type == 'u') file_indexes_[table].push_back({k.name, k.columns});
+      if (k.type == 'f' && !k.columns.empty()) {
+        foreign_keys_.push_back({span, table, k.name, k.columns, k.ref_table, a.relation});
+      }
+    };
+    switch (a.kind) {
+      case ActionKind::CreateTable:
+        if (a.column.name.empty()) {
+          file_indexes_[table].clear();
+          std::erase_if(foreign_keys_, [&](const ForeignKey& fk) { return fk.table == table; });
+          // A table made LIKE another, or a partition, also gets indexes from elsewhere.
+          if (a.derived) {
+            created_known_.erase(table);
+            created_unknown_.insert(table);
+          } else {
+            created_unknown_.erase(table);
+            created_known_.insert(table);
+          }
+          for (const sql::ConstraintFacts& k : a.constraints) add(k);
+        } else {
+          for (const sql::ConstraintFacts& k : a.column.constraints) add(k);
+        }
+        break;
+      case ActionKind::AddColumn:
+        for (const sql::ConstraintFacts& k : a.column.constraints) add(k);
+        break;
+      case ActionKind::AddConstraint:
+        if (!a.using_index) add(sql::ConstraintFacts{a.constraint_type, a.name, a.columns, a.ref_table});
+        break;
+      case ActionKind::CreateIndex:
+        // A partial index serves only the rows its predicate keeps.
+        if (a.expression.empty()) file_indexes_[table].push_back({a.name, a.columns});
+        break;
+      case ActionKind::DropIndex:
+      case ActionKind::DropConstraint: {
+        const std::string& name = a.kind == ActionKind::DropIndex ? a.relation.name : a.name;
+        dropped_indexes_.insert(name);
+        for (auto& [t, indexes] : file_indexes_) {
+          std::erase_if(indexes, [&](const FileIndex& ix) { return ix.name == name; });
+        }
+        break;
+      }
+      case ActionKind::RenameTable: {
+        ir::QualifiedName to{table.schema, a.new_name};
+        if (auto it = file_indexes_.find(table); it != file_indexes_.end()) {
+          file_indexes_[to] = std::move(it->second);
+          file_indexes_.erase(table);
+        }
+        for (ForeignKey& fk : foreign_keys_) {
+          if (fk.table != table) continue;
+          fk.table = to;
+          fk.written.name = a.new_name;
+        }
+        for (std::set<ir::QualifiedName>* created : {&created_known_, &created_unknown_}) {
+          if (created->erase(table)) created->insert(to);
+        }
+        break;
+      }
+      case ActionKind::DropTable:
+        file_indexes_.erase(table);
+        std::erase_if(foreign_keys_, [&](const ForeignKey& fk) { return fk.table == table; });
+        created_known_.erase(table);
+        created_unknown_.insert(table);
+        break;
+      default: break;
+    }
+  }
+
+  // Judged at the end of the file, so that an index created after its foreign key counts. A
+  // foreign key on a table whose indexes are not known (neither created in the file nor in the
+  // schema given, or created LIKE another table or as a partition) is not reported.
+  void ForeignKeysWithoutIndex() {
+    for (const ForeignKey& fk : foreign_keys_) {
+      std::vector<std::vector<std::string>> indexes;
+      if (!created_known_.count(fk.table)) {
+        if (created_unknown_.count(fk.table)) continue;
+        const ir::Table* t = ContextTable(fk.table);
+        if (t == nullptr) continue;
+        for (const auto& [name, ix] : t->indexes) {
+          if (ix.predicate || dropped_indexes_.count(name)) continue;
+          std::vector<std::string> columns;
+          for (const ir::IndexElement& e : ix.elements) columns.push_back(e.column.value_or(""));
+          indexes.push_back(std::move(columns));
+        }
+        for (const auto& [name, k] : t->constraints) {
+          bool keyed = k.kind == ir::ConstraintKind::PrimaryKey || k.kind == ir::ConstraintKind::Unique;
+          if (keyed && !dropped_indexes_.count(name)) indexes.push_back(k.columns);
+        }
+      }
+      if (auto it = file_indexes_.find(fk.table); it != file_indexes_.end()) {
+        for (const FileIndex& ix : it->second) indexes.push_back(ix.columns);
+      }
+      // An index serves the foreign key's lookups when its leading columns are the key's, in
+      // any order.
+      const std::set<std::string> wanted(fk.columns.begin(), fk.columns.end());
+      bool served = false;
+      for (const std::vector<std::string>& columns : indexes) {
+        if (columns.size() < fk.columns.size()) continue;
+        served |= std::set<std::string>(columns.begin(), columns.begin() + fk.columns.size()) == wanted;
+      }
+      if (served) continue;
+      std::string list;
+      for (const std::string& c : fk.columns) list += (list.empty() ? "" : ", ") + c;
+      Report("MG905", fk.span,
+             fmt::format("foreign key {}on {} ({}) has no index that starts with its columns: each DELETE on {}, or "
+                         "change of its key, scans {}",
+                         fk.name.empty() ? "" : fk.name + " ", Shown(fk.written), list, Shown(fk.ref_table),
+                         Shown(fk.written)));
+    }
+  }
 
   void WorkAfterAccessExclusive(const ir::SourceSpan& span, const std::string& what) {
     if (!in_transaction_ || !access_exclusive_in_transaction_) return;
@@ -635,6 +1139,7 @@ class Classifier {
   }
 
   void ResetTransaction() {
+    altered_in_transaction_.clear();
     access_exclusive_in_transaction_.reset();
     strong_in_transaction_.clear();
     new_enum_values_.clear();
@@ -646,6 +1151,26 @@ class Classifier {
   std::vector<Finding> findings_;
   std::set<std::string> created_;  // tables created earlier in the file (by name)
   std::set<std::string> columns_of_create_;  // the columns of the CREATE TABLE being read
+  struct FileIndex {
+    std::string name;
+    std::vector<std::string> columns;  // "" for an expression
+  };
+  struct ForeignKey {
+    ir::SourceSpan span;
+    ir::QualifiedName table;    // Key() of the referencing table
+    std::string name;
+    std::vector<std::string> columns;
+    ir::QualifiedName ref_table;
+    ir::QualifiedName written;  // the referencing table as written
+  };
+  std::map<ir::QualifiedName, std::vector<FileIndex>> file_indexes_;  // created in the file, by table Key()
+  std::set<std::string> dropped_indexes_;                              // indexes and constraints dropped
+  std::set<ir::QualifiedName> created_known_, created_unknown_;        // tables created in the file
+  std::vector<ForeignKey> foreign_keys_;                               // added in the file
+  std::map<std::string, std::pair<std::string, std::regex>> naming_;  // kind -> (pattern, compiled)
+  std::set<std::string> dropped_if_exists_;  // "index NAME", "constraint TABLE NAME": dropped IF EXISTS
+  std::map<ir::QualifiedName, ir::SourceSpan> altered_in_transaction_;  // existing tables, by Key()
+  std::set<std::string> keys_of_create_;     // its columns in a table PRIMARY KEY, UNIQUE or FOREIGN KEY
   bool in_transaction_;
   bool explicit_transaction_ = false;
   bool lock_timeout_ = false, statement_timeout_ = false;

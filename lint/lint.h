@@ -23,7 +23,14 @@ struct LintOptions {
   int pg_version = 15;
   /// Per-rule severities (schemac.toml); rules not listed keep their class's default.
   std::map<std::string, Severity> severities;
+  /// Naming patterns (schemac.toml [lint.naming]): "table", "column", "index" or "constraint" to
+  /// an ECMAScript regular expression that a name given in the migration must contain a match of
+  /// (anchor it with ^ and $). MG907 checks only the kinds listed here.
+  std::map<std::string, std::string> naming;
 };
+
+/// The kinds of name [lint.naming] may set a pattern for.
+inline constexpr const char* kNamingKinds[] = {"table", "column", "index", "constraint"};
 
 struct Finding {
   const RuleInfo* rule = nullptr;

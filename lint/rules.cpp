@@ -7,8 +7,11 @@ namespace schemac::lint {
 const std::vector<RuleInfo>& Rules() {
   static const std::vector<RuleInfo> rules = {
 #define MG_RULE(id, name, risk, lock, rewrite, scan, data_loss, safe) \
-  RuleInfo{id, name, RiskClass::risk, LockMode::lock, rewrite, scan, data_loss, safe},
+  RuleInfo{id, name, RiskClass::risk, LockMode::lock, rewrite, scan, data_loss, safe, false},
+#define MG_RULE_OPT_IN(id, name, risk, lock, rewrite, scan, data_loss, safe) \
+  RuleInfo{id, name, RiskClass::risk, LockMode::lock, rewrite, scan, data_loss, safe, true},
 #include "lint/rules.def"
+#undef MG_RULE_OPT_IN
 #undef MG_RULE
   };
   return rules;
@@ -30,6 +33,8 @@ Severity DefaultSeverity(RiskClass risk) {
   }
   return Severity::Info;
 }
+
+Severity DefaultSeverity(const RuleInfo& rule) { return rule.opt_in ? Severity::Off : DefaultSeverity(rule.risk); }
 
 std::string_view ClassName(RiskClass risk) {
   switch (risk) {

@@ -32,6 +32,8 @@ struct RuleInfo {
   bool scan;              // scans the table (or builds an index over it)
   bool data_loss;
   std::string_view safe_alternative;
+  /// Off unless schemac.toml gives it a severity (MG_RULE_OPT_IN in rules.def).
+  bool opt_in = false;
 };
 
 /// Every rule, in id order.
@@ -43,6 +45,10 @@ const RuleInfo* FindRule(std::string_view id);
 /// The default severity of a class: data loss and breaking are errors, blocking and locks
 /// warnings, safe info.
 Severity DefaultSeverity(RiskClass risk);
+
+/// The severity a rule has when schemac.toml does not set one: off for an opt-in rule, else its
+/// class's default.
+Severity DefaultSeverity(const RuleInfo& rule);
 
 std::string_view ClassName(RiskClass risk);      // "safe", "locks", "blocking", "data-loss", "breaking"
 std::string_view SeverityName(Severity s);       // "off", "info", "warning", "error"

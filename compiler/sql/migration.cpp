@@ -96,6 +96,18 @@ void ReadTypeName(const PgQuery__TypeName* tn, ColumnFacts& c) {
   c.array = tn->n_array_bounds > 0;
 }
 
+char ConstraintLetter(PgQuery__ConstrType t) {
+  switch (t) {
+    case PG_QUERY__CONSTR_TYPE__CONSTR_CHECK: return 'c';
+    case PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN: return 'f';
+    case PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE: return 'u';
+    case PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY: return 'p';
+    case PG_QUERY__CONSTR_TYPE__CONSTR_EXCLUSION: return 'x';
+    case PG_QUERY__CONSTR_TYPE__CONSTR_NOTNULL: return 'n';
+    default: return 0;
+  }
+}
+
 ColumnFacts ReadColumn(const PgQuery__ColumnDef& def) {
   ColumnFacts c;
   c.name = def.colname ? def.colname : "";
@@ -123,20 +135,13 @@ ColumnFacts ReadColumn(const PgQuery__ColumnDef& def) {
       case PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN: c.references = true; break;
       default: break;
     }
+    if (k.contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY || k.contype == PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE ||
+        k.contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN || k.contype == PG_QUERY__CONSTR_TYPE__CONSTR_CHECK) {
+      c.constraints.push_back(ConstraintFacts{ConstraintLetter(k.contype), k.conname ? k.conname : "", {c.name},
+                                              Relation(k.pktable)});
+    }
   }
   return c;
-}
-
-char ConstraintLetter(PgQuery__ConstrType t) {
-  switch (t) {
-    case PG_QUERY__CONSTR_TYPE__CONSTR_CHECK: return 'c';
-    case PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN: return 'f';
-    case PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE: return 'u';
-    case PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY: return 'p';
-    case PG_QUERY__CONSTR_TYPE__CONSTR_EXCLUSION: return 'x';
-    case PG_QUERY__CONSTR_TYPE__CONSTR_NOTNULL: return 'n';
-    default: return 0;
-  }
 }
 
 void ReadConstraint(const PgQuery__Constraint& k, Action& a) {
@@ -151,6 +156,7 @@ void ReadConstraint(const PgQuery__Constraint& k, Action& a) {
   }
   a.columns = StrList(k.contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN ? k.fk_attrs : k.keys,
                       k.contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN ? k.n_fk_attrs : k.n_keys);
+  a.ref_table = Relation(k.pktable);
 }
 
 void ReadAlterTable(const PgQuery__AlterTableStmt& stmt, MigrationStatement& out) {
@@ -161,6 +167,7 @@ void ReadAlterTable(const PgQuery__AlterTableStmt& stmt, MigrationStatement& out
     const PgQuery__AlterTableCmd& cmd = *stmt.cmds[i]->alter_table_cmd;
     Action a;
     a.relation = rel;
+    a.object_type = ObjectTypeWord(stmt.objtype);
     a.only = only;
     a.name = cmd.name ? cmd.name : "";
     a.if_exists = cmd.missing_ok;
@@ -207,6 +214,19 @@ void ReadAlterTable(const PgQuery__AlterTableStmt& stmt, MigrationStatement& out
       case PG_QUERY__ALTER_TABLE_TYPE__AT_SetAccessMethod: a.kind = ActionKind::SetTablespace; break;
       case PG_QUERY__ALTER_TABLE_TYPE__AT_SetRelOptions:
       case PG_QUERY__ALTER_TABLE_TYPE__AT_ResetRelOptions:
+        a.kind = ActionKind::SetStorageOptions;
+        if (cmd.def && cmd.def->node_case == PG_QUERY__NODE__NODE_LIST) {
+          for (std::size_t j = 0; j < cmd.def->list->n_items; ++j) {
+            PgQuery__Node* item = cmd.def->list->items[j];
+            if (item->node_case != PG_QUERY__NODE__NODE_DEF_ELEM || !item->def_elem->defname) continue;
+            const PgQuery__DefElem& d = *item->def_elem;
+            std::string space = d.defnamespace && *d.defnamespace ? Lower(d.defnamespace) + "." : "";
+            a.options.push_back(space + Lower(d.defname));
+          }
+        }
+        break;
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_ClusterOn:
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_DropCluster: a.kind = ActionKind::ClusterOn; break;
       case PG_QUERY__ALTER_TABLE_TYPE__AT_SetOptions:
       case PG_QUERY__ALTER_TABLE_TYPE__AT_ResetOptions:
       case PG_QUERY__ALTER_TABLE_TYPE__AT_SetStatistics: a.kind = ActionKind::SetStorageOptions; break;
@@ -248,12 +268,23 @@ void ReadCreateTable(const PgQuery__CreateStmt& stmt, MigrationStatement& out) {
   table.kind = ActionKind::CreateTable;
   table.relation = Relation(stmt.relation);
   table.if_exists = stmt.if_not_exists;
+  table.derived = stmt.n_inh_relations > 0 || stmt.partbound != nullptr || stmt.of_typename != nullptr;
+  for (std::size_t i = 0; i < stmt.n_table_elts; ++i) {
+    PgQuery__Node* e = stmt.table_elts[i];
+    if (e->node_case == PG_QUERY__NODE__NODE_TABLE_LIKE_CLAUSE) table.derived = true;
+    if (e->node_case != PG_QUERY__NODE__NODE_CONSTRAINT) continue;
+    Action k;
+    ReadConstraint(*e->constraint, k);
+    if (k.constraint_type == 0 || k.constraint_type == 'n') continue;
+    table.constraints.push_back(ConstraintFacts{k.constraint_type, k.name, k.columns, k.ref_table});
+  }
   out.actions.push_back(table);
   for (std::size_t i = 0; i < stmt.n_table_elts; ++i) {
     PgQuery__Node* e = stmt.table_elts[i];
     if (e->node_case != PG_QUERY__NODE__NODE_COLUMN_DEF) continue;
     // The columns, for the design advice on types (as ADD COLUMN's would be).
     Action col = table;
+    col.constraints.clear();
     col.column = ReadColumn(*e->column_def);
     col.name = col.column.name;
     out.actions.push_back(std::move(col));
@@ -347,6 +378,15 @@ void ReadStatement(PgQuery__Node* node, MigrationStatement& out) {
       a.concurrent = s.concurrent;
       a.if_exists = s.if_not_exists;
       a.unique = s.unique;
+      for (std::size_t i = 0; i < s.n_index_params; ++i) {
+        PgQuery__Node* p = s.index_params[i];
+        bool column = p->node_case == PG_QUERY__NODE__NODE_INDEX_ELEM && p->index_elem->name;
+        a.columns.push_back(column ? p->index_elem->name : "");
+      }
+      if (s.where_clause) {
+        std::string error;
+        a.expression = DeparseExpr(s.where_clause, &error);
+      }
       break;
     }
     case PG_QUERY__NODE__NODE_REINDEX_STMT: {

@@ -39,7 +39,8 @@ enum class ActionKind {
   TriggerChange,        // CREATE TRIGGER, ENABLE / DISABLE TRIGGER
   RowSecurity,          // ENABLE / DISABLE / FORCE ROW LEVEL SECURITY, CREATE / ALTER / DROP POLICY
   ReplicaIdentity,      // REPLICA IDENTITY
-  OtherAlterTable,      // any other ALTER TABLE subcommand (owner, cluster on, inherit, ...)
+  ClusterOn,            // ALTER TABLE ... CLUSTER ON / SET WITHOUT CLUSTER
+  OtherAlterTable,      // any other ALTER TABLE subcommand (owner, inherit, ...)
   DropTable,            // DROP TABLE
   DropSchema,           // DROP SCHEMA
   DropDatabase,         // DROP DATABASE
@@ -71,6 +72,15 @@ enum class ActionKind {
   Other,                // any other statement (CREATE VIEW, CREATE FUNCTION, ...): no rule applies
 };
 
+/// A PRIMARY KEY, UNIQUE, FOREIGN KEY, CHECK or EXCLUDE constraint written in CREATE TABLE or ADD
+/// COLUMN (on a column or on the table).
+struct ConstraintFacts {
+  char type = 0;                     // as Action::constraint_type
+  std::string name;                  // as written; empty when PostgreSQL names it
+  std::vector<std::string> columns;  // the key's (a foreign key's referencing) columns
+  ir::QualifiedName ref_table;       // FOREIGN KEY: the referenced table, as written
+};
+
 /// The lint-relevant facts of a column definition (ADD COLUMN, CREATE TABLE).
 struct ColumnFacts {
   std::string name;
@@ -87,6 +97,7 @@ struct ColumnFacts {
   bool generated_stored = false;
   bool check = false;                  // a CHECK on the column
   bool references = false;             // REFERENCES
+  std::vector<ConstraintFacts> constraints;  // its PRIMARY KEY / UNIQUE / REFERENCES / CHECK, columns = {name}
 };
 
 /// One action of a statement.
@@ -115,9 +126,19 @@ struct Action {
   bool has_using = false;    // AlterColumnType: USING
   bool unlogged = false;     // SetLogged: SET UNLOGGED
   bool neighbor = false;     // EnumAddValue: BEFORE / AFTER given
-  std::string object_type;   // DropOther / RenameOther / SetSchema / Comment: "view", "sequence", ...
-  std::string expression;    // AddConstraint CHECK: the condition, deparsed
-  std::vector<std::string> columns;  // AddConstraint: the key's (or foreign key's) columns
+  std::string object_type;   // DropOther / RenameOther / SetSchema / Comment: "view", "sequence", ...;
+                             // the ALTER TABLE actions: "table", "index", "view", "sequence", ... (the
+                             // statement ALTER TABLE, ALTER INDEX, ... as written)
+  std::string expression;    // AddConstraint CHECK: the condition, deparsed; CreateIndex: the WHERE
+                             // predicate of a partial index
+  std::vector<std::string> columns;  // AddConstraint: the key's (or foreign key's) columns; CreateIndex:
+                                     // the key columns in order, "" for an expression
+  ir::QualifiedName ref_table;       // AddConstraint FOREIGN KEY: the referenced table, as written
+  std::vector<std::string> options;  // SetStorageOptions of the table (SET / RESET (...)): the parameters,
+                                     // lower-cased, "toast.x" with their namespace; empty for a column's
+  std::vector<ConstraintFacts> constraints;  // CreateTable (the table's action): its table constraints
+  bool derived = false;      // CreateTable: LIKE, INHERITS, PARTITION OF or OF type (columns and indexes
+                             // come from elsewhere too)
 };
 
 /// One statement of a migration file.

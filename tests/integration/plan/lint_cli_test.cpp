@@ -2,11 +2,13 @@
 // text (file:line:col and a caret) and JSON output, and a schema given with --schema.
 #include <catch2/catch.hpp>
 #include <set>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include <fmt/format.h>
 
+#include "cli/config.h"
 #include "compiler/sql/compile.h"
 #include "compiler/sql/migration.h"
 #include "lint/lint.h"
@@ -30,7 +32,8 @@ TEST_CASE("cli: lint reports each finding at its statement and exits by --fail-o
   CHECK(text.out.find("(low confidence: no schema given)") != std::string::npos);
   CHECK(text.out.find("    ALTER TABLE app.users ALTER COLUMN name TYPE varchar(200);\n      ^\n") != std::string::npos);
   CHECK(text.out.find(":6:1: warning: MG101 index-create-blocking:") != std::string::npos);
-  CHECK(text.out.find("1 file(s), 2 finding(s): 0 error(s), 2 warning(s), 0 info") != std::string::npos);
+  CHECK(text.out.find(":6:1: info: MG706 non-idempotent-statement:") != std::string::npos);
+  CHECK(text.out.find("1 file(s), 3 finding(s): 0 error(s), 2 warning(s), 1 info") != std::string::npos);
 
   RunResult strict = RunSchemac({"lint", "--fail-on", "warning", dir.File("001.sql")});
   CHECK(strict.exit_code == 1);
@@ -40,7 +43,7 @@ TEST_CASE("cli: lint reports each finding at its statement and exits by --fail-o
   INFO(json.out << json.err);
   REQUIRE(json.exit_code == 0);
   nlohmann::json findings = nlohmann::json::parse(json.out);
-  REQUIRE(findings.size() == 2);
+  REQUIRE(findings.size() == 3);
   CHECK(findings[0]["rule_id"] == "MG307");
   CHECK(findings[0]["class"] == "locks");
   CHECK(findings[0]["severity"] == "warning");
@@ -53,6 +56,8 @@ TEST_CASE("cli: lint reports each finding at its statement and exits by --fail-o
   CHECK(findings[0]["suppressed_by"].is_null());
   CHECK(findings[1]["rule_id"] == "MG101");
   CHECK(findings[1]["scan"] == true);
+  CHECK(findings[2]["rule_id"] == "MG706");
+  CHECK(findings[2]["severity"] == "info");
 }
 
 TEST_CASE("cli: lint fails with exit 1 on data loss, and 2 on bad input", "[cli][lint]") {
@@ -117,25 +122,67 @@ TEST_CASE("cli: lint --format sarif has the 2.1.0 shape, --format github annotat
   REQUIRE(s["runs"].size() == 1);
   const auto& run = s["runs"][0];
   CHECK(run["tool"]["driver"]["name"] == "schemac");
-  REQUIRE(run["tool"]["driver"]["rules"].size() == 2);
+  // MG101 (suppressed) and MG706 on line 4, MG402 and MG706 on line 5.
+  REQUIRE(run["tool"]["driver"]["rules"].size() == 3);
   CHECK(run["tool"]["driver"]["rules"][0]["id"] == "MG101");
-  REQUIRE(run["results"].size() == 2);
+  CHECK(run["tool"]["driver"]["rules"][1]["id"] == "MG706");
+  CHECK(run["tool"]["driver"]["rules"][1]["defaultConfiguration"]["level"] == "note");
+  REQUIRE(run["results"].size() == 4);
   CHECK(run["results"][0]["ruleId"] == "MG101");
   CHECK(run["results"][0]["suppressions"][0]["justification"] == "empty table");
-  CHECK(run["results"][1]["ruleId"] == "MG402");
-  CHECK(run["results"][1]["ruleIndex"] == 1);
-  CHECK(run["results"][1]["level"] == "error");
-  const auto& region = run["results"][1]["locations"][0]["physicalLocation"]["region"];
+  CHECK(run["results"][2]["ruleId"] == "MG402");
+  CHECK(run["results"][2]["ruleIndex"] == 2);
+  CHECK(run["results"][2]["level"] == "error");
+  CHECK(run["results"][3]["ruleIndex"] == 1);
+  const auto& region = run["results"][2]["locations"][0]["physicalLocation"]["region"];
   CHECK(region["startLine"] == 5);
   CHECK(region["startColumn"] == 1);
-  CHECK(run["results"][1]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == dir.File("m.sql"));
+  CHECK(run["results"][2]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == dir.File("m.sql"));
 
   RunResult github = RunSchemac({"lint", "--format", "github", dir.File("m.sql")});
   INFO(github.out);
-  CHECK(github.out.rfind("::error file=" + dir.File("m.sql") + ",line=5,col=1,endLine=5,endColumn=", 0) == 0);
+  CHECK(github.out.rfind("::notice file=" + dir.File("m.sql") + ",line=4,col=1,endLine=4,endColumn=", 0) == 0);
+  CHECK(github.out.find("\n::error file=" + dir.File("m.sql") + ",line=5,col=1,endLine=5,endColumn=") !=
+        std::string::npos);
   CHECK(github.out.find("title=MG402 drop-column::dropping column y of a destroys its data. Safe alternative:") !=
         std::string::npos);
   CHECK(github.out.find("MG101") == std::string::npos);  // suppressed
+}
+
+TEST_CASE("cli: lint --format gitlab is a Code Quality report, without the suppressed findings", "[cli][lint]") {
+  TempDir dir("lint_cli_gitlab");
+  WriteFile(dir.File("m.sql"),
+            "SET lock_timeout = '1s';\n-- schemac:ignore MG101 reason=\"empty table\"\n"
+            "CREATE INDEX a_idx ON a (x);\nALTER TABLE a DROP COLUMN y;\nALTER TABLE a ALTER COLUMN z TYPE bigint;\n");
+  RunResult gitlab = RunSchemac({"lint", "--format", "gitlab", dir.File("m.sql")});
+  INFO(gitlab.out << gitlab.err);
+  CHECK(gitlab.exit_code == 1);  // MG402 is an error
+  nlohmann::json issues = nlohmann::json::parse(gitlab.out);
+  REQUIRE(issues.is_array());
+  std::vector<std::string> checks;
+  std::set<std::string> fingerprints;
+  for (const auto& issue : issues) {
+    for (const char* key : {"description", "check_name", "fingerprint", "severity"}) {
+      REQUIRE(issue.contains(key));
+      CHECK(issue[key].is_string());
+    }
+    CHECK(issue["location"]["path"] == dir.File("m.sql"));
+    CHECK(issue["location"]["lines"]["begin"].is_number_integer());
+    fingerprints.insert(issue["fingerprint"].get<std::string>());
+    checks.push_back(issue["check_name"].get<std::string>() + "@" +
+                     std::to_string(issue["location"]["lines"]["begin"].get<int>()) + " " +
+                     issue["severity"].get<std::string>());
+  }
+  // MG101 is suppressed: left out.
+  CHECK(checks == std::vector<std::string>{"MG702 statement-timeout-missing@3 info",
+                                           "MG706 non-idempotent-statement@3 info", "MG402 drop-column@4 critical",
+                                           "MG706 non-idempotent-statement@4 info", "MG306 alter-type-rewrite@5 major"});
+  CHECK(fingerprints.size() == issues.size());
+  CHECK(issues[2]["description"] == "MG402 drop-column: dropping column y of a destroys its data");
+  CHECK(issues[4]["description"].get<std::string>().find("(low confidence: no schema given)") != std::string::npos);
+  // The fingerprint is stable from run to run.
+  RunResult again = RunSchemac({"lint", "--format", "gitlab", dir.File("m.sql")});
+  CHECK(nlohmann::json::parse(again.out) == issues);
 }
 
 TEST_CASE("cli: schemac.toml sets rule severities, and a bad one is an error with its position", "[cli][lint]") {
@@ -152,6 +199,27 @@ TEST_CASE("cli: schemac.toml sets rule severities, and a bad one is an error wit
   CHECK(bad.exit_code == 2);
   CHECK(bad.err.find(dir.File("bad.toml") + ":2:9: error: rule MG402: the severity must be") != std::string::npos);
   CHECK(bad.err.find(dir.File("bad.toml") + ":3:1: error: unknown rule MG999 [config.invalid]") != std::string::npos);
+
+  // An opt-in rule is off until given a severity; [lint.naming] turns MG907 on for the kinds it lists.
+  WriteFile(dir.File("n.sql"), "CREATE TABLE IF NOT EXISTS app.t (id bigint);\nCREATE INDEX IF NOT EXISTS t_id ON t (id);\n");
+  RunResult plain = RunSchemac({"lint", "--config", dir.File("schemac.toml"), dir.File("n.sql")});
+  CHECK(plain.out.find("MG711") == std::string::npos);
+  CHECK(plain.out.find("MG907") == std::string::npos);
+  WriteFile(dir.File("naming.toml"), "[lint.rules]\nMG711 = \"warning\"\n[lint.naming]\nindex = \"^ix_\"\n");
+  RunResult named = RunSchemac({"lint", "--config", dir.File("naming.toml"), dir.File("n.sql")});
+  INFO(named.out << named.err);
+  CHECK(named.exit_code == 0);
+  CHECK(named.out.find(":2:1: warning: MG711 unqualified-relation: t is not schema-qualified") != std::string::npos);
+  CHECK(named.out.find(":2:1: info: MG907 naming-convention: index name t_id does not match the pattern \"^ix_\"") !=
+        std::string::npos);
+  CHECK(named.out.find(":1:1: warning: MG711") == std::string::npos);
+  WriteFile(dir.File("bad_naming.toml"), "[lint.naming]\nindex = \"^ix_(\"\nview = \"^v_\"\n");
+  RunResult bad_naming = RunSchemac({"lint", "--config", dir.File("bad_naming.toml"), dir.File("n.sql")});
+  CHECK(bad_naming.exit_code == 2);
+  CHECK(bad_naming.err.find(dir.File("bad_naming.toml") + ":2:9: error: lint.naming.index: \"^ix_(\" is not a valid "
+                            "regular expression") != std::string::npos);
+  CHECK(bad_naming.err.find(dir.File("bad_naming.toml") + ":3:1: error: unknown setting lint.naming.view") !=
+        std::string::npos);
 }
 
 TEST_CASE("cli: a plan's risk findings are lint's findings on the same SQL (one taxonomy)", "[cli][lint]") {
@@ -229,6 +297,7 @@ TEST_CASE("docs: every example finding on the rule-family pages is what lint pri
     std::size_t at = 0;
     while ((at = md.find("\n## MG", at)) != std::string::npos) {
       std::string id = md.substr(at + 4, 5);
+      const std::size_t section = at;
       std::size_t sql_open = md.find("```sql\n", at);
       std::size_t sql_close = md.find("\n```", sql_open + 7);
       std::string sql = md.substr(sql_open + 7, sql_close - sql_open - 7) + "\n";
@@ -236,13 +305,24 @@ TEST_CASE("docs: every example finding on the rule-family pages is what lint pri
       std::size_t out_close = md.find("\n```", out_open + 4);
       std::string expected = md.substr(out_open + 4, out_close - out_open - 4);
       at = out_close;
+      // A ```toml block before the example is the schemac.toml it runs with (opt-in rules, naming).
+      lint::LintOptions options;
+      std::size_t toml_open = md.find("```toml\n", section);
+      if (toml_open != std::string::npos && toml_open < sql_open) {
+        std::size_t toml_close = md.find("\n```", toml_open + 8);
+        TempDir config_dir("lint_docs_config");
+        WriteFile(config_dir.File("schemac.toml"), md.substr(toml_open + 8, toml_close - toml_open - 8) + "\n");
+        std::ostringstream config_errors;
+        INFO(config_errors.str());
+        REQUIRE(cli::LoadLintConfig(config_dir.File("schemac.toml"), options, config_errors));
+      }
       INFO(page << " " << id << ":\n" << sql);
       ir::SourceManager sources;
       ir::Diagnostics diags;
       ir::Database context = sql::CompileText("schema.sql", schema, sql::CompileOptions{}, sources, diags);
       int32_t file = sources.Add("m.sql", sql);
       std::vector<lint::Finding> findings =
-          lint::LintFile(sql::ReadMigration(file, sources, diags), sources, &context, {}, diags);
+          lint::LintFile(sql::ReadMigration(file, sources, diags), sources, &context, options, diags);
       std::string got;
       for (const lint::Finding& f : findings) {
         if (f.rule->id != id) continue;

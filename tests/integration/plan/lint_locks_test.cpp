@@ -69,6 +69,7 @@ const Case kCases[] = {
     {"MG804", "CREATE TRIGGER t_trg BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION trg()", "t"},
     {"MG805", "ALTER TABLE t ENABLE ROW LEVEL SECURITY", "t"},
     {"MG807", "ALTER TABLE t REPLICA IDENTITY FULL", "t"},
+    {"MG809", "ALTER TABLE t ALTER COLUMN x SET STATISTICS 500", "t"},
 };
 
 // pg_locks.mode as lint::LockName spells it: "AccessExclusiveLock" -> "ACCESS EXCLUSIVE".

@@ -17,11 +17,22 @@ struct Linted {
   ir::Diagnostics diags;
   std::vector<lint::Finding> findings;
 
-  /// "line:col MGnnn" per finding, one a line, in order.
-  std::string Lines(bool with_hygiene = false) const {
+  /// The message of the first finding of rule `id`.
+  std::string Message(std::string_view id) const {
+    for (const lint::Finding& f : findings) {
+      if (f.rule->id == id) return f.message;
+    }
+    return "";
+  }
+
+  /// "line:col MGnnn" per finding, one a line, in order; the timeouts asked for once per file
+  /// (MG701, MG702) only `with_hygiene`, the statements that fail when run again outside a
+  /// transaction (MG706) only `with_idempotency`.
+  std::string Lines(bool with_hygiene = false, bool with_idempotency = false) const {
     std::string out;
     for (const lint::Finding& f : findings) {
       if (!with_hygiene && (f.rule->id == "MG701" || f.rule->id == "MG702")) continue;
+      if (!with_idempotency && f.rule->id == "MG706") continue;
       ir::LineCol at = sources.Resolve(f.span.file, f.span.begin);
       out += std::to_string(at.line) + ":" + std::to_string(at.column) + " " + std::string(f.rule->id) + "\n";
     }
@@ -88,7 +99,7 @@ ALTER TABLE t ADD CONSTRAINT u2 UNIQUE USING INDEX t_x_idx;
 ALTER TABLE t ADD PRIMARY KEY (id);
 ALTER TABLE t VALIDATE CONSTRAINT c2;
 )");
-  CHECK(l.Lines() == "1:1 MG201\n3:1 MG202\n5:1 MG204\n7:1 MG205\n");
+  CHECK(l.Lines() == "1:1 MG201\n3:1 MG202\n5:1 MG204\n7:1 MG205\n8:1 MG809\n");
 }
 
 TEST_CASE("lint: VALIDATE in the transaction that added the constraint scans under its lock", "[lint]") {
@@ -98,7 +109,7 @@ ALTER TABLE t VALIDATE CONSTRAINT c;
 COMMIT;
 ALTER TABLE t VALIDATE CONSTRAINT c;
 )");
-  CHECK(l.Lines() == "3:1 MG203\n3:1 MG703\n");
+  CHECK(l.Lines() == "3:1 MG203\n3:1 MG703\n5:1 MG809\n");
 }
 
 TEST_CASE("lint: columns: fast defaults, volatile defaults, rewriting kinds, required columns", "[lint]") {
@@ -142,7 +153,7 @@ ALTER TABLE t ALTER COLUMN b SET NOT NULL;
 ALTER TABLE t ALTER COLUMN c SET NOT NULL;
 )",
                   "CREATE TABLE t (a int, b int, c int, CONSTRAINT c_nn CHECK (c IS NOT NULL));");
-  CHECK(l.Lines() == "1:1 MG305\n3:1 MG305\n");
+  CHECK(l.Lines() == "1:1 MG305\n3:1 MG305\n4:1 MG809\n");
 }
 
 TEST_CASE("lint: destructive statements", "[lint]") {
@@ -189,7 +200,9 @@ TEST_CASE("lint: severities: class defaults and per-rule overrides", "[lint]") {
   options.severities["MG402"] = lint::Severity::Warning;
   Linted l = Lint("ALTER TABLE t ADD COLUMN a int;\nALTER TABLE t DROP COLUMN b;\nDO $$ BEGIN END $$;\n", "", options);
   CHECK(l.Lines() == "2:1 MG402\n3:1 MG708\n");
-  CHECK(l.findings[2].severity == lint::Severity::Warning);  // MG402 (after MG701/MG702)
+  for (const lint::Finding& f : l.findings) {
+    if (f.rule->id == "MG402") CHECK(f.severity == lint::Severity::Warning);
+  }
   CHECK(lint::DefaultSeverity(lint::RiskClass::DataLoss) == lint::Severity::Error);
   CHECK(lint::DefaultSeverity(lint::RiskClass::Safe) == lint::Severity::Info);
 }
@@ -278,4 +291,271 @@ TEST_CASE("lint: an identifier longer than 63 bytes is reported as written (the 
   CHECK(l.Lines() == "1:1 MG709\n2:1 MG709\n");
   CHECK(l.findings[0].message == "identifier \"" + long_name + "\" is 70 bytes: PostgreSQL silently truncates it to "
                                  "its first 63");
+}
+
+TEST_CASE("lint: MG901 integer keys, identities and serials, not plain integer columns", "[lint]") {
+  Linted l = Lint(R"(CREATE TABLE a (id int PRIMARY KEY, n int, code smallint UNIQUE, parent_id integer REFERENCES a (id), big bigint);
+CREATE TABLE b (x int, y int, z int, CONSTRAINT b_pk PRIMARY KEY (x, y));
+CREATE TABLE c (id serial, seq int GENERATED ALWAYS AS IDENTITY, tags int[], id2 bigserial);
+ALTER TABLE t ADD COLUMN u_id int REFERENCES u (id);
+ALTER TABLE t ADD COLUMN count int;
+CREATE TABLE d (id bigint PRIMARY KEY, a_id bigint REFERENCES a (id), n smallint);
+)");
+  REQUIRE(l.diags.items().empty());
+  CHECK(l.Lines() ==
+        "1:1 MG901\n1:1 MG901\n1:1 MG901\n1:1 MG905\n2:1 MG901\n2:1 MG901\n3:1 MG901\n3:1 MG902\n3:1 MG901\n"
+        "3:1 MG902\n4:1 MG901\n4:1 MG301\n5:1 MG301\n6:1 MG905\n");
+  std::string messages;
+  for (const lint::Finding& f : l.findings) {
+    if (f.rule->id == "MG901") messages += f.message + "\n";
+  }
+  CHECK(messages ==
+        "column id is integer and a key: it runs out at 2147483647\n"
+        "column code is smallint and a key: it runs out at 32767\n"
+        "column parent_id is integer and a key: it runs out at 2147483647\n"
+        "column x is integer and a key: it runs out at 2147483647\n"
+        "column y is integer and a key: it runs out at 2147483647\n"
+        "column id is serial: it runs out at 2147483647\n"
+        "column seq is integer and an identity column: it runs out at 2147483647\n"
+        "column u_id is integer and a key: it runs out at 2147483647\n");
+  for (const lint::Finding& f : l.findings) {
+    if (f.rule->id == "MG901") CHECK(f.severity == lint::Severity::Info);
+  }
+}
+
+TEST_CASE("lint: MG905 a foreign key no index of the file or schema starts with", "[lint]") {
+  Linted l = Lint(R"(CREATE TABLE parent (id bigint PRIMARY KEY);
+CREATE TABLE child (id bigint PRIMARY KEY, parent_id bigint REFERENCES parent (id), other_id bigint REFERENCES parent (id));
+CREATE TABLE pair (a bigint, b bigint, c bigint, CONSTRAINT pair_fk FOREIGN KEY (a, b) REFERENCES x (a, b));
+CREATE INDEX child_parent_idx ON child (parent_id);
+CREATE INDEX pair_idx ON pair (b, a, c);
+ALTER TABLE t ADD CONSTRAINT t_u_fk FOREIGN KEY (u_id) REFERENCES u (id) NOT VALID;
+CREATE TABLE late (id bigint, p_id bigint REFERENCES parent (id));
+CREATE INDEX late_partial ON late (p_id) WHERE p_id IS NOT NULL;
+CREATE TABLE expr (id bigint, p_id bigint REFERENCES parent (id));
+CREATE INDEX expr_idx ON expr ((id + 1), p_id);
+CREATE TABLE gone (p_id bigint REFERENCES parent (id));
+CREATE INDEX gone_idx ON gone (p_id);
+DROP INDEX gone_idx;
+CREATE TABLE copied (LIKE child INCLUDING ALL, q_id bigint REFERENCES parent (id));
+CREATE TABLE keyed (p_id bigint REFERENCES parent (id), n bigint, PRIMARY KEY (p_id, n));
+)");
+  REQUIRE(l.diags.items().empty());
+  CHECK(l.Lines() == "2:1 MG905\n7:1 MG905\n9:1 MG905\n11:1 MG905\n13:1 MG103\n");
+  CHECK(l.Message("MG905") ==
+        "foreign key on child (other_id) has no index that starts with its columns: each DELETE on parent, or change "
+        "of its key, scans child");
+  CHECK(l.findings[0].severity == lint::Severity::Info);  // the first finding is MG905 at line 2
+
+  const char* schema = R"(CREATE TABLE u (id bigint PRIMARY KEY);
+CREATE TABLE t (id bigint, u_id bigint, v_id bigint, w_id bigint, CONSTRAINT t_pk PRIMARY KEY (u_id, id));
+CREATE INDEX t_v_idx ON t (v_id, id);
+CREATE INDEX t_w_idx ON t (w_id) WHERE w_id > 0;)";
+  Linted known = Lint(R"(ALTER TABLE t ADD CONSTRAINT t_u_fk FOREIGN KEY (u_id) REFERENCES u (id) NOT VALID;
+ALTER TABLE t ADD CONSTRAINT t_v_fk FOREIGN KEY (v_id) REFERENCES u (id) NOT VALID;
+ALTER TABLE t ADD CONSTRAINT t_w_fk FOREIGN KEY (w_id) REFERENCES u (id) NOT VALID;
+ALTER TABLE t ADD CONSTRAINT t_id_fk FOREIGN KEY (id) REFERENCES u (id) NOT VALID;
+DROP INDEX CONCURRENTLY t_v_idx;
+)",
+                      schema);
+  REQUIRE(known.diags.items().empty());
+  CHECK(known.Lines() == "2:1 MG905\n3:1 MG905\n4:1 MG905\n");
+  CHECK(known.Message("MG905") ==
+        "foreign key t_v_fk on t (v_id) has no index that starts with its columns: each DELETE on u, or change of its "
+        "key, scans t");
+  // The same foreign keys with no schema: t's indexes are unknown, so nothing is said.
+  CHECK(Lint("ALTER TABLE t ADD CONSTRAINT t_w_fk FOREIGN KEY (w_id) REFERENCES u (id) NOT VALID;\n").Lines() == "");
+}
+
+TEST_CASE("lint: MG906 a column order that wastes 8 bytes or more of padding per row", "[lint]") {
+  Linted l = Lint(R"(CREATE TABLE readings (active boolean, taken_at timestamptz, ok boolean, value float8);
+CREATE TABLE ordered (id bigint, at timestamptz, n int, flag boolean);
+CREATE TABLE tail (flag boolean, id bigint);
+CREATE TABLE mixed (a boolean, b bigint, note text, c boolean, d bigint);
+CREATE TABLE wide (a boolean, b bigint, c boolean, d bigint, e boolean, f bigint, note text);
+CREATE TABLE custom (a boolean, b bigint, c boolean, d bigint, m mood);
+CREATE TABLE arrays (a boolean, b bigint[], c boolean, d bigint);
+)");
+  REQUIRE(l.diags.items().empty());
+  CHECK(l.Lines() == "1:1 MG906\n5:1 MG906\n");
+  CHECK(l.Message("MG906") ==
+        "ordering the columns of readings as (taken_at, value, active, ok) saves 8 bytes of alignment padding per row");
+  std::vector<std::string> messages;
+  for (const lint::Finding& f : l.findings) {
+    if (f.rule->id == "MG906") messages.push_back(f.message);
+  }
+  REQUIRE(messages.size() == 2);
+  CHECK(messages[1] ==
+        "ordering the columns of wide as (b, d, f, a, c, e, note) saves 20 bytes of alignment padding per row");
+}
+
+TEST_CASE("lint: MG706 CREATE, ADD and DROP without IF [NOT] EXISTS, outside a transaction only", "[lint]") {
+  Linted l = Lint(R"(CREATE TABLE a (id bigint);
+CREATE TABLE IF NOT EXISTS b (id bigint);
+CREATE INDEX a_idx ON a (id);
+CREATE INDEX IF NOT EXISTS a_idx2 ON a (id);
+CREATE INDEX ON a (id);
+ALTER TABLE a ADD COLUMN x int, ADD COLUMN IF NOT EXISTS y int;
+ALTER TABLE a ADD COLUMN IF NOT EXISTS z int, DROP COLUMN IF EXISTS w;
+ALTER TABLE a DROP CONSTRAINT IF EXISTS a_x_check, ADD CONSTRAINT a_x_check CHECK (x > 0);
+ALTER TABLE a ADD CONSTRAINT a_y_check CHECK (y > 0);
+DROP INDEX CONCURRENTLY IF EXISTS a_c_idx;
+CREATE INDEX CONCURRENTLY a_c_idx ON a (x);
+CREATE INDEX CONCURRENTLY a_d_idx ON a (y);
+DROP TABLE IF EXISTS b;
+DROP VIEW v;
+ALTER TYPE mood ADD VALUE IF NOT EXISTS 'meh';
+ALTER TYPE mood ADD VALUE 'bof' AFTER 'meh';
+COMMENT ON TABLE a IS 'x';
+BEGIN;
+CREATE TABLE c (id bigint);
+DROP TABLE c;
+COMMIT;
+)");
+  REQUIRE(l.diags.items().empty());
+  std::string mg706;
+  for (const lint::Finding& f : l.findings) {
+    if (f.rule->id != "MG706") continue;
+    mg706 += std::to_string(l.sources.Resolve(f.span.file, f.span.begin).line) + ": " + f.message + "\n";
+  }
+  const std::string tail = ", outside a transaction: if the file stops part-way and runs again, this statement fails or "
+                           "repeats\n";
+  CHECK(mg706 == "1: CREATE TABLE a without IF NOT EXISTS" + tail +
+                     "3: CREATE INDEX a_idx without IF NOT EXISTS" + tail +
+                     "5: CREATE INDEX on a without a name (each run adds another index)" + tail +
+                     "6: ADD COLUMN x without IF NOT EXISTS" + tail +
+                     "9: ADD CONSTRAINT a_y_check with no DROP CONSTRAINT IF EXISTS before it" + tail +
+                     "12: CREATE INDEX CONCURRENTLY a_d_idx with no DROP INDEX CONCURRENTLY IF EXISTS before it" + tail +
+                     "14: DROP VIEW v without IF EXISTS" + tail +
+                     "16: ADD VALUE 'bof' without IF NOT EXISTS" + tail);
+  lint::LintOptions in_tx;
+  in_tx.assume_in_transaction = true;
+  CHECK(Lint("CREATE TABLE a (id bigint);\nDROP TABLE b;\n", "", in_tx).Lines(false, true) == "2:1 MG401\n");
+}
+
+TEST_CASE("lint: MG707 a second ALTER TABLE of an existing table in one transaction", "[lint]") {
+  Linted l = Lint(R"(SET lock_timeout = '2s';
+BEGIN;
+ALTER TABLE t ADD COLUMN a text;
+ALTER TABLE t ADD COLUMN b text;
+ALTER TABLE public.t ALTER COLUMN a SET DEFAULT 'x';
+ALTER TABLE u ADD COLUMN a text;
+ALTER TABLE t ADD CONSTRAINT t_a_check CHECK (a <> '') NOT VALID;
+ALTER TABLE t VALIDATE CONSTRAINT t_a_check;
+CREATE TABLE n (id bigint);
+ALTER TABLE n ADD COLUMN a text;
+ALTER TABLE n ADD COLUMN b text;
+ALTER INDEX t_idx SET (fillfactor = 70);
+ALTER INDEX t_idx SET (fillfactor = 80);
+COMMIT;
+ALTER TABLE t ADD COLUMN c text;
+)");
+  REQUIRE(l.diags.items().empty());
+  std::string mg707;
+  for (const lint::Finding& f : l.findings) {
+    if (f.rule->id == "MG707") mg707 += std::to_string(l.sources.Resolve(f.span.file, f.span.begin).line) + " ";
+  }
+  CHECK(mg707 == "4 5 7 ");
+  CHECK(l.Message("MG707") ==
+        "t was already altered in this transaction (line 3): one ALTER TABLE with all the subcommands scans or "
+        "rewrites it once");
+  // Outside a transaction each statement's lock is short: nothing to say.
+  CHECK(Lint("ALTER TABLE t ADD COLUMN a text;\nALTER TABLE t ADD COLUMN b text;\n").Lines() ==
+        "1:1 MG301\n2:1 MG301\n");
+}
+
+TEST_CASE("lint: MG809 statements that take only SHARE UPDATE EXCLUSIVE, and only when all of it is cheap", "[lint]") {
+  Linted l = Lint(R"(ALTER TABLE t ALTER COLUMN a SET STATISTICS 500;
+ALTER TABLE t SET (fillfactor = 70, autovacuum_enabled = false, toast.autovacuum_enabled = false);
+ALTER TABLE t SET (user_catalog_table = true);
+ALTER TABLE t ALTER COLUMN a SET STATISTICS 500, ADD COLUMN b text;
+COMMENT ON COLUMN t.a IS 'the a';
+ALTER INDEX t_idx RENAME TO t_a_idx;
+ALTER TABLE t CLUSTER ON t_a_idx;
+ALTER TABLE t VALIDATE CONSTRAINT t_check;
+ANALYZE t;
+BEGIN;
+ALTER TABLE t ADD CONSTRAINT t_c CHECK (a > 0) NOT VALID;
+ALTER TABLE t VALIDATE CONSTRAINT t_c;
+COMMIT;
+VACUUM t;
+)");
+  REQUIRE(l.diags.items().empty());
+  CHECK(l.Lines(true) ==
+        "1:1 MG809\n2:1 MG809\n3:1 MG701\n3:1 MG702\n4:1 MG301\n5:1 MG809\n6:1 MG809\n7:1 MG809\n8:1 MG809\n9:1 MG809\n"
+        "12:1 MG203\n12:1 MG703\n");
+  std::string messages;
+  for (const lint::Finding& f : l.findings) {
+    if (f.rule->id == "MG809") messages += f.message + "\n";
+  }
+  CHECK(messages ==
+        "ALTER TABLE takes only a SHARE UPDATE EXCLUSIVE lock on t: reads and writes go on\n"
+        "ALTER TABLE takes only a SHARE UPDATE EXCLUSIVE lock on t: reads and writes go on\n"
+        "COMMENT ON takes only a SHARE UPDATE EXCLUSIVE lock: reads and writes go on\n"
+        "ALTER INDEX ... RENAME takes only a SHARE UPDATE EXCLUSIVE lock on t_idx: reads and writes go on\n"
+        "ALTER TABLE takes only a SHARE UPDATE EXCLUSIVE lock on t: reads and writes go on\n"
+        "ALTER TABLE takes only a SHARE UPDATE EXCLUSIVE lock on t (it scans the table, without blocking traffic): "
+        "reads and writes go on\n"
+        "ANALYZE takes only a SHARE UPDATE EXCLUSIVE lock on t (it reads a sample of the table): reads and writes go "
+        "on\n");
+}
+
+TEST_CASE("lint: MG711 is off by default; on, it names the unqualified relations of DDL", "[lint]") {
+  const char* migration = R"(CREATE TABLE app.a (id bigint, u_id bigint REFERENCES users (id));
+ALTER TABLE app.a ADD CONSTRAINT a_t_fk FOREIGN KEY (u_id) REFERENCES app.teams (id) NOT VALID;
+CREATE INDEX a_idx ON a (id);
+ALTER TABLE orders ADD CONSTRAINT o_fk FOREIGN KEY (u_id) REFERENCES users (id) NOT VALID;
+DROP POLICY p ON app.a;
+SELECT * FROM t;
+DROP FUNCTION f();
+)";
+  CHECK(lint::FindRule("MG711")->opt_in);
+  CHECK(lint::DefaultSeverity(*lint::FindRule("MG711")) == lint::Severity::Off);
+  CHECK(lint::DefaultSeverity(*lint::FindRule("MG901")) == lint::Severity::Info);
+  Linted off = Lint(migration);
+  for (const lint::Finding& f : off.findings) CHECK(f.rule->id != "MG711");
+  lint::LintOptions on;
+  on.severities["MG711"] = lint::Severity::Warning;
+  Linted l = Lint(migration, "", on);
+  REQUIRE(l.diags.items().empty());
+  std::string mg711;
+  for (const lint::Finding& f : l.findings) {
+    if (f.rule->id != "MG711") continue;
+    CHECK(f.severity == lint::Severity::Warning);
+    mg711 += std::to_string(l.sources.Resolve(f.span.file, f.span.begin).line) + ": " + f.message + "\n";
+  }
+  CHECK(mg711 ==
+        "1: users is not schema-qualified: search_path decides what it names\n"
+        "3: a is not schema-qualified: search_path decides what it names\n"
+        "4: orders, users are not schema-qualified: search_path decides what they name\n");
+}
+
+TEST_CASE("lint: MG907 checks the names a migration gives against [lint.naming], and nothing without it", "[lint]") {
+  const char* migration = R"(CREATE TABLE Orders (id bigint, UserId bigint, CONSTRAINT orders_pk PRIMARY KEY (id));
+CREATE INDEX orders_user ON orders (userid);
+CREATE INDEX ix_orders_id ON orders (id);
+CREATE INDEX ON orders (id);
+ALTER TABLE orders ADD COLUMN total_cents bigint CONSTRAINT total_positive CHECK (total_cents > 0);
+ALTER TABLE orders ADD CONSTRAINT fk_orders_user FOREIGN KEY (userid) REFERENCES users (id);
+ALTER TABLE orders RENAME COLUMN userid TO "userId";
+ALTER INDEX orders_user RENAME TO ix_orders_user;
+ALTER TABLE orders RENAME TO Order_Lines;
+)";
+  CHECK(Lint(migration).Message("MG907").empty());
+  lint::LintOptions options;
+  options.naming = {{"table", "^[a-z_]+$"}, {"column", "^[a-z_]+$"}, {"index", "^ix_"}, {"constraint", "^(pk|fk|ck)_"}};
+  Linted l = Lint(migration, "", options);
+  REQUIRE(l.diags.items().empty());
+  std::string mg907;
+  for (const lint::Finding& f : l.findings) {
+    if (f.rule->id != "MG907") continue;
+    CHECK(f.severity == lint::Severity::Info);
+    mg907 += std::to_string(l.sources.Resolve(f.span.file, f.span.begin).line) + ": " + f.message + "\n";
+  }
+  // Unquoted names are folded to lower case by the parser, as PostgreSQL does.
+  CHECK(mg907 ==
+        "1: constraint name orders_pk does not match the pattern \"^(pk|fk|ck)_\" of [lint.naming]\n"
+        "2: index name orders_user does not match the pattern \"^ix_\" of [lint.naming]\n"
+        "5: constraint name total_positive does not match the pattern \"^(pk|fk|ck)_\" of [lint.naming]\n"
+        "7: column name userId does not match the pattern \"^[a-z_]+$\" of [lint.naming]\n");
 }
