@@ -10,6 +10,8 @@
 
 #include "cli/commands.h"
 #include "cli/config.h"
+#include "cli/lint_against.h"
+#include "compiler/catalog/introspect.h"
 #include "compiler/ir/fingerprint.h"
 #include "compiler/sql/compile.h"
 #include "compiler/sql/migration.h"
@@ -183,19 +185,43 @@ int RunLint(const LintCommandOptions& command, std::ostream& out, std::ostream& 
     }
     files.push_back(sources.Add(path, std::move(text)));
   }
+  if (!options.schema.empty() && !options.db.empty()) {
+    err << "schemac: error: give the schema the files start from either as --schema or as --db, not both "
+           "[input.usage]\n";
+    return kExitInvalid;
+  }
+  if (!options.against.empty() && options.db.empty()) {
+    err << "schemac: error: --against needs --db: the database whose schema the files start from [input.usage]\n";
+    return kExitInvalid;
+  }
   std::optional<ir::Database> context;
   if (!options.schema.empty()) {
     context = sql::CompilePaths(options.schema, sql::CompileOptions{}, sources, diags);
+  } else if (!options.db.empty()) {
+    // Read only, in one snapshot, under lock_timeout (as plan reads it).
+    catalog::IntrospectOptions iopts;
+    iopts.lock_timeout = options.lock_timeout;
+    context = catalog::Introspect(options.db, iopts, diags);
   }
   std::vector<lint::Finding> findings;
+  std::vector<sql::MigrationFile> migrations;
   for (int32_t file : files) {
-    sql::MigrationFile migration = sql::ReadMigration(file, sources, diags);
+    migrations.push_back(sql::ReadMigration(file, sources, diags));
     std::vector<lint::Finding> got =
-        lint::LintFile(migration, sources, context ? &*context : nullptr, options.lint, diags);
+        lint::LintFile(migrations.back(), sources, context ? &*context : nullptr, options.lint, diags);
     findings.insert(findings.end(), got.begin(), got.end());
   }
   for (const ir::Diagnostic& d : diags.items()) err << ir::FormatDiagnostic(d, &sources) << "\n";
-  if (diags.HasErrors()) return kExitInvalid;
+  if (diags.HasErrors()) {
+    for (const ir::Diagnostic& d : diags.items()) {
+      if (d.severity == ir::Severity::Error && d.id.rfind("catalog.", 0) == 0) return kExitEnvironment;
+    }
+    return kExitInvalid;
+  }
+  if (!options.against.empty()) {
+    AgainstOptions against{options.against, options.db, options.dev_db, options.lock_timeout};
+    if (int code = LintAgainst(against, migrations, sources, options.lint, findings, err); code != kExitOk) return code;
+  }
 
   bool failed = false;
   for (const lint::Finding& f : findings) failed |= !f.suppressed_by && f.severity >= options.fail_on;

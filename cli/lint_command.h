@@ -14,6 +14,10 @@ enum class LintFormat { Text, Json, Sarif, Github, Gitlab };
 struct LintCommandOptions {
   std::vector<std::string> files;   // migration files, run in the order given
   std::vector<std::string> schema;  // desired-state files or directories: the database before the files
+  std::string db;                   // or the database the files will run on (read only): its schema
+  std::vector<std::string> against; // with db: desired-state files the files must reach (lint_against.h)
+  std::string dev_db;               // --against: the server for the scratch copy; empty: an embedded one
+  std::string lock_timeout = "2s";  // for reading db
   std::string config;               // schemac.toml to read ([lint.rules]); empty: ./schemac.toml if present
   LintFormat format = LintFormat::Text;
   lint::Severity fail_on = lint::Severity::Error;

@@ -68,6 +68,14 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"error", "warning", "info"}));
   lint_cmd->add_flag("--assume-in-transaction", lint.lint.assume_in_transaction,
                      "the files run inside a transaction the tool opens (as psql -1 does)");
+  lint_cmd->add_option("--db", lint.db,
+                       "the database the files will run on (read only): its schema is the context, as --schema gives it");
+  lint_cmd->add_option("--against", lint.against,
+                       "desired-state files or directories (repeatable): with --db, run the files on a scratch copy of "
+                       "the database's schema and report what differs from this state (MG712)");
+  lint_cmd->add_option("--dev-db", lint.dev_db,
+                       "--against: a server to create the scratch copy on (default: an embedded one)");
+  lint_cmd->add_option("--lock-timeout", lint.lock_timeout, "lock_timeout for reading --db (default 2s)");
   lint_cmd->add_option("--config", lint.config, "the settings file (default: ./schemac.toml when there is one)");
   lint_cmd->add_option("--pg-version", lint.lint.pg_version, "the PostgreSQL major version targeted (default 15)");
 

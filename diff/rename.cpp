@@ -224,8 +224,9 @@ void RenameFunction(ir::Database& db, const QualifiedName& key, const std::strin
   if (!overloads_left) RenameKeys(db, {{ir::FuncKey(old_q), ir::FuncKey({key.schema, to_name})}});
 }
 
-void RenameInExpr(std::optional<ir::Expr>& e, const std::string& from, const std::string& to) {
-  if (e) e->text = RenameIdentifier(e->text, from, to);
+void RenameInExpr(std::optional<ir::Expr>& e, const std::string& from, const std::string& to,
+                  const std::vector<std::string>& qualifiers = {}) {
+  if (e) e->text = RenameIdentifier(e->text, from, to, qualifiers);
 }
 
 void RenameIndexColumns(ir::Index& i, const std::string& from, const std::string& to) {
@@ -261,7 +262,7 @@ void RenameColumn(ir::Database& db, const QualifiedName& table, const std::strin
     }
     for (auto& [n, g] : t.triggers) {
       Replace(g.update_columns, from, to);
-      RenameInExpr(g.when, from, to);
+      RenameInExpr(g.when, from, to, {"new", "old"});
     }
     for (auto& [n, p] : t.policies) {
       RenameInExpr(p.using_expr, from, to);
@@ -385,7 +386,8 @@ bool IsPlainIdentifier(const std::string& s) {
 
 }  // namespace
 
-std::string RenameIdentifier(const std::string& text, const std::string& old_name, const std::string& new_name) {
+std::string RenameIdentifier(const std::string& text, const std::string& old_name, const std::string& new_name,
+                             const std::vector<std::string>& qualifiers) {
   std::string written = new_name;
   if (!IsPlainIdentifier(new_name)) {
     written = "\"";
@@ -398,7 +400,14 @@ std::string RenameIdentifier(const std::string& text, const std::string& old_nam
   auto standalone = [&](std::size_t begin, std::size_t end) {
     std::size_t p = begin;
     while (p > 0 && text[p - 1] == ' ') --p;
-    if (p > 0 && text[p - 1] == '.') return false;
+    if (p > 0 && text[p - 1] == '.') {
+      // A field: only of one of the qualifiers, written bare just before the dot.
+      std::size_t q = p - 1;
+      while (q > 0 && ident_char(text[q - 1])) --q;
+      std::string qualifier = text.substr(q, p - 1 - q);
+      bool allowed = std::find(qualifiers.begin(), qualifiers.end(), qualifier) != qualifiers.end();
+      if (!allowed || (q > 0 && (text[q - 1] == '.' || text[q - 1] == '"'))) return false;
+    }
     std::size_t n = end;
     while (n < text.size() && text[n] == ' ') ++n;
     return n >= text.size() || text[n] != '(';
@@ -609,13 +618,14 @@ std::vector<Change> PlanRenames(const ir::Database& from, const ir::Database& to
   // new names. Keys, indexes and owned sequences of such a table that equal one of the target's
   // but for the name are renamed to it rather than dropped and created again (a serial's
   // sequence would start over).
-  std::set<QualifiedName> touched;
+  ir::Database renamed = ApplyRenames(from, tops);
+  std::set<QualifiedName> touched;  // a renamed column's partitions too: it is renamed in them
   for (const Change& c : tops) {
-    if (c.object.kind == ObjectKind::Table || c.object.kind == ObjectKind::Column) {
-      touched.insert({c.object.schema, c.object.name});
+    if (c.object.kind == ObjectKind::Table) touched.insert({c.object.schema, c.object.name});
+    if (c.object.kind == ObjectKind::Column) {
+      for (const QualifiedName& t : TableTree(renamed, {c.object.schema, c.object.name})) touched.insert(t);
     }
   }
-  ir::Database renamed = ApplyRenames(from, tops);
   std::vector<Change> follow;
   for (const QualifiedName& t : touched) {
     auto ft = renamed.tables.find(t);

@@ -38,9 +38,11 @@ std::vector<Change> PlanRenames(const ir::Database& from, const ir::Database& to
 /// that element with the target's.
 ir::Database ApplyRenames(const ir::Database& from, const std::vector<Change>& renames);
 
-/// `text` with every identifier `old_name` (bare or double-quoted, not a qualified field, not
+/// `text` with every identifier `old_name` (bare or double-quoted, not a field of something, not
 /// called as a function, not inside a string literal) replaced by `new_name` (written bare when
-/// it is a plain lower-case identifier, else double-quoted).
-std::string RenameIdentifier(const std::string& text, const std::string& old_name, const std::string& new_name);
+/// it is a plain lower-case identifier, else double-quoted). A field of one of `qualifiers`
+/// (`new.col` and `old.col` in a trigger's WHEN) counts as the identifier too.
+std::string RenameIdentifier(const std::string& text, const std::string& old_name, const std::string& new_name,
+                             const std::vector<std::string>& qualifiers = {});
 
 }  // namespace schemac::diff

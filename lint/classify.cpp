@@ -152,6 +152,7 @@ class Classifier {
  public:
   Classifier(const ir::SourceManager& sources, const ir::Database* context, const LintOptions& options)
       : sources_(sources), context_(context), options_(options), in_transaction_(options.assume_in_transaction) {
+    if (context != nullptr) state_ = *context;
     // The patterns were checked when schemac.toml was read.
     for (const auto& [kind, pattern] : options.naming) naming_[kind] = {pattern, std::regex(pattern)};
   }
@@ -171,14 +172,123 @@ class Classifier {
  private:
   // ---- what is known of the database ----
 
+  // The table as the statement being classified sees it: the context, with the effects of the
+  // file's earlier statements on it applied (Advance).
   const ir::Table* ContextTable(const ir::QualifiedName& rel) const {
-    if (context_ == nullptr) return nullptr;
-    if (!rel.schema.empty()) {
-      auto it = context_->tables.find(rel);
-      return it == context_->tables.end() ? nullptr : &it->second;
+    return const_cast<Classifier*>(this)->StateTable(rel);
+  }
+
+  ir::Table* StateTable(const ir::QualifiedName& rel) {
+    if (!state_) return nullptr;
+    auto it = state_->tables.find(rel.schema.empty() ? ir::QualifiedName{"public", rel.name} : rel);
+    return it == state_->tables.end() ? nullptr : &it->second;
+  }
+
+  // The type a column definition names, as the catalog spells it (built-in types only; others
+  // keep their written name).
+  static ir::TypeRef WrittenType(const sql::ColumnFacts& c) {
+    static const std::map<std::string, std::string> aliases = {
+        {"integer", "int4"}, {"int", "int4"}, {"smallint", "int2"}, {"bigint", "int8"}, {"serial", "int4"},
+        {"serial4", "int4"}, {"bigserial", "int8"}, {"serial8", "int8"}, {"smallserial", "int2"},
+        {"serial2", "int2"}, {"decimal", "numeric"}, {"character varying", "varchar"}, {"boolean", "bool"},
+        {"real", "float4"}, {"double precision", "float8"}};
+    std::string name = TypeName(c);
+    if (auto it = aliases.find(name); it != aliases.end()) name = it->second;
+    std::string schema = c.type_name.size() > 1 ? c.type_name.front() : "pg_catalog";
+    return ir::TypeRef{schema, name, c.type_modifiers, c.array};
+  }
+
+  // Applies what the statement did to the tables of the context, so that later statements see
+  // the columns, types, NOT NULLs, constraints and indexes as they are by then. (Tables the file
+  // creates are tracked as new instead: no rule needs their shape.)
+  void Advance(const MigrationStatement& st) {
+    if (!state_) return;
+    for (const Action& a : st.actions) {
+      if (a.kind == ActionKind::DropIndex) {
+        std::string schema = a.relation.schema.empty() ? "public" : a.relation.schema;
+        for (auto& [name, t] : state_->tables) {
+          if (name.schema == schema) t.indexes.erase(a.relation.name);
+        }
+        continue;
+      }
+      ir::Table* t = StateTable(a.relation);
+      if (t == nullptr || !Existing(a.relation)) continue;
+      auto column = [&](const std::string& n) -> ir::Column* {
+        for (ir::Column& c : t->columns) {
+          if (c.name == n) return &c;
+        }
+        return nullptr;
+      };
+      switch (a.kind) {
+        case ActionKind::AddColumn: {
+          if (column(a.column.name) != nullptr) break;
+          ir::Column c;
+          c.name = a.column.name;
+          c.type = WrittenType(a.column);
+          c.not_null = a.column.not_null || a.column.primary_key;
+          t->columns.push_back(std::move(c));
+          break;
+        }
+        case ActionKind::DropColumn:
+          std::erase_if(t->columns, [&](const ir::Column& c) { return c.name == a.name; });
+          break;
+        case ActionKind::AlterColumnType:
+          if (ir::Column* c = column(a.name)) c->type = WrittenType(a.column);
+          break;
+        case ActionKind::SetNotNull:
+        case ActionKind::DropNotNull:
+          if (ir::Column* c = column(a.name)) c->not_null = a.kind == ActionKind::SetNotNull;
+          break;
+        case ActionKind::RenameColumn:
+          if (ir::Column* c = column(a.name)) c->name = a.new_name;
+          break;
+        case ActionKind::AddConstraint: {
+          if (a.name.empty()) break;  // PostgreSQL names it: nothing later can name it either
+          ir::Constraint k;
+          k.name = a.name;
+          k.kind = a.constraint_type == 'p'   ? ir::ConstraintKind::PrimaryKey
+                   : a.constraint_type == 'u' ? ir::ConstraintKind::Unique
+                   : a.constraint_type == 'f' ? ir::ConstraintKind::ForeignKey
+                   : a.constraint_type == 'x' ? ir::ConstraintKind::Exclusion
+                                              : ir::ConstraintKind::Check;
+          k.columns = a.columns;
+          if (!a.expression.empty()) k.check = ir::Expr{a.expression};
+          k.ref_table = a.ref_table;
+          k.validated = !a.not_valid;
+          t->constraints[a.name] = std::move(k);
+          break;
+        }
+        case ActionKind::ValidateConstraint:
+          if (auto k = t->constraints.find(a.name); k != t->constraints.end()) k->second.validated = true;
+          break;
+        case ActionKind::DropConstraint: t->constraints.erase(a.name); break;
+        case ActionKind::CreateIndex: {
+          if (a.name.empty()) break;  // PostgreSQL names it: nothing later can name it either
+          ir::Index ix;
+          ix.name = a.name;
+          ix.unique = a.unique;
+          for (const std::string& c : a.columns) {
+            ir::IndexElement e;
+            if (!c.empty()) e.column = c;
+            else e.expression = ir::Expr{"?"};  // an expression: it matches no column
+            ix.elements.push_back(std::move(e));
+          }
+          if (!a.expression.empty()) ix.predicate = ir::Expr{a.expression};
+          t->indexes[ix.name] = std::move(ix);
+          break;
+        }
+        case ActionKind::RenameTable: {
+          ir::QualifiedName from = t->name;
+          auto node = state_->tables.extract(from);
+          node.key().name = a.new_name;
+          node.mapped().name.name = a.new_name;
+          state_->tables.insert(std::move(node));
+          break;
+        }
+        case ActionKind::DropTable: state_->tables.erase(t->name); break;
+        default: break;
+      }
     }
-    auto it = context_->tables.find({"public", rel.name});
-    return it == context_->tables.end() ? nullptr : &it->second;
   }
 
   // A table that exists before this statement: not created earlier in the file. (Every peer
@@ -251,6 +361,7 @@ class Classifier {
     }
     NonIdempotent(st);
     CheapMetadataChange(st, reported_before);
+    Advance(st);
   }
 
   // Reports the rules `a` breaks; returns the table lock it takes.
@@ -1147,6 +1258,7 @@ class Classifier {
 
   const ir::SourceManager& sources_;
   const ir::Database* context_;
+  std::optional<ir::Database> state_;  // the context as the current statement sees it (Advance)
   const LintOptions& options_;
   std::vector<Finding> findings_;
   std::set<std::string> created_;  // tables created earlier in the file (by name)

@@ -4,11 +4,13 @@
 //                   exactly, keeping every surviving table's oid, column attnums and rows.
 //   P3 parity:      the offline plan (files -> files) equals the server plan (database -> files)
 //                   for states whose expressions are in PostgreSQL's stored form.
+//   P4 renames:     a table or a column renamed with `-- schemac:renamed-from`: the forward plan
+//                   and its rollback keep the table's oid, attnums and rows, and reach b and a.
 //   [generators]:   without a database, the generators produce every feature in scope.
 //
 // Running: inside schemac-testdb (or alone: the fixture starts a private cluster)
 //   build-prop/tests/support/schemac-testdb -- build-prop/tests/property_tests
-// Each property runs SCHEMAC_PROPERTY_CASES cases (default kDefaultCases, tuned so the suite
+// Each property runs SCHEMAC_PROPERTY_CASES cases (default kDefaultCases; P4 half as many), tuned so the suite
 // stays well under 5 minutes on 2 cores). RC_PARAMS overrides everything RapidCheck knows, e.g.
 // thousands of cases locally, or replaying a failure with the seed RapidCheck printed:
 //   RC_PARAMS="max_success=2000" build-prop/tests/property_tests
@@ -29,6 +31,8 @@
 
 #include "cli/commands.h"
 #include "diff/match.h"
+#include "compiler/ir/expression_keys.h"
+#include "diff/rename.h"
 #include "emit/plan.h"
 #include "emit/quote.h"
 #include "tests/property/generators.h"
@@ -48,11 +52,11 @@ int CasesPerProperty() {
 
 // rc::prop with our case count unless RC_PARAMS sets max_success.
 template <typename Testable>
-void CheckProperty(const std::string& description, Testable&& testable) {
+void CheckProperty(const std::string& description, Testable&& testable, int divisor = 1) {
   rc::detail::TestParams params = rc::detail::configuration().testParams;
   const char* rc_params = std::getenv("RC_PARAMS");
   if (!rc_params || std::string(rc_params).find("max_success") == std::string::npos) {
-    params.maxSuccess = CasesPerProperty();
+    params.maxSuccess = std::max(1, CasesPerProperty() / divisor);
   }
   rc::detail::TestMetadata metadata;
   metadata.id = description;
@@ -847,4 +851,153 @@ TEST_CASE("print sample state pairs", "[.][sample]") {
     property::showValue(p, std::cout);
     std::cout << "\n";
   }
+}
+
+namespace {
+
+// True when something other than `table` itself names `name` in its text (a view's query, a
+// routine's body, another table's trigger, policy or rule): the generated state then spells the
+// old name out, which a rename would leave stale.
+bool NamedElsewhere(const ir::Database& db, const ir::QualifiedName& table, const std::string& name) {
+  auto mentions = [&](const std::string& text) { return ir::MentionsIdentifier(text, name); };
+  for (const auto& [vn, v] : db.views) {
+    if (mentions(v.query)) return true;
+    for (const auto& [n, g] : v.triggers) {
+      if (g.when && mentions(g.when->text)) return true;
+    }
+  }
+  for (const auto& [fk, f] : db.functions) {
+    if (mentions(f.body) || (f.sql_body && mentions(*f.sql_body))) return true;
+  }
+  for (const auto& [tn, t] : db.tables) {
+    if (tn == table) continue;
+    for (const auto& [n, g] : t.triggers) {
+      if (g.when && mentions(g.when->text)) return true;
+    }
+    for (const auto& [n, p] : t.policies) {
+      if ((p.using_expr && mentions(p.using_expr->text)) || (p.check_expr && mentions(p.check_expr->text))) return true;
+    }
+    for (const auto& [n, r] : t.rules) {
+      if (r.where && mentions(r.where->text)) return true;
+      for (const std::string& act : r.actions) {
+        if (mentions(act)) return true;
+      }
+    }
+  }
+  for (const auto& [dn, d] : db.domains) {
+    for (const auto& [n, k] : d.checks) {
+      if (k.check && mentions(k.check->text)) return true;
+    }
+  }
+  return false;
+}
+
+// `text` (a rendered state) with `line` inserted before the first line that starts with
+// `prefix` at or after offset `from`; returns the offset of that line (npos if none).
+std::size_t InsertBefore(std::string& text, std::size_t from, const std::string& prefix, const std::string& line) {
+  std::size_t at = from;
+  while (at < text.size()) {
+    if (text.compare(at, prefix.size(), prefix) == 0) {
+      text.insert(at, line);
+      return at + line.size();
+    }
+    std::size_t next = text.find('\n', at);
+    if (next == std::string::npos) break;
+    at = next + 1;
+  }
+  return std::string::npos;
+}
+
+std::string DirectiveName(const std::string& name) {
+  std::string out = "\"";
+  for (char c : name) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+// The table's oid, its columns' attnums and its rows as text (independent of the names).
+std::string TableIdentity(const std::string& conninfo, const ir::QualifiedName& table) {
+  std::string rel = emit::QuoteLiteral(emit::QuoteQualified(table));
+  return Fetch(conninfo, "SELECT " + rel + "::regclass::oid::text, (SELECT string_agg(attnum::text, ',' ORDER BY attnum) "
+                         "FROM pg_attribute WHERE attrelid = " + rel + "::regclass AND attnum > 0 AND NOT attisdropped), "
+                         "(SELECT coalesce(string_agg(t::text, ';' ORDER BY t::text), '') FROM " +
+                         emit::QuoteQualified(table) + " t)");
+}
+
+}  // namespace
+
+TEST_CASE("P4: a rename by directive keeps the table's identity and rows, there and back", "[property][p4]") {
+  property::Features features = property::DefaultFeatures();
+  features.written_forms = true;
+  // Half the cases of the other properties: it exercises one change, not the generators' whole range.
+  CheckProperty("P4 renames", [features] {
+    ir::Database a = *property::GenDatabase(features);
+    std::vector<ir::QualifiedName> tables;
+    for (const auto& [qn, t] : a.tables) {
+      if (!t.partition_key && !t.partition_of && !t.foreign && !t.columns.empty()) tables.push_back(qn);
+    }
+    RC_PRE(!tables.empty());
+    const ir::QualifiedName table = *rc::gen::elementOf(tables);
+    const ir::Table& t = a.tables.at(table);
+    const bool whole_table = *rc::gen::arbitrary<bool>();
+    // New names that need no quotes, need them, or are reserved words.
+    const std::string new_name = *rc::gen::element<std::string>("renamed", "Renamed Thing", "select", "ünïcode") +
+                                 std::to_string(*rc::gen::inRange(0, 100));
+    diff::Change c;
+    c.kind = diff::ChangeKind::Rename;
+    c.text_after = new_name;
+    ir::QualifiedName after_table = table;
+    std::string old_column;
+    if (whole_table) {
+      RC_PRE(!NamedElsewhere(a, table, table.name));
+      RC_PRE(!a.tables.count({table.schema, new_name}) && !a.views.count({table.schema, new_name}) &&
+             !a.sequences.count({table.schema, new_name}));
+      c.object = ir::ObjectId{ir::ObjectKind::Table, table.schema, new_name, ""};
+      c.text_before = table.name;
+      c.before.table = &t;
+      after_table.name = new_name;
+    } else {
+      old_column = (*rc::gen::elementOf(t.columns)).name;
+      RC_PRE(!NamedElsewhere(a, table, old_column) && t.FindColumn(new_name) == nullptr);
+      c.object = ir::ObjectId{ir::ObjectKind::Column, table.schema, table.name, new_name};
+      c.text_before = old_column;
+      c.before.table = &t;
+    }
+    ir::Database b = diff::ApplyRenames(a, {c});
+    std::string b_sql = property::RenderDatabase(b);
+    std::string create = "TABLE " + emit::QuoteQualified(after_table) + " (";
+    std::size_t at = b_sql.find(create);
+    RC_ASSERT(at != std::string::npos);
+    at = b_sql.rfind('\n', at) + 1;  // the start of the CREATE line
+    if (whole_table) {
+      b_sql.insert(at, "-- schemac:renamed-from " + DirectiveName(table.name) + "\n");
+    } else {
+      RC_ASSERT(InsertBefore(b_sql, at, "    " + emit::QuoteIdentifier(new_name) + " ",
+                             "    -- schemac:renamed-from " + DirectiveName(old_column) + "\n") != std::string::npos);
+    }
+    RC_LOG() << "b:\n" << b_sql;
+
+    TempDir dir;
+    std::string a_file = dir.Write("a/schema.sql", property::RenderDatabase(a));
+    std::string b_file = dir.Write("b/schema.sql", b_sql);
+    CaseDatabase db;
+    ApplyScript(db.Conninfo(), a_file, "applying state a");
+    std::string rows;
+    for (const auto& [qn, at_table] : a.tables) {
+      for (const std::string& insert : property::RowsFor(a, at_table)) rows += insert + "\n";
+    }
+    if (!rows.empty()) ApplyScript(db.Conninfo(), rows, "inserting rows");
+    const std::string before = TableIdentity(db.Conninfo(), table);
+
+    cli::PlanOutcome forward = PlanOk(db.Conninfo(), b_file, "database(a) -> b");
+    const std::string forward_sql = emit::RenderSql(forward.plans.forward);
+    RC_LOG() << "forward:\n" << forward_sql;
+    RC_ASSERT(forward_sql.find(" RENAME ") != std::string::npos);
+    ApplyScript(db.Conninfo(), forward_sql, "the forward plan");
+    RequireEmpty(PlanOk(db.Conninfo(), b_file, "database(after forward) -> b"), "after the forward plan, -> b");
+    RC_ASSERT(TableIdentity(db.Conninfo(), after_table) == before);
+
+    ApplyScript(db.Conninfo(), emit::RenderSql(forward.plans.rollback), "the recorded rollback");
+    RequireEmpty(PlanOk(db.Conninfo(), a_file, "database(after rollback) -> a"), "after the rollback, -> a");
+    RC_ASSERT(TableIdentity(db.Conninfo(), table) == before);
+  }, 2);
 }

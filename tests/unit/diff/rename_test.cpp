@@ -20,3 +20,9 @@ TEST_CASE("rename: literals, fields, calls and longer words are left alone", "[d
   // PostgreSQL prints a name that needs quotes quoted: a bare word is never that name.
   CHECK(RenameIdentifier("(name > 0)", "Name", "x") == "(name > 0)");
 }
+
+TEST_CASE("rename: a trigger's new.col and old.col are the column", "[diff][rename]") {
+  CHECK(RenameIdentifier("((new.id IS NOT NULL) AND (old.id <> new.id) AND (x.id = 1))", "id", "key", {"new", "old"}) ==
+        "((new.key IS NOT NULL) AND (old.key <> new.key) AND (x.id = 1))");
+  CHECK(RenameIdentifier("(new.id IS NOT NULL)", "id", "key") == "(new.id IS NOT NULL)");
+}

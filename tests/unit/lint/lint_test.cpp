@@ -5,6 +5,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "compiler/sql/compile.h"
 #include "compiler/sql/migration.h"
 
@@ -33,6 +35,17 @@ struct Linted {
     for (const lint::Finding& f : findings) {
       if (!with_hygiene && (f.rule->id == "MG701" || f.rule->id == "MG702")) continue;
       if (!with_idempotency && f.rule->id == "MG706") continue;
+      ir::LineCol at = sources.Resolve(f.span.file, f.span.begin);
+      out += std::to_string(at.line) + ":" + std::to_string(at.column) + " " + std::string(f.rule->id) + "\n";
+    }
+    return out;
+  }
+
+  /// The same, of the rules `ids` only.
+  std::string Lines(std::initializer_list<std::string_view> ids) const {
+    std::string out;
+    for (const lint::Finding& f : findings) {
+      if (std::find(ids.begin(), ids.end(), f.rule->id) == ids.end()) continue;
       ir::LineCol at = sources.Resolve(f.span.file, f.span.begin);
       out += std::to_string(at.line) + ":" + std::to_string(at.column) + " " + std::string(f.rule->id) + "\n";
     }
@@ -142,6 +155,26 @@ ALTER TABLE t ALTER COLUMN price TYPE numeric(12,2);
   Linted known = Lint(migration, "CREATE TABLE t (name varchar(100), n int, price numeric(10,2));");
   CHECK(known.Lines() == "1:1 MG307\n2:1 MG307\n3:1 MG306\n4:1 MG307\n");
   for (const lint::Finding& f : known.findings) CHECK_FALSE(f.low_confidence);
+}
+
+TEST_CASE("lint: each statement sees the schema as the file's earlier statements left it", "[lint]") {
+  const char* schema = "CREATE TABLE t (id bigint PRIMARY KEY, name varchar(100), n int);";
+  // A column added, renamed or retyped earlier in the file has the type it was given there.
+  Linted l = Lint(R"(ALTER TABLE t ADD COLUMN nick varchar(10);
+ALTER TABLE t ALTER COLUMN nick TYPE varchar(20);
+ALTER TABLE t RENAME COLUMN name TO full_name;
+ALTER TABLE t ALTER COLUMN full_name TYPE text;
+ALTER TABLE t ALTER COLUMN n TYPE bigint;
+ALTER TABLE t ALTER COLUMN n TYPE numeric;
+ALTER TABLE t ALTER COLUMN nick SET NOT NULL;
+ALTER TABLE t ALTER COLUMN nick SET NOT NULL;
+)",
+                  schema);
+  CHECK(l.Lines({"MG306", "MG307", "MG305"}) ==
+        "2:1 MG307\n4:1 MG307\n5:1 MG306\n6:1 MG306\n7:1 MG305\n");
+  // Without the context nothing is known, and the retypes are conservative.
+  Linted blind = Lint("ALTER TABLE t ADD COLUMN nick varchar(10);\nALTER TABLE t ALTER COLUMN nick TYPE varchar(20);\n");
+  CHECK(blind.Lines({"MG306", "MG307"}) == "2:1 MG306\n");
 }
 
 TEST_CASE("lint: SET NOT NULL is free after a validated CHECK (col IS NOT NULL)", "[lint]") {
@@ -500,7 +533,7 @@ VACUUM t;
         "on\n");
 }
 
-TEST_CASE("lint: MG711 is off by default; on, it names the unqualified relations of DDL", "[lint]") {
+TEST_CASE("lint: MG711 is off by default, and on it names the unqualified relations of DDL", "[lint]") {
   const char* migration = R"(CREATE TABLE app.a (id bigint, u_id bigint REFERENCES users (id));
 ALTER TABLE app.a ADD CONSTRAINT a_t_fk FOREIGN KEY (u_id) REFERENCES app.teams (id) NOT VALID;
 CREATE INDEX a_idx ON a (id);

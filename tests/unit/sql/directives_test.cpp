@@ -57,7 +57,7 @@ CREATE FUNCTION f(a int, b text) RETURNS int LANGUAGE sql AS 'SELECT a';
   CHECK(plain == c.db);
 }
 
-TEST_CASE("directives: ignore in a desired-state file is a warning; a malformed directive an error",
+TEST_CASE("directives: ignore in a desired-state file is a warning, a malformed directive an error",
           "[sql][directives]") {
   auto c = Compile("-- schemac:ignore MG402 reason=\"x\"\nCREATE TABLE t (id int);\n-- schemac:renamed-from a b\n"
                    "CREATE TABLE u (id int);\n");
