@@ -1,5 +1,6 @@
 #include "cli/commands.h"
 #include "cli/plan_risk.h"
+#include "compiler/catalog/table_sizes.h"
 
 #include <sys/resource.h>
 
@@ -267,7 +268,7 @@ std::string SqlOutput(const emit::PlanPair& plans, const DiffOptions& options) {
       fmt::format("-- schemac {}: {} -> {}\n", options.command, JoinSpecs(options.from), JoinSpecs(options.to));
   if (plans.forward.empty()) return out + "-- no changes\n";
   out += fmt::format("-- {} step(s) in {} segment(s)\n", StepCount(plans.forward), plans.forward.segments.size());
-  if (std::string risk = RiskSummary(plans.forward); !risk.empty()) out += "-- " + risk + "\n";
+  if (std::string risk = RiskSummary(plans.forward); !risk.empty()) out += CommentBlock(risk + "\n");
   out += emit::RenderSql(plans.forward, options.explain);
   if (options.rollback_output.empty()) {
     out += "\n-- rollback (not run; pass --rollback-output FILE to write it as a script):\n";
@@ -375,9 +376,25 @@ PlanOutcome PlanStates(const DiffOptions& options) {
   }
   if (options.classify) {
     // Each plan runs against the state it starts from.
+    // With a database at hand, blocking findings are weighed by the size of what they touch
+    // (the planner's estimates; the rollback's tables hold the same rows).
+    std::optional<std::map<ir::QualifiedName, lint::TableSize>> sizes;
+    if (from.from_database || to.from_database) {
+      const std::string& dsn = from.from_database ? options.from.front() : options.to.front();
+      ir::Diagnostics size_diags;
+      sizes.emplace();
+      for (const auto& [name, e] : catalog::EstimateTableSizes(dsn, options.lock_timeout, size_diags)) {
+        if (e.known) (*sizes)[name] = lint::TableSize{e.rows, e.bytes};
+      }
+      for (const ir::Diagnostic& d : size_diags.items()) {
+        ir::Diagnostic w = d;
+        w.severity = ir::Severity::Warning;  // the plan stands; only the weighing is missing
+        out.diags.Add(std::move(w));
+      }
+    }
     Timed(out.timings, "classify", [&] {
-      ClassifyPlan(out.plans.forward, from.db);
-      ClassifyPlan(out.plans.rollback, to.db);
+      ClassifyPlan(out.plans.forward, from.db, sizes ? &*sizes : nullptr, options.small_table_rows);
+      ClassifyPlan(out.plans.rollback, to.db, sizes ? &*sizes : nullptr, options.small_table_rows);
     });
   }
   return out;

@@ -20,6 +20,9 @@ enum ExitCode : int {
 
 enum class OutputFormat { Sql, Json };
 
+/// Below this many estimated rows a blocking finding counts as `locks` (--small-table-rows).
+inline constexpr int64_t kDefaultSmallTableRows = 10000;
+
 struct DiffOptions {
   std::vector<std::string> from;  // files/directories, or one database DSN
   std::vector<std::string> to;
@@ -43,6 +46,9 @@ struct DiffOptions {
   /// Classify each step of both plans with the risk rules (lint/), as `-- risk:` comments and the
   /// steps' findings in JSON (the command line sets it; off for callers that only compare plans).
   bool classify = false;
+  /// With `classify` and a database side: a blocking finding on a table of fewer estimated rows
+  /// counts as `locks` (--small-table-rows).
+  int64_t small_table_rows = kDefaultSmallTableRows;
 };
 
 /// The wall time of one phase of a planning run (`--timings`).

@@ -12,6 +12,7 @@
 #include "cli/config.h"
 #include "cli/lint_against.h"
 #include "compiler/catalog/introspect.h"
+#include "compiler/catalog/table_sizes.h"
 #include "compiler/ir/fingerprint.h"
 #include "compiler/sql/compile.h"
 #include "compiler/sql/migration.h"
@@ -51,13 +52,18 @@ nlohmann::json FindingJson(const lint::Finding& f, const ir::SourceManager& sour
   nlohmann::json j;
   j["rule_id"] = r.id;
   j["name"] = r.name;
-  j["class"] = lint::ClassName(r.risk);
+  j["class"] = lint::ClassName(f.risk);
   j["severity"] = lint::SeverityName(f.severity);
   j["lock"] = r.lock == lint::LockMode::None ? nlohmann::json(nullptr) : nlohmann::json(lint::LockName(r.lock));
   j["rewrite"] = r.rewrite;
   j["scan"] = r.scan;
   j["data_loss"] = r.data_loss;
   j["confidence"] = f.low_confidence ? "low" : "high";
+  j["table"] = f.table ? nlohmann::json((f.table->schema.empty() ? std::string("public") : f.table->schema) + "." +
+                                        f.table->name)
+                       : nlohmann::json(nullptr);
+  j["rows"] = f.rows ? nlohmann::json(*f.rows) : nlohmann::json(nullptr);
+  j["bytes"] = f.bytes ? nlohmann::json(*f.bytes) : nlohmann::json(nullptr);
   j["file"] = sources.Path(f.span.file);
   j["line"] = begin.line;
   j["column"] = begin.column;
@@ -210,6 +216,14 @@ int RunLint(const LintCommandOptions& command, std::ostream& out, std::ostream& 
     std::vector<lint::Finding> got =
         lint::LintFile(migrations.back(), sources, context ? &*context : nullptr, options.lint, diags);
     findings.insert(findings.end(), got.begin(), got.end());
+  }
+  if (!options.db.empty() && !diags.HasErrors()) {
+    // Blocking findings weighed by the size of their table, as in plans.
+    std::map<ir::QualifiedName, lint::TableSize> sizes;
+    for (const auto& [name, e] : catalog::EstimateTableSizes(options.db, options.lock_timeout, diags)) {
+      if (e.known) sizes[name] = lint::TableSize{e.rows, e.bytes};
+    }
+    lint::WeighBySize(findings, sizes, options.small_table_rows);
   }
   for (const ir::Diagnostic& d : diags.items()) err << ir::FormatDiagnostic(d, &sources) << "\n";
   if (diags.HasErrors()) {

@@ -1,6 +1,8 @@
 // `schemac lint`: the risk rules over hand-written migration files, with no database needed.
 #pragma once
 
+#include "cli/commands.h"
+
 #include <ostream>
 #include <string>
 #include <vector>
@@ -18,6 +20,7 @@ struct LintCommandOptions {
   std::vector<std::string> against; // with db: desired-state files the files must reach (lint_against.h)
   std::string dev_db;               // --against: the server for the scratch copy; empty: an embedded one
   std::string lock_timeout = "2s";  // for reading db
+  int64_t small_table_rows = kDefaultSmallTableRows;  // with db: blocking findings below it count as locks
   std::string config;               // schemac.toml to read ([lint.rules]); empty: ./schemac.toml if present
   LintFormat format = LintFormat::Text;
   lint::Severity fail_on = lint::Severity::Error;

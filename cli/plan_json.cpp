@@ -24,6 +24,16 @@ ordered_json StepJson(const emit::Step& step, bool explain) {
   j["rollback_data_loss_reason"] = step.rollback_data_loss_reason;
   j["reason"] = step.reason;
   j["findings"] = step.findings;
+  j["risks"] = ordered_json::array();
+  for (const emit::StepRisk& r : step.risks) {
+    ordered_json e;
+    e["rule_id"] = r.rule;
+    e["class"] = r.risk_class;
+    e["table"] = r.table.empty() ? ordered_json(nullptr) : ordered_json(r.table);
+    e["rows"] = r.rows ? ordered_json(*r.rows) : ordered_json(nullptr);
+    e["bytes"] = r.bytes ? ordered_json(*r.bytes) : ordered_json(nullptr);
+    j["risks"].push_back(std::move(e));
+  }
   if (explain) {
     j["ordering"] = ordered_json::array();
     for (const emit::StepOrdering& o : step.ordering) {

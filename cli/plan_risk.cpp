@@ -1,5 +1,6 @@
 #include "cli/plan_risk.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -10,7 +11,8 @@
 
 namespace schemac::cli {
 
-void ClassifyPlan(emit::Plan& plan, const ir::Database& before) {
+void ClassifyPlan(emit::Plan& plan, const ir::Database& before,
+                  const std::map<ir::QualifiedName, lint::TableSize>* sizes, int64_t small_table_rows) {
   // The plan as one script, as it runs (each transactional segment in BEGIN / COMMIT), with the
   // byte range of every step's statements.
   std::string text;
@@ -29,6 +31,7 @@ void ClassifyPlan(emit::Plan& plan, const ir::Database& before) {
   int32_t file = sources.Add("plan.sql", text);
   sql::MigrationFile parsed = sql::ReadMigration(file, sources, diags);
   std::vector<lint::Finding> findings = lint::LintFile(parsed, sources, &before, lint::LintOptions{}, diags);
+  if (sizes != nullptr) lint::WeighBySize(findings, *sizes, small_table_rows);
   for (const lint::Finding& f : findings) {
     if (f.rule->risk == lint::RiskClass::Safe || f.suppressed_by) continue;
     emit::Step* step = nullptr;
@@ -38,6 +41,13 @@ void ClassifyPlan(emit::Plan& plan, const ir::Database& before) {
     if (step == nullptr) continue;
     step->findings.push_back(fmt::format("{} {} ({}): {}", f.rule->id, f.rule->name, lint::SeverityName(f.severity),
                                          f.message));
+    emit::StepRisk risk;
+    risk.rule = std::string(f.rule->id);
+    risk.risk_class = lint::ClassName(f.risk);
+    if (f.table) risk.table = (f.table->schema.empty() ? std::string("public") : f.table->schema) + "." + f.table->name;
+    risk.rows = f.rows;
+    risk.bytes = f.bytes;
+    step->risks.push_back(std::move(risk));
   }
 }
 
@@ -46,13 +56,24 @@ std::string RiskSummary(const emit::Plan& plan) {
   lint::LockMode strongest = lint::LockMode::None;
   std::set<std::string> tables;
   int total = 0;
+  struct Costly {
+    int64_t rows;
+    std::size_t number;
+    const emit::Step* step;
+    std::string table;
+  };
+  std::vector<Costly> costly;  // blocking findings with a size
+  std::size_t number = 0;
   for (const emit::Segment& seg : plan.segments) {
     for (const emit::Step& step : seg.steps) {
-      for (const std::string& finding : step.findings) {
-        const lint::RuleInfo* rule = lint::FindRule(finding.substr(0, 5));
+      ++number;
+      for (std::size_t i = 0; i < step.findings.size(); ++i) {
+        const lint::RuleInfo* rule = lint::FindRule(step.findings[i].substr(0, 5));
         if (rule == nullptr) continue;
         ++total;
-        ++classes[std::string(lint::ClassName(rule->risk))];
+        const emit::StepRisk* risk = i < step.risks.size() ? &step.risks[i] : nullptr;
+        ++classes[risk ? risk->risk_class : std::string(lint::ClassName(rule->risk))];
+        if (risk && risk->rows && risk->risk_class == "blocking") costly.push_back({*risk->rows, number, &step, risk->table});
         if (rule->lock > strongest) {
           strongest = rule->lock;
           tables.clear();
@@ -73,6 +94,17 @@ std::string RiskSummary(const emit::Plan& plan) {
     std::string list;
     for (const std::string& t : tables) list += (list.empty() ? "" : ", ") + t;
     out += fmt::format("; strongest lock {} on {}", lint::LockName(strongest), list);
+  }
+  if (!costly.empty()) {
+    std::stable_sort(costly.begin(), costly.end(), [](const Costly& a, const Costly& b) { return a.rows > b.rows; });
+    std::string list;
+    std::set<std::size_t> seen;
+    for (const Costly& c : costly) {
+      if (!seen.insert(c.number).second) continue;
+      list += fmt::format("{}step {} {} on {} ({} rows)", list.empty() ? "" : ", ", c.number, c.step->change, c.table,
+                          lint::ApproximateCount(c.rows));
+    }
+    out += "\nrisk: blocking steps by estimated cost: " + list;
   }
   return out;
 }

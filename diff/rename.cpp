@@ -224,49 +224,50 @@ void RenameFunction(ir::Database& db, const QualifiedName& key, const std::strin
   if (!overloads_left) RenameKeys(db, {{ir::FuncKey(old_q), ir::FuncKey({key.schema, to_name})}});
 }
 
-void RenameInExpr(std::optional<ir::Expr>& e, const std::string& from, const std::string& to,
+void RenameInExpr(std::optional<ir::Expr>& e, const std::string& from, const std::string& to, const QuoteFn& quote,
                   const std::vector<std::string>& qualifiers = {}) {
-  if (e) e->text = RenameIdentifier(e->text, from, to, qualifiers);
+  if (e) e->text = RenameIdentifier(e->text, from, to, quote, qualifiers);
 }
 
-void RenameIndexColumns(ir::Index& i, const std::string& from, const std::string& to) {
+void RenameIndexColumns(ir::Index& i, const std::string& from, const std::string& to, const QuoteFn& quote) {
   for (ir::IndexElement& el : i.elements) {
     if (el.column == from) el.column = to;
-    RenameInExpr(el.expression, from, to);
+    RenameInExpr(el.expression, from, to, quote);
   }
   Replace(i.include, from, to);
-  RenameInExpr(i.predicate, from, to);
+  RenameInExpr(i.predicate, from, to, quote);
 }
 
-void RenameColumn(ir::Database& db, const QualifiedName& table, const std::string& from, const std::string& to) {
+void RenameColumn(ir::Database& db, const QualifiedName& table, const std::string& from, const std::string& to,
+                  const QuoteFn& quote) {
   // PostgreSQL renames the column in every partition too (they cannot rename it on their own).
   std::map<std::string, std::string> keys;
   for (const QualifiedName& name : TableTree(db, table)) {
     ir::Table& t = db.tables.at(name);
     for (ir::Column& c : t.columns) {
       if (c.name == from) c.name = to;
-      RenameInExpr(c.generated, from, to);
+      RenameInExpr(c.generated, from, to, quote);
     }
     for (auto& [n, c] : t.constraints) {
       Replace(c.columns, from, to);
       Replace(c.include, from, to);
       Replace(c.on_delete_columns, from, to);
-      RenameInExpr(c.check, from, to);
+      RenameInExpr(c.check, from, to, quote);
     }
-    for (auto& [n, i] : t.indexes) RenameIndexColumns(i, from, to);
+    for (auto& [n, i] : t.indexes) RenameIndexColumns(i, from, to, quote);
     if (t.partition_key) {
       for (ir::IndexElement& el : t.partition_key->elements) {
         if (el.column == from) el.column = to;
-        RenameInExpr(el.expression, from, to);
+        RenameInExpr(el.expression, from, to, quote);
       }
     }
     for (auto& [n, g] : t.triggers) {
       Replace(g.update_columns, from, to);
-      RenameInExpr(g.when, from, to, {"new", "old"});
+      RenameInExpr(g.when, from, to, quote, {"new", "old"});
     }
     for (auto& [n, p] : t.policies) {
-      RenameInExpr(p.using_expr, from, to);
-      RenameInExpr(p.check_expr, from, to);
+      RenameInExpr(p.using_expr, from, to, quote);
+      RenameInExpr(p.check_expr, from, to, quote);
     }
     for (auto& [other_name, other] : db.tables) {
       for (auto& [n, c] : other.constraints) {
@@ -387,13 +388,9 @@ bool IsPlainIdentifier(const std::string& s) {
 }  // namespace
 
 std::string RenameIdentifier(const std::string& text, const std::string& old_name, const std::string& new_name,
-                             const std::vector<std::string>& qualifiers) {
-  std::string written = new_name;
-  if (!IsPlainIdentifier(new_name)) {
-    written = "\"";
-    for (char c : new_name) written += c == '"' ? std::string("\"\"") : std::string(1, c);
-    written += "\"";
-  }
+                             const QuoteFn& quote, const std::vector<std::string>& qualifiers) {
+  const std::string written = quote(new_name);
+  const bool old_bare = quote(old_name) == old_name;  // PostgreSQL writes it bare
   auto ident_start = [](char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || (c & 0x80); };
   auto ident_char = [&](char c) { return ident_start(c) || std::isdigit(static_cast<unsigned char>(c)) || c == '$'; };
   // Not a field of something (`x.old`), and not a function call (`old(...)`).
@@ -446,7 +443,7 @@ std::string RenameIdentifier(const std::string& text, const std::string& old_nam
       std::string word = text.substr(i, j - i);
       // A bare word is the identifier folded to lower case; PostgreSQL prints a name bare only
       // when it reads back the same.
-      out += word == old_name && IsPlainIdentifier(old_name) && standalone(i, j) ? written : word;
+      out += word == old_name && old_bare && standalone(i, j) ? written : word;
       i = j;
     } else {
       out += c;
@@ -456,7 +453,8 @@ std::string RenameIdentifier(const std::string& text, const std::string& old_nam
   return out;
 }
 
-std::vector<Change> PlanRenames(const ir::Database& from, const ir::Database& to, ir::Diagnostics& diags) {
+std::vector<Change> PlanRenames(const ir::Database& from, const ir::Database& to, const QuoteFn& quote,
+                                ir::Diagnostics& diags) {
   struct Oriented {
     const ir::RenameHint* hint;
     bool forward;  // a hint of `to`: old name -> new name; else new name -> old name
@@ -618,7 +616,7 @@ std::vector<Change> PlanRenames(const ir::Database& from, const ir::Database& to
   // new names. Keys, indexes and owned sequences of such a table that equal one of the target's
   // but for the name are renamed to it rather than dropped and created again (a serial's
   // sequence would start over).
-  ir::Database renamed = ApplyRenames(from, tops);
+  ir::Database renamed = ApplyRenames(from, tops, quote);
   std::set<QualifiedName> touched;  // a renamed column's partitions too: it is renamed in them
   for (const Change& c : tops) {
     if (c.object.kind == ObjectKind::Table) touched.insert({c.object.schema, c.object.name});
@@ -668,7 +666,7 @@ std::vector<Change> PlanRenames(const ir::Database& from, const ir::Database& to
   return tops;
 }
 
-ir::Database ApplyRenames(const ir::Database& from, const std::vector<Change>& renames) {
+ir::Database ApplyRenames(const ir::Database& from, const std::vector<Change>& renames, const QuoteFn& quote) {
   ir::Database db = from;
   for (const Change& c : renames) {
     const std::string& before = *c.text_before;
@@ -683,7 +681,7 @@ ir::Database ApplyRenames(const ir::Database& from, const std::vector<Change>& r
         RenameFunction(db, {c.object.schema, ir::Signature(f)}, after);
         break;
       }
-      case ObjectKind::Column: RenameColumn(db, container, before, after); break;
+      case ObjectKind::Column: RenameColumn(db, container, before, after, quote); break;
       case ObjectKind::Constraint: RenameConstraint(db, container, before, after); break;
       case ObjectKind::Index: RenameIndex(db, container, before, after); break;
       case ObjectKind::Enum: Replace(db.enums.at(container).values, before, after); break;

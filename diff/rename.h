@@ -4,6 +4,8 @@
 // compared as for any matched object.
 #pragma once
 
+#include <functional>
+#include <string>
 #include <vector>
 
 #include "compiler/ir/schema.h"
@@ -11,6 +13,10 @@
 #include "diff/change.h"
 
 namespace schemac::diff {
+
+/// How a name is written in SQL: bare when PostgreSQL prints it bare, else double-quoted
+/// (emit::QuoteIdentifier; the planner passes it in, so that quoting stays in emit/).
+using QuoteFn = std::function<std::string(const std::string&)>;
 
 /// The renames that turn names of `from` into names of `to`, as ChangeKind::Rename changes in
 /// execution order (tables, views and functions; then indexes, constraints and columns; then
@@ -28,7 +34,8 @@ namespace schemac::diff {
 /// constraint, index, enum value) whose table or type exists in `from` under neither name; an
 /// index found on another table. Warning (`plan.rename-source-absent`): a table, view or function
 /// found under neither name while its schema in `from` holds others of its kind.
-std::vector<Change> PlanRenames(const ir::Database& from, const ir::Database& to, ir::Diagnostics& diags);
+std::vector<Change> PlanRenames(const ir::Database& from, const ir::Database& to, const QuoteFn& quote,
+                                ir::Diagnostics& diags);
 
 /// `from` with `renames` (from PlanRenames(from, ...)) applied as PostgreSQL applies them: the
 /// objects re-keyed, and the references that follow an object by its OID (foreign keys,
@@ -36,13 +43,13 @@ std::vector<Change> PlanRenames(const ir::Database& from, const ir::Database& to
 /// keys, indexes, triggers and expressions) renamed with it. Expression texts are rewritten by
 /// identifier where they name a renamed column; a text this misses only makes the diff replace
 /// that element with the target's.
-ir::Database ApplyRenames(const ir::Database& from, const std::vector<Change>& renames);
+ir::Database ApplyRenames(const ir::Database& from, const std::vector<Change>& renames, const QuoteFn& quote);
 
 /// `text` with every identifier `old_name` (bare or double-quoted, not a field of something, not
-/// called as a function, not inside a string literal) replaced by `new_name` (written bare when
-/// it is a plain lower-case identifier, else double-quoted). A field of one of `qualifiers`
-/// (`new.col` and `old.col` in a trigger's WHEN) counts as the identifier too.
+/// called as a function, not inside a string literal) replaced by `new_name`, both as `quote`
+/// writes them. A field of one of `qualifiers` (`new.col` and `old.col` in a trigger's WHEN)
+/// counts as the identifier too.
 std::string RenameIdentifier(const std::string& text, const std::string& old_name, const std::string& new_name,
-                             const std::vector<std::string>& qualifiers = {});
+                             const QuoteFn& quote, const std::vector<std::string>& qualifiers = {});
 
 }  // namespace schemac::diff

@@ -505,7 +505,7 @@ const std::vector<Rule>& BuildRules() {
        {K::ValidateConstraint},
        [](const Change& b, const Change& a) {
          if (b.kind == K::AttachPartition) return SameTable(b, a);
-         return TableOf(b) == *a.copy_holder && b.object.sub == a.object.sub;
+         return a.copy_holder && TableOf(b) == *a.copy_holder && b.object.sub == a.object.sub;
        },
        TableKey, CopyValidationKeys},
       {"partition", "a partition is dropped before its parent (whose sequences its defaults may use)",
@@ -519,7 +519,9 @@ const std::vector<Rule>& BuildRules() {
        {K::AddColumn, K::AlterColumnType, K::SetColumnDefault, K::SetColumnNotNull, K::DropColumnExpression},
        {K::AddColumn, K::AlterColumnType, K::SetColumnDefault, K::SetColumnNotNull, K::AddConstraint,
         K::AddForeignKey, K::CreateIndex, K::AttachIndex},
-       [](const Change& b, const Change& a) { return TableOf(b) == a.after.table->partition_of->parent; },
+       [](const Change& b, const Change& a) {
+         return a.after.table && a.after.table->partition_of && TableOf(b) == a.after.table->partition_of->parent;
+       },
        TableKey, AfterParentKey},
       {"partition", "a foreign key to a partitioned table is dropped before partitions are detached from it",
        {K::DropForeignKey},

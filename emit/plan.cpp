@@ -130,9 +130,10 @@ Plan BuildPlan(const ir::Database& from, const ir::Database& to, const PlanOptio
                ir::Diagnostics& diags) {
   // Renames run first, in the first segment, before anything that names the objects by their
   // new names; the rest of the plan is the diff of the renamed state against `to`.
-  std::vector<diff::Change> renames = diff::PlanRenames(from, to, diags);
+  const diff::QuoteFn quote = [](const std::string& name) { return QuoteIdentifier(name); };
+  std::vector<diff::Change> renames = diff::PlanRenames(from, to, quote, diags);
   if (renames.empty()) return BuildRenamedPlan(from, to, options, diags);
-  Plan plan = BuildRenamedPlan(diff::ApplyRenames(from, renames), to, options, diags);
+  Plan plan = BuildRenamedPlan(diff::ApplyRenames(from, renames, quote), to, options, diags);
   if (diags.HasErrors()) return plan;
   std::vector<Step> steps;
   for (const diff::Change& c : renames) steps.push_back(MakeStep(c));

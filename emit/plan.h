@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +22,15 @@ struct StepOrdering {
   std::string dependency;      // a dependency key, or empty
 };
 
+/// The facts of one risk finding on a step (Step::findings holds its text).
+struct StepRisk {
+  std::string rule;        // "MG306"
+  std::string risk_class;  // "blocking", "locks", ...: the rule's class, or "locks" on a small table
+  std::string table;       // the table it concerns ("public.orders"), or empty
+  std::optional<int64_t> rows;   // the table's estimated rows and heap bytes, when a database told them
+  std::optional<int64_t> bytes;
+};
+
 /// One change to one object, as one or more SQL statements.
 struct Step {
   ir::ObjectId object;            // the object changed (for a column: kind Column, sub = column)
@@ -32,6 +43,7 @@ struct Step {
   bool rollback_data_loss = false;
   std::string reason;             // why this step has this shape ("type swap: enum value removed"), may be empty
   std::vector<std::string> findings;  // the risk classifier's findings ("MG101 index-create-blocking (warning): ...")
+  std::vector<StepRisk> risks;        // the same findings' facts, in the same order
   std::string data_loss_reason;           // what `sql` destroys, when data_loss
   std::string rollback_data_loss_reason;  // what `rollback_sql` cannot restore, when rollback_data_loss
   std::vector<StepOrdering> ordering;     // with PlanOptions::explain only: every direct ordering edge into it

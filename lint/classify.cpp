@@ -300,7 +300,10 @@ class Classifier {
     Severity severity = DefaultSeverity(*rule);
     if (auto it = options_.severities.find(std::string(id)); it != options_.severities.end()) severity = it->second;
     if (severity == Severity::Off) return;
-    findings_.push_back(Finding{rule, severity, span, std::move(message), low_confidence && context_ == nullptr});
+    Finding f{rule, severity, span, std::move(message), low_confidence && context_ == nullptr};
+    f.risk = rule->risk;
+    f.table = current_relation_;
+    findings_.push_back(std::move(f));
   }
 
   // ---- per statement ----
@@ -315,7 +318,9 @@ class Classifier {
     LockMode strongest = LockMode::None;
     const ir::QualifiedName* locked = nullptr;
     for (const Action& a : st.actions) {
+      if (!a.relation.name.empty()) current_relation_ = a.relation;
       LockMode lock = Classify(st, a);
+      current_relation_.reset();
       TrackKeys(st.span, a);
       if (lock > strongest && Existing(a.relation) && !a.relation.name.empty()) {
         strongest = lock;
@@ -1259,6 +1264,7 @@ class Classifier {
   const ir::SourceManager& sources_;
   const ir::Database* context_;
   std::optional<ir::Database> state_;  // the context as the current statement sees it (Advance)
+  std::optional<ir::QualifiedName> current_relation_;  // the action being classified: its table
   const LintOptions& options_;
   std::vector<Finding> findings_;
   std::set<std::string> created_;  // tables created earlier in the file (by name)

@@ -44,7 +44,34 @@ struct Finding {
   /// count towards --fail-on), and its reason.
   std::optional<ir::SourceSpan> suppressed_by;
   std::string suppression_reason;
+  /// The finding's class: its rule's, or Locks for a blocking finding on a table WeighBySize
+  /// knows to be small.
+  RiskClass risk = RiskClass::Safe;
+  /// The table the statement's lock, rewrite or scan concerns, as written (schema empty when
+  /// unqualified); none for a statement-level finding.
+  std::optional<ir::QualifiedName> table;
+  /// WeighBySize: the table's estimated rows and heap bytes.
+  std::optional<int64_t> rows;
+  std::optional<int64_t> bytes;
 };
+
+/// A table's size as the planner's statistics estimate it (catalog::EstimateTableSizes).
+struct TableSize {
+  int64_t rows = 0;
+  int64_t bytes = 0;
+};
+
+/// Weighs each blocking finding by the table it touches, when `sizes` knows it (an unqualified
+/// table is looked up in `public`): the message ends with how much it touches ("; public.orders
+/// holds ~12 M rows (~3.4 GB)", or "; public.t is empty"), the estimates are recorded, and
+/// below `small_table_rows` rows the finding's class becomes Locks (it still takes the lock, only
+/// briefly).
+void WeighBySize(std::vector<Finding>& findings, const std::map<ir::QualifiedName, TableSize>& sizes,
+                 int64_t small_table_rows);
+
+/// "~950", "~20 k", "~12 M", "~1.2 G" rows; "~8 kB", "~3.4 GB" bytes (powers of 1024).
+std::string ApproximateCount(int64_t n);
+std::string ApproximateBytes(int64_t n);
 
 /// Classifies the statements of one migration file, in order, and applies its suppression
 /// directives. `context` is the database before the file runs (null when unknown). A directive

@@ -859,7 +859,11 @@ namespace {
 // routine's body, another table's trigger, policy or rule): the generated state then spells the
 // old name out, which a rename would leave stale.
 bool NamedElsewhere(const ir::Database& db, const ir::QualifiedName& table, const std::string& name) {
-  auto mentions = [&](const std::string& text) { return ir::MentionsIdentifier(text, name); };
+  // Bare, or quoted ("Order""s": MentionsIdentifier reads a quoted name up to its first quote).
+  const std::string quoted = emit::QuoteIdentifier(name);
+  auto mentions = [&](const std::string& text) {
+    return ir::MentionsIdentifier(text, name) || text.find(quoted) != std::string::npos;
+  };
   for (const auto& [vn, v] : db.views) {
     if (mentions(v.query)) return true;
     for (const auto& [n, g] : v.triggers) {
@@ -962,7 +966,7 @@ TEST_CASE("P4: a rename by directive keeps the table's identity and rows, there 
       c.text_before = old_column;
       c.before.table = &t;
     }
-    ir::Database b = diff::ApplyRenames(a, {c});
+    ir::Database b = diff::ApplyRenames(a, {c}, [](const std::string& n) { return emit::QuoteIdentifier(n); });
     std::string b_sql = property::RenderDatabase(b);
     std::string create = "TABLE " + emit::QuoteQualified(after_table) + " (";
     std::size_t at = b_sql.find(create);
@@ -996,7 +1000,9 @@ TEST_CASE("P4: a rename by directive keeps the table's identity and rows, there 
     RequireEmpty(PlanOk(db.Conninfo(), b_file, "database(after forward) -> b"), "after the forward plan, -> b");
     RC_ASSERT(TableIdentity(db.Conninfo(), after_table) == before);
 
-    ApplyScript(db.Conninfo(), emit::RenderSql(forward.plans.rollback), "the recorded rollback");
+    const std::string rollback_sql = emit::RenderSql(forward.plans.rollback);
+    RC_LOG() << "rollback:\n" << rollback_sql;
+    ApplyScript(db.Conninfo(), rollback_sql, "the recorded rollback");
     RequireEmpty(PlanOk(db.Conninfo(), a_file, "database(after rollback) -> a"), "after the rollback, -> a");
     RC_ASSERT(TableIdentity(db.Conninfo(), table) == before);
   }, 2);

@@ -3,7 +3,22 @@
 
 #include "diff/rename.h"
 
-using schemac::diff::RenameIdentifier;
+namespace {
+
+// PostgreSQL's rule in short, for these cases: lower-case names bare, others and the reserved
+// word "user" quoted (the planner passes emit::QuoteIdentifier).
+std::string Quote(const std::string& n) {
+  bool bare = n != "user" && !n.empty();
+  for (char c : n) bare = bare && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_');
+  return bare ? n : "\"" + n + "\"";
+}
+
+std::string RenameIdentifier(const std::string& text, const std::string& from, const std::string& to,
+                             const std::vector<std::string>& qualifiers = {}) {
+  return schemac::diff::RenameIdentifier(text, from, to, Quote, qualifiers);
+}
+
+}  // namespace
 
 TEST_CASE("rename: an identifier is renamed where it stands alone, bare or quoted", "[diff][rename]") {
   CHECK(RenameIdentifier("(name IS NOT NULL) AND (length(name) < 100)", "name", "full_name") ==
@@ -25,4 +40,10 @@ TEST_CASE("rename: a trigger's new.col and old.col are the column", "[diff][rena
   CHECK(RenameIdentifier("((new.id IS NOT NULL) AND (old.id <> new.id) AND (x.id = 1))", "id", "key", {"new", "old"}) ==
         "((new.key IS NOT NULL) AND (old.key <> new.key) AND (x.id = 1))");
   CHECK(RenameIdentifier("(new.id IS NOT NULL)", "id", "key") == "(new.id IS NOT NULL)");
+}
+
+TEST_CASE("rename: reserved words are written quoted, and a bare one is not the column", "[diff][rename]") {
+  CHECK(RenameIdentifier("(\"ünïcode0\" * 2)", "ünïcode0", "user") == "(\"user\" * 2)");
+  CHECK(RenameIdentifier("(owner = user)", "user", "x") == "(owner = user)");
+  CHECK(RenameIdentifier("(owner = \"user\")", "user", "x") == "(owner = x)");
 }
