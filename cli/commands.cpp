@@ -1,4 +1,5 @@
 #include "cli/commands.h"
+#include "cli/config.h"
 #include "cli/plan_risk.h"
 #include "compiler/catalog/table_sizes.h"
 
@@ -445,8 +446,16 @@ int WritePlan(const DiffOptions& options, PlanOutcome& outcome) {
 
 }  // namespace
 
-int RunDiff(const DiffOptions& options) {
+int RunDiff(const DiffOptions& given) {
   auto start = std::chrono::steady_clock::now();
+  DiffOptions options = given;
+  std::optional<std::string> config = ConfigPath(options.config, std::cerr);
+  if (!config) return kExitInvalid;
+  if (!config->empty()) {
+    ProjectConfig project;
+    if (!LoadConfig(*config, project, std::cerr)) return kExitInvalid;
+    if (project.small_table_rows && !options.small_table_rows_given) options.small_table_rows = *project.small_table_rows;
+  }
   PlanOutcome outcome = PlanStates(options);
   int code = Timed(outcome.timings, "output", [&] { return WritePlan(options, outcome); });
   if (options.timings) {

@@ -49,6 +49,8 @@ struct DiffOptions {
   /// With `classify` and a database side: a blocking finding on a table of fewer estimated rows
   /// counts as `locks` (--small-table-rows).
   int64_t small_table_rows = kDefaultSmallTableRows;
+  bool small_table_rows_given = false;  // set on the command line (wins over schemac.toml)
+  std::string config;                   // schemac.toml to read; empty: ./schemac.toml if present
 };
 
 /// The wall time of one phase of a planning run (`--timings`).

@@ -1,6 +1,7 @@
 #include "cli/config.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <iterator>
 #include <regex>
 
@@ -52,6 +53,24 @@ bool LoadNaming(const std::string& path, const toml::table& naming, lint::LintOp
 }  // namespace
 
 bool LoadLintConfig(const std::string& path, lint::LintOptions& options, std::ostream& err) {
+  ProjectConfig config;
+  config.lint = options;
+  if (!LoadConfig(path, config, err)) return false;
+  options = config.lint;
+  return true;
+}
+
+std::optional<std::string> ConfigPath(const std::string& given, std::ostream& err) {
+  if (given.empty()) return std::filesystem::exists("schemac.toml") ? std::string("schemac.toml") : std::string();
+  if (!std::filesystem::exists(given)) {
+    err << fmt::format("schemac: error: cannot read {} [input.io]\n", given);
+    return std::nullopt;
+  }
+  return given;
+}
+
+bool LoadConfig(const std::string& path, ProjectConfig& project, std::ostream& err) {
+  lint::LintOptions& options = project.lint;
   toml::table config;
   try {
     config = toml::parse_file(path);
@@ -61,10 +80,28 @@ bool LoadLintConfig(const std::string& path, lint::LintOptions& options, std::os
   }
   bool ok = true;
   for (const auto& [key, value] : config) {
-    if (key.str() != "lint") {
-      err << fmt::format("{}: error: unknown section [{}]: schemac.toml has [lint] [config.invalid]\n",
+    if (key.str() != "lint" && key.str() != "risk") {
+      err << fmt::format("{}: error: unknown section [{}]: schemac.toml has [lint] and [risk] [config.invalid]\n",
                          Where(path, key.source()), key.str());
       ok = false;
+    }
+  }
+  if (const toml::table* risk = config["risk"].as_table()) {
+    for (const auto& [key, value] : *risk) {
+      if (key.str() != "small_table_rows") {
+        err << fmt::format("{}: error: unknown setting risk.{}: [risk] has small_table_rows [config.invalid]\n",
+                           Where(path, key.source()), key.str());
+        ok = false;
+        continue;
+      }
+      std::optional<int64_t> rows = value.value<int64_t>();
+      if (!rows || *rows < 0 || !value.is_integer()) {
+        err << fmt::format("{}: error: risk.small_table_rows must be a non-negative integer [config.invalid]\n",
+                           Where(path, value.source()));
+        ok = false;
+        continue;
+      }
+      project.small_table_rows = *rows;
     }
   }
   const toml::table* lint_table = config["lint"].as_table();

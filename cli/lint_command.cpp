@@ -171,14 +171,14 @@ std::string GithubEscape(const std::string& s, bool property) {
 
 int RunLint(const LintCommandOptions& command, std::ostream& out, std::ostream& err) {
   LintCommandOptions options = command;
-  std::string config = options.config;
-  if (config.empty() && std::filesystem::exists("schemac.toml")) config = "schemac.toml";
-  if (!config.empty()) {
-    if (!std::filesystem::exists(config)) {
-      err << fmt::format("schemac: error: cannot read {} [input.io]\n", config);
-      return kExitInvalid;
-    }
-    if (!LoadLintConfig(config, options.lint, err)) return kExitInvalid;
+  std::optional<std::string> config = ConfigPath(options.config, err);
+  if (!config) return kExitInvalid;
+  if (!config->empty()) {
+    ProjectConfig project;
+    project.lint = options.lint;
+    if (!LoadConfig(*config, project, err)) return kExitInvalid;
+    options.lint = project.lint;
+    if (project.small_table_rows && !options.small_table_rows_given) options.small_table_rows = *project.small_table_rows;
   }
   ir::SourceManager sources;
   ir::Diagnostics diags;

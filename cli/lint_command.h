@@ -21,6 +21,7 @@ struct LintCommandOptions {
   std::string dev_db;               // --against: the server for the scratch copy; empty: an embedded one
   std::string lock_timeout = "2s";  // for reading db
   int64_t small_table_rows = kDefaultSmallTableRows;  // with db: blocking findings below it count as locks
+  bool small_table_rows_given = false;  // set on the command line (wins over schemac.toml)
   std::string config;               // schemac.toml to read ([lint.rules]); empty: ./schemac.toml if present
   LintFormat format = LintFormat::Text;
   lint::Severity fail_on = lint::Severity::Error;

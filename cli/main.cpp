@@ -25,7 +25,9 @@ void AddPlanningOptions(CLI::App* cmd, DiffOptions& o, std::string& format) {
   cmd->add_option("--exclude-schema", o.exclude_schemas, "do not manage schemas matching PATTERN (repeatable)");
   cmd->add_option("--lock-timeout", o.lock_timeout, "lock_timeout of every database session (default 2s)");
   cmd->add_option("--small-table-rows", o.small_table_rows,
-                  "a blocking step on a table of fewer estimated rows counts as locks (default 10000)");
+                  "a blocking step on a table of fewer estimated rows counts as locks (default 10000)")
+      ->each([&o](const std::string&) { o.small_table_rows_given = true; });
+  cmd->add_option("--config", o.config, "the settings file (default: ./schemac.toml when there is one)");
   cmd->add_flag("--timings", o.timings, "print each phase's wall time and the peak RSS to stderr");
   cmd->add_flag("--strict-coverage,!--no-strict-coverage", o.strict_coverage,
                 "refuse to plan against a database holding objects schemac does not model (default); with "
@@ -79,7 +81,8 @@ int main(int argc, char** argv) {
                        "--against: a server to create the scratch copy on (default: an embedded one)");
   lint_cmd->add_option("--lock-timeout", lint.lock_timeout, "lock_timeout for reading --db (default 2s)");
   lint_cmd->add_option("--small-table-rows", lint.small_table_rows,
-                       "with --db: a blocking finding on a table of fewer estimated rows counts as locks (default 10000)");
+                       "with --db: a blocking finding on a table of fewer estimated rows counts as locks (default 10000)")
+      ->each([&lint](const std::string&) { lint.small_table_rows_given = true; });
   lint_cmd->add_option("--config", lint.config, "the settings file (default: ./schemac.toml when there is one)");
   lint_cmd->add_option("--pg-version", lint.lint.pg_version, "the PostgreSQL major version targeted (default 15)");
 

@@ -121,3 +121,35 @@ TEST_CASE("size-aware risk: lint --db weighs its findings the same way, in JSON 
   CHECK(rewrites["public.small"]["rows"] == 10);
   CHECK(rewrites["public.small"]["bytes"] == 8192);
 }
+
+TEST_CASE("size-aware risk: schemac.toml [risk] small_table_rows sets the threshold, a flag wins", "[plan][size]") {
+  testing::ScratchDatabase db("size_config");
+  testing::RunSql(db.Conninfo(), kTables);
+  TempDir dir("size-config");
+  WriteFile(dir.File("want.sql"), kWanted);
+  WriteFile(dir.File("schemac.toml"), "[risk]\nsmall_table_rows = 5\n");
+  auto small_class = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = {"plan", "--db", db.Conninfo(), "--dev-db", testing::TestConninfo(), "--config",
+                                     dir.File("schemac.toml"), "--format", "json", dir.File("want.sql")};
+    args.insert(args.end(), extra.begin(), extra.end());
+    RunResult r = RunSchemac(args);
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    const nlohmann::json plan = nlohmann::json::parse(r.out);
+    for (const auto& seg : plan["segments"]) {
+      for (const auto& step : seg["steps"]) {
+        for (const auto& risk : step["risks"]) {
+          if (risk["rule_id"] == "MG306" && risk["table"] == "public.small") return risk["class"].get<std::string>();
+        }
+      }
+    }
+    return std::string("none");
+  };
+  CHECK(small_class({}) == "blocking");                                  // 10 rows >= 5
+  CHECK(small_class({"--small-table-rows", "100"}) == "locks");          // the flag wins
+
+  WriteFile(dir.File("bad.toml"), "[risk]\nsmall_table_rows = \"many\"\n");
+  RunResult bad = RunSchemac({"plan", "--db", db.Conninfo(), "--config", dir.File("bad.toml"), dir.File("want.sql")});
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.find("bad.toml:2:20: error: risk.small_table_rows must be a non-negative integer") != std::string::npos);
+}
