@@ -369,7 +369,12 @@ PlanOutcome PlanStates(const DiffOptions& options) {
     });
   }
   out.plans = Timed(out.timings, "plan", [&] {
-    return emit::BuildPlans(from.db, to.db, emit::PlanOptions{.owners = options.owners, .explain = options.explain}, diags);
+    emit::PlanOptions popts{.owners = options.owners,
+                            .explain = options.explain,
+                            .online = options.online,
+                            .lock_timeout = options.lock_timeout,
+                            .statement_timeout = options.statement_timeout};
+    return emit::BuildPlans(from.db, to.db, popts, diags);
   });
   if (diags.HasErrors()) {
     out.exit_code = kExitInvalid;
@@ -455,6 +460,7 @@ int RunDiff(const DiffOptions& given) {
     ProjectConfig project;
     if (!LoadConfig(*config, project, std::cerr)) return kExitInvalid;
     if (project.small_table_rows && !options.small_table_rows_given) options.small_table_rows = *project.small_table_rows;
+    if (project.online) options.online = options.online || *project.online;
   }
   PlanOutcome outcome = PlanStates(options);
   int code = Timed(outcome.timings, "output", [&] { return WritePlan(options, outcome); });

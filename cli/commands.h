@@ -50,6 +50,10 @@ struct DiffOptions {
   /// counts as `locks` (--small-table-rows).
   int64_t small_table_rows = kDefaultSmallTableRows;
   bool small_table_rows_given = false;  // set on the command line (wins over schemac.toml)
+  /// Online-safe recipes (emit::PlanOptions::online; --online, or [plan] online = true).
+  bool online = false;
+  /// Online plans: SET LOCAL statement_timeout in their transactions (--statement-timeout).
+  std::string statement_timeout;
   std::string config;                   // schemac.toml to read; empty: ./schemac.toml if present
 };
 

@@ -80,10 +80,26 @@ bool LoadConfig(const std::string& path, ProjectConfig& project, std::ostream& e
   }
   bool ok = true;
   for (const auto& [key, value] : config) {
-    if (key.str() != "lint" && key.str() != "risk") {
-      err << fmt::format("{}: error: unknown section [{}]: schemac.toml has [lint] and [risk] [config.invalid]\n",
+    if (key.str() != "lint" && key.str() != "risk" && key.str() != "plan") {
+      err << fmt::format("{}: error: unknown section [{}]: schemac.toml has [lint], [plan] and [risk] [config.invalid]\n",
                          Where(path, key.source()), key.str());
       ok = false;
+    }
+  }
+  if (const toml::table* plan = config["plan"].as_table()) {
+    for (const auto& [key, value] : *plan) {
+      if (key.str() != "online") {
+        err << fmt::format("{}: error: unknown setting plan.{}: [plan] has online [config.invalid]\n",
+                           Where(path, key.source()), key.str());
+        ok = false;
+        continue;
+      }
+      if (!value.is_boolean()) {
+        err << fmt::format("{}: error: plan.online must be true or false [config.invalid]\n", Where(path, value.source()));
+        ok = false;
+        continue;
+      }
+      project.online = value.value<bool>();
     }
   }
   if (const toml::table* risk = config["risk"].as_table()) {

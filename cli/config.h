@@ -24,6 +24,8 @@ struct ProjectConfig {
   /// [risk] small_table_rows = N: below N estimated rows a blocking finding counts as locks
   /// (plan, diff and lint --db; a --small-table-rows flag wins).
   std::optional<int64_t> small_table_rows;
+  /// [plan] online = true: plan and diff make online-safe plans, as --online does.
+  std::optional<bool> online;
 };
 
 /// Reads the whole file (see LoadLintConfig for [lint]; [risk] small_table_rows must be a

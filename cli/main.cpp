@@ -28,6 +28,12 @@ void AddPlanningOptions(CLI::App* cmd, DiffOptions& o, std::string& format) {
                   "a blocking step on a table of fewer estimated rows counts as locks (default 10000)")
       ->each([&o](const std::string&) { o.small_table_rows_given = true; });
   cmd->add_option("--config", o.config, "the settings file (default: ./schemac.toml when there is one)");
+  cmd->add_flag("--online", o.online,
+                "online-safe recipes: indexes of existing tables built and dropped CONCURRENTLY, CHECKs and foreign "
+                "keys added NOT VALID then validated, timeouts set in the plan");
+  cmd->add_option("--statement-timeout", o.statement_timeout,
+                  "online plans: SET LOCAL statement_timeout in their transactions (index builds and validations run "
+                  "without one)");
   cmd->add_flag("--timings", o.timings, "print each phase's wall time and the peak RSS to stderr");
   cmd->add_flag("--strict-coverage,!--no-strict-coverage", o.strict_coverage,
                 "refuse to plan against a database holding objects schemac does not model (default); with "

@@ -19,11 +19,13 @@ void ClassifyPlan(emit::Plan& plan, const ir::Database& before,
   std::vector<std::pair<std::size_t, emit::Step*>> starts;  // first byte of a step's statements
   for (emit::Segment& seg : plan.segments) {
     if (seg.transactional) text += "BEGIN;\n";
+    for (const std::string& set : emit::SegmentSettings(plan, seg)) text += set + "\n";
     for (emit::Step& step : seg.steps) {
       starts.push_back({text.size(), &step});
       for (const std::string& sql : step.sql) text += sql + "\n";
     }
     if (seg.transactional) text += "COMMIT;\n";
+    if (!seg.transactional && plan.sets_timeouts) text += "RESET lock_timeout;\nRESET statement_timeout;\n";
   }
   if (starts.empty()) return;
   ir::SourceManager sources;

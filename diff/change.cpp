@@ -153,6 +153,7 @@ Change Reverse(const Change& c) {
                       r.before.column->default_expr.has_value();
   r.recreate_everything = c.kind == ChangeKind::DropTable;
   r.using_expr.reset();
+  r.not_valid_first = false;  // the inverse of an online ADD is a DROP; of a VALIDATE, nothing
   if (c.kind == ChangeKind::Rename) {
     // The object under its new name: the old one, now.
     switch (c.object.kind) {

@@ -167,6 +167,12 @@ struct Change {
   /// Never carried to the reverse.
   std::optional<std::string> using_expr;
 
+  /// Online plans (emit::PlanOptions::online): CreateIndex / DropIndex run CONCURRENTLY, outside
+  /// a transaction (and a SetComment of such an index with the build); AddConstraint (CHECK) / AddForeignKey are added NOT VALID and validated by a
+  /// later ValidateConstraint (whose `before.constraint` is then null).
+  bool concurrently = false;
+  bool not_valid_first = false;
+
   /// ValidateConstraint of the copy of a CHECK a partition inherits: the table holding the CHECK
   /// (the constraint refs point at it there).
   std::optional<ir::QualifiedName> copy_holder;

@@ -3,6 +3,7 @@
 #include <array>
 #include <iterator>
 #include <map>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -22,22 +23,108 @@ namespace {
 // segments are left out. (Later: CONCURRENTLY steps get a class with transactional = false.)
 struct SegmentClass {
   bool transactional;
+  bool long_running;              // CONCURRENTLY builds, VALIDATE: statement_timeout 0 in online plans
   const char* reason;             // why this segment stands apart
   const char* reason_when_after;  // reason of the main segment when this one precedes it
 };
 
-enum class SegmentKind { EnumValues, Main };
+enum class SegmentKind { PreConcurrent, EnumValues, Main, PostConcurrent, Validate };
 
 constexpr SegmentClass kSegmentClasses[] = {
-    {true,
+    {false, true,
+     "online: DROP INDEX CONCURRENTLY cannot run in a transaction block; each runs alone, without blocking reads or "
+     "writes, before the rest of the plan",
+     ""},
+    {true, false,
      "new enum values must be committed before use: PostgreSQL rejects a value added by "
      "ALTER TYPE ... ADD VALUE in the transaction that added it",
      "runs after the new enum values are committed"},
-    {true, "", ""},
+    {true, false, "", ""},
+    {false, true,
+     "online: CREATE INDEX CONCURRENTLY cannot run in a transaction block; each builds alone, without blocking "
+     "writes, once the changes it needs are committed",
+     ""},
+    {true, true,
+     "online: the constraints added NOT VALID are validated in a transaction of their own, under SHARE UPDATE "
+     "EXCLUSIVE (reads and writes go on while the rows are checked)",
+     ""},
 };
 
 SegmentKind SegmentOf(const diff::Change& c) {
-  return c.kind == diff::ChangeKind::AddEnumValues ? SegmentKind::EnumValues : SegmentKind::Main;
+  if (c.kind == diff::ChangeKind::AddEnumValues) return SegmentKind::EnumValues;
+  // (A moved build's comment goes with it.)
+  if (c.concurrently) return c.kind == diff::ChangeKind::DropIndex ? SegmentKind::PreConcurrent : SegmentKind::PostConcurrent;
+  return SegmentKind::Main;
+}
+
+// Online recipes (PlanOptions::online) on the sorted changes: which index changes leave the main
+// transaction to run CONCURRENTLY, and which constraints are added NOT VALID (their validations
+// returned, to run in the last segment). A step moves only where no ordering edge ties it to
+// the main transaction: a drop that nothing must precede runs first, a build that nothing must
+// follow runs after. Tables created, dropped, partitioned or partitions keep the plain steps.
+std::vector<diff::Change> MakeOnline(std::vector<diff::Change>& changes, const std::vector<diff::Edge>& edges,
+                                     const ir::Database& from, const ir::Database& to) {
+  std::set<ir::QualifiedName> created;
+  for (const diff::Change& c : changes) {
+    if (c.kind == diff::ChangeKind::CreateTable) created.insert(diff::TableOf(c));
+  }
+  std::vector<bool> has_in(changes.size()), has_out(changes.size());
+  for (const diff::Edge& e : edges) {
+    has_out[e.before] = true;
+    has_in[e.after] = true;
+  }
+  auto existing = [&](const ir::QualifiedName& t) {
+    auto f = from.tables.find(t);
+    auto g = to.tables.find(t);
+    return f != from.tables.end() && g != to.tables.end() && !created.count(t) && !f->second.partition_key &&
+           !g->second.partition_key && !f->second.foreign;
+  };
+  std::vector<diff::Change> validations;
+  for (std::size_t i = 0; i < changes.size(); ++i) {
+    diff::Change& c = changes[i];
+    const ir::QualifiedName table = diff::TableOf(c);
+    switch (c.kind) {
+      case diff::ChangeKind::CreateIndex: {
+        if (!existing(table) || !c.after.index->parent_index.empty()) break;
+        // What must follow the build may follow it out of the transaction: its comment.
+        std::vector<std::size_t> comments;
+        bool tied = false;
+        for (const diff::Edge& e : edges) {
+          if (e.before != i) continue;
+          const diff::Change& next = changes[e.after];
+          if (next.kind == diff::ChangeKind::SetComment && next.object == c.object && !has_out[e.after]) {
+            comments.push_back(e.after);
+          } else {
+            tied = true;
+          }
+        }
+        if (tied) break;
+        c.concurrently = true;
+        for (std::size_t k : comments) changes[k].concurrently = true;
+        break;
+      }
+      case diff::ChangeKind::DropIndex:
+        if (existing(table) && !has_in[i] && c.before.index->parent_index.empty()) c.concurrently = true;
+        break;
+      case diff::ChangeKind::AddConstraint:
+      case diff::ChangeKind::AddForeignKey: {
+        const ir::Constraint& k = *c.after.constraint;
+        bool checked = k.kind == ir::ConstraintKind::Check || k.kind == ir::ConstraintKind::ForeignKey;
+        if (!checked || !k.validated || !existing(table) || c.after.table->partition_of) break;
+        c.not_valid_first = true;
+        diff::Change v;
+        v.kind = diff::ChangeKind::ValidateConstraint;
+        v.object = c.object;
+        v.after = c.after;
+        v.before.table = c.after.table;  // before.constraint stays null: validating what the plan added
+        v.reason = "online: added NOT VALID above, validated here without blocking writes";
+        validations.push_back(std::move(v));
+        break;
+      }
+      default: break;
+    }
+  }
+  return validations;
 }
 
 Step MakeStep(const diff::Change& c) {
@@ -141,12 +228,19 @@ Plan BuildPlan(const ir::Database& from, const ir::Database& to, const PlanOptio
     plan.segments.emplace_back();
     plan.segments.front().transactional = true;
   }
+  // Renames take an ACCESS EXCLUSIVE lock: they go in the first transactional segment.
+  std::size_t host = 0;
+  while (host < plan.segments.size() && !plan.segments[host].transactional) ++host;
+  if (host == plan.segments.size()) {
+    plan.segments.emplace_back();
+    host = plan.segments.size() - 1;
+  }
   for (Segment& seg : plan.segments) {
     for (Step& step : seg.steps) {
       for (StepOrdering& o : step.ordering) o.after_step += steps.size();
     }
   }
-  std::vector<Step>& first = plan.segments.front().steps;
+  std::vector<Step>& first = plan.segments[host].steps;
   first.insert(first.begin(), std::make_move_iterator(steps.begin()), std::make_move_iterator(steps.end()));
   return plan;
 }
@@ -160,14 +254,19 @@ Plan BuildRenamedPlan(const ir::Database& from, const ir::Database& to, const Pl
   diff_options.owners = options.owners;
   std::vector<diff::Change> changes = diff::ComputeChanges(from, to, matching, diff_options, diags);
   std::vector<diff::Edge> edges;
-  if (!diff::OrderChanges(changes, diags, options.explain ? &edges : nullptr)) return Plan{};
+  if (!diff::OrderChanges(changes, diags, options.explain || options.online ? &edges : nullptr)) return Plan{};
+  std::vector<diff::Change> validations;
+  if (options.online) validations = MakeOnline(changes, edges, from, to);
 
   // ALTER TYPE ... ADD VALUE goes in its own transaction ahead of everything that may use the
   // new values. Nothing is ordered before an addition (the type already exists), so taking
   // those steps out of the sorted sequence keeps every dependency satisfied.
   constexpr std::size_t kClasses = std::size(kSegmentClasses);
   std::vector<Segment> segments(kClasses);
-  for (std::size_t i = 0; i < kClasses; ++i) segments[i].transactional = kSegmentClasses[i].transactional;
+  for (std::size_t i = 0; i < kClasses; ++i) {
+    segments[i].transactional = kSegmentClasses[i].transactional;
+    segments[i].long_running = kSegmentClasses[i].long_running;
+  }
   // Where each change's step lands: (segment class, index in it); none for a change with no SQL.
   constexpr std::size_t kNoStep = static_cast<std::size_t>(-1);
   std::vector<std::pair<std::size_t, std::size_t>> placed(changes.size(), {kNoStep, kNoStep});
@@ -178,6 +277,9 @@ Plan BuildRenamedPlan(const ir::Database& from, const ir::Database& to, const Pl
     std::size_t k = static_cast<std::size_t>(SegmentOf(c));
     placed[ci] = {k, segments[k].steps.size()};
     segments[k].steps.push_back(std::move(step));
+  }
+  for (const diff::Change& v : validations) {
+    segments[static_cast<std::size_t>(SegmentKind::Validate)].steps.push_back(MakeStep(v));
   }
   if (options.explain) {
     std::array<std::size_t, kClasses> first{};  // global index of each class's first step
@@ -192,6 +294,11 @@ Plan BuildRenamedPlan(const ir::Database& from, const ir::Database& to, const Pl
     }
   }
   Plan plan;
+  if (options.online) {
+    plan.sets_timeouts = true;
+    plan.lock_timeout = options.lock_timeout;
+    plan.statement_timeout = options.statement_timeout;
+  }
   const char* pending_reason = "";
   for (std::size_t i = 0; i < kClasses; ++i) {
     if (segments[i].steps.empty()) continue;
@@ -256,6 +363,7 @@ std::string RenderSql(const Plan& plan, bool explain) {
     first = false;
     if (!seg.reason.empty()) out += CommentLine("segment: " + seg.reason);
     if (seg.transactional) out += "BEGIN;\n";
+    for (const std::string& set : SegmentSettings(plan, seg)) out += set + "\n";
     for (const Step& step : seg.steps) {
       ++number;
       if (!explain) {
@@ -277,6 +385,20 @@ std::string RenderSql(const Plan& plan, bool explain) {
       for (const std::string& sql : step.sql) out += sql + "\n";
     }
     if (seg.transactional) out += "COMMIT;\n";
+    if (!seg.transactional && plan.sets_timeouts) out += "RESET lock_timeout;\nRESET statement_timeout;\n";
+  }
+  return out;
+}
+
+std::vector<std::string> SegmentSettings(const Plan& plan, const Segment& segment) {
+  if (!plan.sets_timeouts) return {};
+  std::vector<std::string> out;
+  const std::string scope = segment.transactional ? "SET LOCAL " : "SET ";
+  out.push_back(scope + "lock_timeout = " + QuoteLiteral(plan.lock_timeout) + ";");
+  if (segment.long_running) {
+    out.push_back(scope + "statement_timeout = 0;");
+  } else if (!plan.statement_timeout.empty()) {
+    out.push_back(scope + "statement_timeout = " + QuoteLiteral(plan.statement_timeout) + ";");
   }
   return out;
 }

@@ -53,12 +53,19 @@ struct Step {
 /// any transaction block because PostgreSQL forbids one.
 struct Segment {
   bool transactional = true;
+  /// Its steps may run for long (CREATE INDEX CONCURRENTLY, VALIDATE CONSTRAINT): an online plan
+  /// runs them with statement_timeout 0.
+  bool long_running = false;
   std::string reason;             // why a segment boundary is here (e.g. "new enum values must be committed before use")
   std::vector<Step> steps;
 };
 
 struct Plan {
   std::vector<Segment> segments;
+  /// Online plans set their own timeouts (PlanOptions::online): SegmentSettings.
+  bool sets_timeouts = false;
+  std::string lock_timeout;       // PostgreSQL duration text, e.g. "2s"
+  std::string statement_timeout;  // empty: left as the session has it
   bool empty() const {
     for (const Segment& s : segments) {
       if (!s.steps.empty()) return false;
@@ -76,7 +83,18 @@ struct PlanPair {
 struct PlanOptions {
   bool owners = false;   // compare and apply OWNER TO
   bool explain = false;  // record each step's ordering edges (Step::ordering)
+  /// Online-safe recipes (docs/planning.md#online-plans): indexes of existing tables built and
+  /// dropped CONCURRENTLY outside a transaction, CHECKs and foreign keys on existing tables added
+  /// NOT VALID and validated in a later transaction, and timeouts set in the plan itself.
+  bool online = false;
+  std::string lock_timeout = "2s";  // online: SET LOCAL lock_timeout in each transaction
+  std::string statement_timeout;    // online: SET LOCAL statement_timeout (empty: not set)
 };
+
+/// The SET statements an online plan runs at the start of `segment` (after its BEGIN): the lock
+/// and statement timeouts; statement_timeout 0 where a step builds an index or validates (a
+/// long build must not be cancelled). Empty for a plan without timeouts.
+std::vector<std::string> SegmentSettings(const Plan& plan, const Segment& segment);
 
 /// Plans `from` -> `to` and `to` -> `from`. Problems (an unrepairable dependency cycle, a change
 /// with no plan) are reported to `diags` as errors naming the objects.

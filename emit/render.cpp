@@ -722,12 +722,15 @@ std::vector<std::string> RenderChange(const Change& c) {
                   (con.kind == ir::ConstraintKind::PrimaryKey || con.kind == ir::ConstraintKind::Unique);
       std::string sql = (only ? "ALTER TABLE ONLY " + QQ(rel) + " " : AlterTable(rel)) + "ADD CONSTRAINT " +
                         Q(con.name) + " " + ConstraintDefinition(con);
-      if (!con.validated) sql += " NOT VALID";
+      if (!con.validated || c.not_valid_first) sql += " NOT VALID";
       return {sql + ";"};
     }
     case ChangeKind::DropConstraint:
     case ChangeKind::DropForeignKey: return {AlterTable(rel) + "DROP CONSTRAINT " + Q(c.object.sub) + ";"};
     case ChangeKind::ValidateConstraint:
+      // An online plan's validation of what it added NOT VALID; its inverse has nothing to undo.
+      if (c.after.constraint == nullptr) return {};
+      if (c.before.constraint == nullptr) return {AlterTable(rel) + "VALIDATE CONSTRAINT " + Q(c.object.sub) + ";"};
       if (c.copy_holder) {
         // The copy a partition inherits (c.copy_holder holds the CHECK): validated on the
         // partition; PostgreSQL cannot make it NOT VALID again but by adding the CHECK again NOT
@@ -746,8 +749,14 @@ std::vector<std::string> RenderChange(const Change& c) {
       return {AlterTable(rel) + "DROP CONSTRAINT " + Q(c.object.sub) + ";",
               AlterTable(rel) + "ADD CONSTRAINT " + Q(c.object.sub) + " " + ConstraintDefinition(*c.after.constraint) +
                   " NOT VALID;"};
-    case ChangeKind::CreateIndex: return {CreateIndexSql(*c.after.table, *c.after.index)};
-    case ChangeKind::DropIndex: return {"DROP INDEX " + QQ(ir::QualifiedName{c.object.schema, c.object.sub}) + ";"};
+    case ChangeKind::CreateIndex: {
+      std::string sql = CreateIndexSql(*c.after.table, *c.after.index);
+      if (c.concurrently) sql.replace(sql.find("INDEX "), 6, "INDEX CONCURRENTLY ");
+      return {sql};
+    }
+    case ChangeKind::DropIndex:
+      return {std::string("DROP INDEX ") + (c.concurrently ? "CONCURRENTLY " : "") +
+              QQ(ir::QualifiedName{c.object.schema, c.object.sub}) + ";"};
     case ChangeKind::Grant: return PrivilegesSql(c, true);
     case ChangeKind::Revoke: return PrivilegesSql(c, false);
     case ChangeKind::GrantDefault: return DefaultPrivilegesSql(c, true);

@@ -16,6 +16,7 @@
 #include "compiler/sql/normalize.h"
 #include "compiler/sql/rule_definition.h"
 #include "compiler/sql/view_query.h"
+#include "diff/rename.h"
 #include "emit/plan.h"
 #include "emit/quote.h"
 
@@ -923,13 +924,21 @@ void CanonicalizeWithServer(ir::Database& current, ir::Database& desired, const 
                             ir::Diagnostics& diags, ServerCanonStats* stats) {
   ExplicitArrayCoercionsIn(current);
   ExplicitArrayCoercionsIn(desired);
+  // Objects the desired state renames (`-- schemac:renamed-from`) are compared under their new
+  // names, as the planner compares them: the database as it is once the renames are made.
+  const diff::QuoteFn quote = [](const std::string& name) { return emit::QuoteIdentifier(name); };
+  ir::Diagnostics rename_diags;  // the planner reports them
+  std::vector<diff::Change> renames = diff::PlanRenames(current, desired, quote, rename_diags);
+  ir::Database renamed;
+  if (!renames.empty()) renamed = diff::ApplyRenames(current, renames, quote);
+  const ir::Database& have_db = renames.empty() ? current : renamed;
   // A bound written exactly as the database prints it needs no scratch database.
   for (auto& [name, want] : desired.tables) {
     if (!want.partition_of || !want.partition_of->written) continue;
-    auto have = current.tables.find(name);
-    if (have != current.tables.end() && have->second.partition_of == want.partition_of) want.partition_of->written = false;
+    auto have = have_db.tables.find(name);
+    if (have != have_db.tables.end() && have->second.partition_of == want.partition_of) want.partition_of->written = false;
   }
-  Slots slots = FindSlots(current, desired);
+  Slots slots = FindSlots(have_db, desired);
   if (slots.count == 0) return;
 
   ir::Database skeleton = Skeleton(desired, slots);
@@ -955,10 +964,10 @@ void CanonicalizeWithServer(ir::Database& current, ir::Database& desired, const 
   // PostgreSQL prints does not always parse back into what it stored (`x IN ('a', 'b')` on a
   // varchar column prints as `(x)::text = ANY ((ARRAY['a'::character varying, ...])::text[])`,
   // which PostgreSQL re-parses as `ARRAY[('a'::character varying)::text, ...]`).
-  AdoptTables(slots, current, stored, desired);
+  AdoptTables(slots, have_db, stored, desired);
   AdoptBounds(slots, stored, desired);
-  AdoptViews(slots, current, stored, desired);
-  AdoptObjects(slots, current, stored, desired);
+  AdoptViews(slots, have_db, stored, desired);
+  AdoptObjects(slots, have_db, stored, desired);
 }
 
 }  // namespace schemac::canon

@@ -4,6 +4,7 @@
 //                   exactly, keeping every surviving table's oid, column attnums and rows.
 //   P3 parity:      the offline plan (files -> files) equals the server plan (database -> files)
 //                   for states whose expressions are in PostgreSQL's stored form.
+//   P2 online:      P2 with online plans (plan --online), half the cases.
 //   P4 renames:     a table or a column renamed with `-- schemac:renamed-from`: the forward plan
 //                   and its rollback keep the table's oid, attnums and rows, and reach b and a.
 //   [generators]:   without a database, the generators produce every feature in scope.
@@ -20,6 +21,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <set>
 #include <sstream>
@@ -110,11 +112,15 @@ const std::string& DevDatabase() {
   return dev.Conninfo();
 }
 
+// P2 online variant: every plan of the case is an online plan.
+bool g_online = false;
+
 cli::PlanOutcome Plan(const std::string& from, const std::string& to, bool offline = false) {
   cli::DiffOptions options;
   options.from = {from};
   options.to = {to};
   options.offline = offline;
+  options.online = g_online;
   options.dev_db = DevDatabase();
   return cli::PlanStates(options);
 }
@@ -240,10 +246,11 @@ TEST_CASE("P1: a state applied to an empty database plans to nothing", "[propert
   });
 }
 
-TEST_CASE("P2: forward plan then its rollback round-trips, keeping identities and rows", "[property][p2]") {
+void RoundTrip(const std::string& name, bool online, int divisor) {
   property::Features features = property::DefaultFeatures();
   features.written_forms = true;
-  CheckProperty("P2 round trip", [features] {
+  g_online = online;
+  CheckProperty(name, [features] {
     StatePair p = *property::GenStatePair(features);
     TempDir dir;
     std::string a_file = dir.Write("a/schema.sql", property::RenderDatabase(p.a));
@@ -266,7 +273,18 @@ TEST_CASE("P2: forward plan then its rollback round-trips, keeping identities an
     ApplyScript(db.Conninfo(), rollback_sql, "the recorded rollback");
     RequireEmpty(PlanOk(db.Conninfo(), a_file, "database(after rollback) -> a"), "after the rollback, -> a");
     RequireSame(before, Snapshot(db.Conninfo(), p.a, p.b), "after the rollback");
-  });
+  }, divisor);
+  g_online = false;
+}
+
+TEST_CASE("P2: forward plan then its rollback round-trips, keeping identities and rows", "[property][p2]") {
+  RoundTrip("P2 round trip", false, 1);
+}
+
+// The same with online plans (indexes CONCURRENTLY, constraints NOT VALID then VALIDATE, timeouts
+// in the plan), on half as many cases.
+TEST_CASE("P2 online: online plans round-trip the same way", "[property][p2][online]") {
+  RoundTrip("P2 online round trip", true, 2);
 }
 
 // A plan's text without its "-- reason: ..." comment lines.
@@ -862,7 +880,7 @@ bool NamedElsewhere(const ir::Database& db, const ir::QualifiedName& table, cons
   // Bare, or quoted ("Order""s": MentionsIdentifier reads a quoted name up to its first quote).
   const std::string quoted = emit::QuoteIdentifier(name);
   auto mentions = [&](const std::string& text) {
-    return ir::MentionsIdentifier(text, name) || text.find(quoted) != std::string::npos;
+    return ir::MentionsIdentifier(text, name) || (quoted != name && text.find(quoted) != std::string::npos);
   };
   for (const auto& [vn, v] : db.views) {
     if (mentions(v.query)) return true;
@@ -932,17 +950,33 @@ std::string TableIdentity(const std::string& conninfo, const ir::QualifiedName& 
 TEST_CASE("P4: a rename by directive keeps the table's identity and rows, there and back", "[property][p4]") {
   property::Features features = property::DefaultFeatures();
   features.written_forms = true;
+  // Views, routines and rules spell table and column names out in their text, which renaming the
+  // generated state cannot follow (PostgreSQL prints it again after a rename; rename_test.cpp
+  // covers a view over a renamed table and column).
+  features.views = false;
+  features.view_triggers = false;
+  features.functions = false;
+  features.aggregates = false;
+  features.sql_bodies = false;
+  features.rules = false;
   // Half the cases of the other properties: it exercises one change, not the generators' whole range.
   CheckProperty("P4 renames", [features] {
     ir::Database a = *property::GenDatabase(features);
+    // What can be renamed: plain tables, and their columns, that no other object's text names.
     std::vector<ir::QualifiedName> tables;
+    std::vector<std::pair<ir::QualifiedName, std::string>> columns;
     for (const auto& [qn, t] : a.tables) {
-      if (!t.partition_key && !t.partition_of && !t.foreign && !t.columns.empty()) tables.push_back(qn);
+      if (t.partition_key || t.partition_of || t.foreign || t.columns.empty()) continue;
+      if (!NamedElsewhere(a, qn, qn.name)) tables.push_back(qn);
+      for (const ir::Column& col : t.columns) {
+        if (!NamedElsewhere(a, qn, col.name)) columns.push_back({qn, col.name});
+      }
     }
-    RC_PRE(!tables.empty());
-    const ir::QualifiedName table = *rc::gen::elementOf(tables);
+    RC_PRE(!tables.empty() || !columns.empty());
+    const bool whole_table = columns.empty() || (!tables.empty() && *rc::gen::arbitrary<bool>());
+    const ir::QualifiedName table =
+        whole_table ? *rc::gen::elementOf(tables) : (*rc::gen::elementOf(columns)).first;
     const ir::Table& t = a.tables.at(table);
-    const bool whole_table = *rc::gen::arbitrary<bool>();
     // New names that need no quotes, need them, or are reserved words.
     const std::string new_name = *rc::gen::element<std::string>("renamed", "Renamed Thing", "select", "ünïcode") +
                                  std::to_string(*rc::gen::inRange(0, 100));
@@ -952,7 +986,6 @@ TEST_CASE("P4: a rename by directive keeps the table's identity and rows, there 
     ir::QualifiedName after_table = table;
     std::string old_column;
     if (whole_table) {
-      RC_PRE(!NamedElsewhere(a, table, table.name));
       RC_PRE(!a.tables.count({table.schema, new_name}) && !a.views.count({table.schema, new_name}) &&
              !a.sequences.count({table.schema, new_name}));
       c.object = ir::ObjectId{ir::ObjectKind::Table, table.schema, new_name, ""};
@@ -960,8 +993,12 @@ TEST_CASE("P4: a rename by directive keeps the table's identity and rows, there 
       c.before.table = &t;
       after_table.name = new_name;
     } else {
-      old_column = (*rc::gen::elementOf(t.columns)).name;
-      RC_PRE(!NamedElsewhere(a, table, old_column) && t.FindColumn(new_name) == nullptr);
+      std::vector<std::string> own;
+      for (const auto& [qn, col] : columns) {
+        if (qn == table) own.push_back(col);
+      }
+      old_column = *rc::gen::elementOf(own);
+      RC_PRE(t.FindColumn(new_name) == nullptr);
       c.object = ir::ObjectId{ir::ObjectKind::Column, table.schema, table.name, new_name};
       c.text_before = old_column;
       c.before.table = &t;
