@@ -32,6 +32,17 @@ void PrintOutcome(const PlanOutcome& outcome, const char* what, std::ostream& er
 
 std::string FirstLine(const std::string& s) { return s.substr(0, s.find('\n')); }
 
+// The plan from the scratch database to `to` (a database or files), canonicalized on `server`.
+PlanOutcome PlanFrom(const std::string& scratch, const std::vector<std::string>& to, const std::string& server,
+                     const std::string& lock_timeout) {
+  DiffOptions options;
+  options.from = {scratch};
+  options.to = to;
+  options.dev_db = server;
+  options.lock_timeout = lock_timeout;
+  return PlanStates(options);
+}
+
 }  // namespace
 
 int LintAgainst(const AgainstOptions& options, const std::vector<sql::MigrationFile>& migrations,
@@ -63,12 +74,7 @@ int LintAgainst(const AgainstOptions& options, const std::vector<sql::MigrationF
   }
 
   // The database's schema, without its rows: the plan from the empty scratch database to it.
-  DiffOptions load;
-  load.from = {scratch->Conninfo()};
-  load.to = {options.db};
-  load.dev_db = server;
-  load.lock_timeout = options.lock_timeout;
-  PlanOutcome copy = PlanStates(load);
+  PlanOutcome copy = PlanFrom(scratch->Conninfo(), {options.db}, server, options.lock_timeout);
   if (copy.exit_code != kExitOk) {
     PrintOutcome(copy, "schemac: reading the database", err);
     return copy.exit_code;
@@ -102,12 +108,7 @@ int LintAgainst(const AgainstOptions& options, const std::vector<sql::MigrationF
   }
 
   // What the desired state still needs.
-  DiffOptions check;
-  check.from = {scratch->Conninfo()};
-  check.to = options.against;
-  check.dev_db = server;
-  check.lock_timeout = options.lock_timeout;
-  PlanOutcome diff = PlanStates(check);
+  PlanOutcome diff = PlanFrom(scratch->Conninfo(), options.against, server, options.lock_timeout);
   if (diff.exit_code != kExitOk) {
     PrintOutcome(diff, "schemac: comparing with the desired state", err);
     return diff.exit_code;

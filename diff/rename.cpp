@@ -188,12 +188,20 @@ void RenameTable(ir::Database& db, const QualifiedName& from, const std::string&
   RenameKeys(db, keys);
 }
 
-void RenameView(ir::Database& db, const QualifiedName& from, const std::string& to_name) {
+// A view, materialized view or sequence under its new name: re-keyed, its privileges and the
+// dependency keys on it following.
+template <typename Map>
+void RenameRelation(ir::Database& db, Map& map, char privilege_kind, const QualifiedName& from, const std::string& to_name,
+                    std::string (*key)(const QualifiedName&)) {
   QualifiedName to{from.schema, to_name};
-  ReKey(db.views, from, to);
-  db.views.at(to).name = to;
-  RenamePrivileges(db, 'r', from.schema, from.name, to_name);
-  RenameKeys(db, {{ir::RelKey(from), ir::RelKey(to)}});
+  ReKey(map, from, to);
+  map.at(to).name = to;
+  RenamePrivileges(db, privilege_kind, from.schema, from.name, to_name);
+  RenameKeys(db, {{key(from), key(to)}});
+}
+
+void RenameView(ir::Database& db, const QualifiedName& from, const std::string& to_name) {
+  RenameRelation(db, db.views, 'r', from, to_name, ir::RelKey);
 }
 
 void RenameFunction(ir::Database& db, const QualifiedName& key, const std::string& to_name) {
@@ -328,11 +336,7 @@ void RenameIndex(ir::Database& db, const QualifiedName& owner, const std::string
 bool IsPlainIdentifier(const std::string& s);
 
 void RenameSequence(ir::Database& db, const QualifiedName& from, const std::string& to_name) {
-  QualifiedName to{from.schema, to_name};
-  ReKey(db.sequences, from, to);
-  db.sequences.at(to).name = to;
-  RenamePrivileges(db, 's', from.schema, from.name, to_name);
-  RenameKeys(db, {{ir::SequenceKey(from), ir::SequenceKey(to)}});
+  RenameRelation(db, db.sequences, 's', from, to_name, ir::SequenceKey);
   // nextval('schema.name'::regclass) follows the sequence (a spelling this misses only makes
   // the diff set the default again).
   if (!IsPlainIdentifier(from.schema) || !IsPlainIdentifier(from.name) || !IsPlainIdentifier(to_name)) return;
