@@ -28,7 +28,7 @@ CREATE INDEX fresh_x ON fresh (x);
 
 }  // namespace
 
-TEST_CASE("online plans: CONCURRENTLY, NOT VALID then VALIDATE, timeouts; both ways reach their targets",
+TEST_CASE("online plans: CONCURRENTLY, NOT VALID then VALIDATE, timeouts, and both ways reach their targets",
           "[plan][online]") {
   TempDir dir("schemac-online");
   WriteFile(dir.File("before.sql"), kBefore);
