@@ -4,14 +4,14 @@
 //                   exactly, keeping every surviving table's oid, column attnums and rows.
 //   P3 parity:      the offline plan (files -> files) equals the server plan (database -> files)
 //                   for states whose expressions are in PostgreSQL's stored form.
-//   P2 online:      P2 with online plans (plan --online), half the cases.
+//   P2 online:      P2 with online plans (plan --online), a quarter of the cases.
 //   P4 renames:     a table or a column renamed with `-- schemac:renamed-from`: the forward plan
 //                   and its rollback keep the table's oid, attnums and rows, and reach b and a.
 //   [generators]:   without a database, the generators produce every feature in scope.
 //
 // Running: inside schemac-testdb (or alone: the fixture starts a private cluster)
 //   build-prop/tests/support/schemac-testdb -- build-prop/tests/property_tests
-// Each property runs SCHEMAC_PROPERTY_CASES cases (default kDefaultCases; P4 half as many), tuned so the suite
+// Each property runs SCHEMAC_PROPERTY_CASES cases (default kDefaultCases; P2 online and P4 a quarter), tuned so the suite
 // stays well under 5 minutes on 2 cores). RC_PARAMS overrides everything RapidCheck knows, e.g.
 // thousands of cases locally, or replaying a failure with the seed RapidCheck printed:
 //   RC_PARAMS="max_success=2000" build-prop/tests/property_tests
@@ -282,9 +282,9 @@ TEST_CASE("P2: forward plan then its rollback round-trips, keeping identities an
 }
 
 // The same with online plans (indexes CONCURRENTLY, constraints NOT VALID then VALIDATE, timeouts
-// in the plan), on half as many cases.
+// in the plan), on a quarter as many cases (CI time).
 TEST_CASE("P2 online: online plans round-trip the same way", "[property][p2][online]") {
-  RoundTrip("P2 online round trip", true, 2);
+  RoundTrip("P2 online round trip", true, 4);
 }
 
 // A plan's text without its "-- reason: ..." comment lines.
@@ -959,7 +959,7 @@ TEST_CASE("P4: a rename by directive keeps the table's identity and rows, there 
   features.aggregates = false;
   features.sql_bodies = false;
   features.rules = false;
-  // Half the cases of the other properties: it exercises one change, not the generators' whole range.
+  // A quarter of the cases of the other properties: it exercises one change, not the generators' whole range.
   CheckProperty("P4 renames", [features] {
     ir::Database a = *property::GenDatabase(features);
     // What can be renamed: plain tables, and their columns, that no other object's text names.
@@ -1042,5 +1042,5 @@ TEST_CASE("P4: a rename by directive keeps the table's identity and rows, there 
     ApplyScript(db.Conninfo(), rollback_sql, "the recorded rollback");
     RequireEmpty(PlanOk(db.Conninfo(), a_file, "database(after rollback) -> a"), "after the rollback, -> a");
     RC_ASSERT(TableIdentity(db.Conninfo(), table) == before);
-  }, 2);
+  }, 4);
 }
