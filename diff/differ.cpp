@@ -1519,20 +1519,8 @@ std::vector<ir::QualifiedName> SequenceReferences(const ir::Expr& expr) {
   std::size_t pos = 0;
   while ((pos = t.find(open, pos)) != std::string::npos) {
     std::size_t start = pos + open.size();
-    // Find the closing quote of the literal ('' is an escaped quote inside it).
-    std::size_t i = start;
     std::string literal;
-    while (i < t.size()) {
-      if (t[i] == '\'') {
-        if (i + 1 < t.size() && t[i + 1] == '\'') {
-          literal += '\'';
-          i += 2;
-          continue;
-        }
-        break;
-      }
-      literal += t[i++];
-    }
+    std::size_t i = ReadQuoted(t, start, '\'', &literal);
     pos = i;
     if (t.compare(i, close.size(), close) != 0) continue;
     // Split the regclass text into identifiers, undoing PostgreSQL's double-quoting.
@@ -1595,6 +1583,22 @@ ir::SequenceOptions IdentityOptionsAfterTypeChange(const ir::SequenceOptions& o,
   if (o.min_value == old_defaults.min_value) r.min_value = new_defaults.min_value;
   if (o.max_value == old_defaults.max_value) r.max_value = new_defaults.max_value;
   return r;
+}
+
+std::size_t ReadQuoted(const std::string& text, std::size_t start, char quote, std::string* content) {
+  std::size_t i = start;
+  while (i < text.size()) {
+    if (text[i] == quote) {
+      if (i + 1 < text.size() && text[i + 1] == quote) {
+        *content += quote;
+        i += 2;
+        continue;
+      }
+      break;
+    }
+    *content += text[i++];
+  }
+  return i;
 }
 
 bool MentionsIdentifier(const std::string& text, const std::string& name) { return ir::MentionsIdentifier(text, name); }

@@ -34,6 +34,11 @@ ir::SequenceOptions DefaultSequenceOptions(const ir::TypeRef& data_type, int64_t
 ir::SequenceOptions IdentityOptionsAfterTypeChange(const ir::SequenceOptions& options,
                                                    const ir::TypeRef& type);
 
+/// Reads a quoted text (a 'literal' or an "identifier", the quote doubled inside it) whose
+/// content starts at `start` (just past the opening `quote`): the content, unescaped, goes to
+/// `content`; returns the index of the closing quote (text.size() when there is none).
+std::size_t ReadQuoted(const std::string& text, std::size_t start, char quote, std::string* content);
+
 /// True when `text` mentions `name` as a whole identifier (conservative: may over-report).
 bool MentionsIdentifier(const std::string& text, const std::string& name);
 

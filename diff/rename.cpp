@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "diff/differ.h"
+
 namespace schemac::diff {
 
 namespace {
@@ -418,27 +420,13 @@ std::string RenameIdentifier(const std::string& text, const std::string& old_nam
   while (i < text.size()) {
     char c = text[i];
     if (c == '\'') {  // a string literal, '' inside
-      std::size_t j = i + 1;
-      while (j < text.size() && !(text[j] == '\'' && (j + 1 >= text.size() || text[j + 1] != '\''))) {
-        j += text[j] == '\'' ? 2 : 1;
-      }
-      out.append(text, i, j + 1 - i);
-      i = j + 1;
+      std::string literal;
+      std::size_t end = std::min(ReadQuoted(text, i + 1, '\'', &literal) + 1, text.size());
+      out.append(text, i, end - i);
+      i = end;
     } else if (c == '"') {  // a quoted identifier, "" inside
       std::string name;
-      std::size_t j = i + 1;
-      while (j < text.size()) {
-        if (text[j] == '"') {
-          if (j + 1 < text.size() && text[j + 1] == '"') {
-            name += '"';
-            j += 2;
-            continue;
-          }
-          break;
-        }
-        name += text[j++];
-      }
-      std::size_t end = std::min(j + 1, text.size());
+      std::size_t end = std::min(ReadQuoted(text, i + 1, '"', &name) + 1, text.size());
       out += name == old_name && standalone(i, end) ? written : text.substr(i, end - i);
       i = end;
     } else if (ident_start(c) && (i == 0 || !ident_char(text[i - 1]))) {
