@@ -173,6 +173,20 @@ struct Change {
   bool concurrently = false;
   bool not_valid_first = false;
 
+  /// The other online recipes' steps (emit/plan.cpp), each a change of its own so that it lands
+  /// in its own segment:
+  ///  - SetColumnNotNull: NotNullCheck adds `CHECK (col IS NOT NULL) NOT VALID` named
+  ///    `online_name` (after filling NULLs, with `using_expr`), NotNullValidate validates it,
+  ///    NotNullFinish sets NOT NULL (no scan: the CHECK proves it) and drops the CHECK;
+  ///  - AddConstraint of a PRIMARY KEY / UNIQUE: KeyIndex builds its unique index CONCURRENTLY,
+  ///    KeyUsingIndex adds the constraint USING that index.
+  /// Reverse() keeps the step: each renders its own inverse.
+  enum class OnlineStep { None, NotNullCheck, NotNullValidate, NotNullFinish, KeyIndex, KeyUsingIndex };
+  OnlineStep online_step = OnlineStep::None;
+  /// NotNull*: the CHECK's name. CreateIndex of an online index redefinition: the name the new
+  /// index is built under, before the old one is dropped and the new one renamed.
+  std::string online_name;
+
   /// ValidateConstraint of the copy of a CHECK a partition inherits: the table holding the CHECK
   /// (the constraint refs point at it there).
   std::optional<ir::QualifiedName> copy_holder;

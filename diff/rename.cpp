@@ -44,17 +44,6 @@ bool HasRelation(const ir::Database& db, ObjectKind kind, const QualifiedName& q
 
 // Any relation of the schema named `name` (tables, views, sequences, indexes, key indexes):
 // they share one namespace in PostgreSQL.
-bool RelationNameTaken(const ir::Database& db, const std::string& schema, const std::string& name) {
-  QualifiedName q{schema, name};
-  if (db.tables.count(q) || db.views.count(q) || db.sequences.count(q)) return true;
-  for (const auto& [tname, t] : db.tables) {
-    if (tname.schema == schema && (t.indexes.count(name) || t.constraints.count(name))) return true;
-  }
-  for (const auto& [vname, v] : db.views) {
-    if (vname.schema == schema && v.indexes.count(name)) return true;
-  }
-  return false;
-}
 
 // The table or materialized view of `schema` holding the (non-key) index `name`.
 std::optional<QualifiedName> IndexOwner(const ir::Database& db, const std::string& schema, const std::string& name) {
@@ -682,6 +671,18 @@ ir::Database ApplyRenames(const ir::Database& from, const std::vector<Change>& r
     }
   }
   return db;
+}
+
+bool RelationNameTaken(const ir::Database& db, const std::string& schema, const std::string& name) {
+  QualifiedName q{schema, name};
+  if (db.tables.count(q) || db.views.count(q) || db.sequences.count(q)) return true;
+  for (const auto& [tname, t] : db.tables) {
+    if (tname.schema == schema && (t.indexes.count(name) || t.constraints.count(name))) return true;
+  }
+  for (const auto& [vname, v] : db.views) {
+    if (vname.schema == schema && v.indexes.count(name)) return true;
+  }
+  return false;
 }
 
 }  // namespace schemac::diff

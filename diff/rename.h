@@ -45,6 +45,9 @@ std::vector<Change> PlanRenames(const ir::Database& from, const ir::Database& to
 /// that element with the target's.
 ir::Database ApplyRenames(const ir::Database& from, const std::vector<Change>& renames, const QuoteFn& quote);
 
+/// True when a relation (table, view, sequence, index or key) of `schema` in `db` is named `name`.
+bool RelationNameTaken(const ir::Database& db, const std::string& schema, const std::string& name);
+
 /// `text` with every identifier `old_name` (bare or double-quoted, not a field of something, not
 /// called as a function, not inside a string literal) replaced by `new_name`, both as `quote`
 /// writes them. A field of one of `qualifiers` (`new.col` and `old.col` in a trigger's WHEN)

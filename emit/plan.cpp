@@ -1,8 +1,10 @@
 #include "emit/plan.h"
 
+#include <algorithm>
 #include <array>
 #include <iterator>
 #include <map>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
@@ -20,7 +22,7 @@ namespace schemac::emit {
 namespace {
 
 // Segment classes, in execution order. Each step goes to the segment of its class; empty
-// segments are left out. (Later: CONCURRENTLY steps get a class with transactional = false.)
+// segments are left out.
 struct SegmentClass {
   bool transactional;
   bool long_running;              // CONCURRENTLY builds, VALIDATE: statement_timeout 0 in online plans
@@ -28,7 +30,7 @@ struct SegmentClass {
   const char* reason_when_after;  // reason of the main segment when this one precedes it
 };
 
-enum class SegmentKind { PreConcurrent, EnumValues, Main, PostConcurrent, Validate };
+enum class SegmentKind { PreConcurrent, EnumValues, Main, PostConcurrent, Validate, Finish };
 
 constexpr SegmentClass kSegmentClasses[] = {
     {false, true,
@@ -48,6 +50,10 @@ constexpr SegmentClass kSegmentClasses[] = {
      "online: the constraints added NOT VALID are validated in a transaction of their own, under SHARE UPDATE "
      "EXCLUSIVE (reads and writes go on while the rows are checked)",
      ""},
+    {true, false,
+     "online: what the builds and validations above prepared is put in place, each step under a brief lock and "
+     "without a scan: NOT NULL proven by a validated CHECK, keys added USING their index",
+     ""},
 };
 
 SegmentKind SegmentOf(const diff::Change& c) {
@@ -57,20 +63,56 @@ SegmentKind SegmentOf(const diff::Change& c) {
   return SegmentKind::Main;
 }
 
-// Online recipes (PlanOptions::online) on the sorted changes: which index changes leave the main
-// transaction to run CONCURRENTLY, and which constraints are added NOT VALID (their validations
-// returned, to run in the last segment). A step moves only where no ordering edge ties it to
-// the main transaction: a drop that nothing must precede runs first, a build that nothing must
-// follow runs after. Tables created, dropped, partitioned or partitions keep the plain steps.
-std::vector<diff::Change> MakeOnline(std::vector<diff::Change>& changes, const std::vector<diff::Edge>& edges,
-                                     const ir::Database& from, const ir::Database& to) {
+// Where the sorted changes' steps go.
+struct Placement {
+  std::vector<std::optional<SegmentKind>> segment;  // per change; nullopt: moved into `extra`
+  std::vector<std::pair<SegmentKind, diff::Change>> extra;  // appended to their segments, in this order
+};
+
+Placement PlainPlacement(const std::vector<diff::Change>& changes) {
+  Placement p;
+  for (const diff::Change& c : changes) p.segment.emplace_back(SegmentOf(c));
+  return p;
+}
+
+// `name` cut to at most `bytes` bytes without splitting a UTF-8 character.
+std::string Clip(std::string name, std::size_t bytes) {
+  if (name.size() <= bytes) return name;
+  std::size_t cut = bytes;
+  while (cut > 0 && (static_cast<unsigned char>(name[cut]) & 0xC0) == 0x80) --cut;
+  name.resize(cut);
+  return name;
+}
+
+// The name of an online recipe's helper object: `base` clipped so that `base` + `suffix` (and a
+// number, when the name is taken) fits in 63 bytes.
+template <typename Taken>
+std::string FreeName(const std::string& base, const std::string& suffix, const Taken& taken) {
+  for (int n = 0;; ++n) {
+    std::string tail = suffix + (n == 0 ? std::string() : std::to_string(n));
+    std::string name = Clip(base, ir::kMaxIdentifierBytes - tail.size()) + tail;
+    if (!taken(name)) return name;
+  }
+}
+
+// Online recipes (PlanOptions::online) on the sorted changes (docs/planning.md#online-plans).
+// A step leaves the main transaction only where no ordering edge ties it there: a drop that
+// nothing must precede runs first; a build, a key or a NOT NULL that nothing must follow (but
+// its comment, which goes along) runs after. Tables created, dropped, partitioned or partitions
+// keep the plain steps.
+Placement MakeOnline(std::vector<diff::Change>& changes, const std::vector<diff::Edge>& edges,
+                     const ir::Database& from, const ir::Database& to) {
+  using K = diff::ChangeKind;
+  using Online = diff::Change::OnlineStep;
+  const std::size_t n = changes.size();
   std::set<ir::QualifiedName> created;
   for (const diff::Change& c : changes) {
-    if (c.kind == diff::ChangeKind::CreateTable) created.insert(diff::TableOf(c));
+    if (c.kind == K::CreateTable) created.insert(diff::TableOf(c));
   }
-  std::vector<bool> has_in(changes.size()), has_out(changes.size());
+  std::vector<std::vector<std::size_t>> out(n);
+  std::vector<bool> has_in(n);
   for (const diff::Edge& e : edges) {
-    has_out[e.before] = true;
+    out[e.before].push_back(e.after);
     has_in[e.after] = true;
   }
   auto existing = [&](const ir::QualifiedName& t) {
@@ -79,52 +121,163 @@ std::vector<diff::Change> MakeOnline(std::vector<diff::Change>& changes, const s
     return f != from.tables.end() && g != to.tables.end() && !created.count(t) && !f->second.partition_key &&
            !g->second.partition_key && !f->second.foreign;
   };
-  std::vector<diff::Change> validations;
-  for (std::size_t i = 0; i < changes.size(); ++i) {
+  auto partition = [&](const ir::QualifiedName& t) {
+    return from.tables.at(t).partition_of.has_value() || to.tables.at(t).partition_of.has_value();
+  };
+  // The changes that must follow change i, when they are only its comments (which may follow it
+  // out of the main transaction); nullopt when anything else is tied to it.
+  auto comments_only = [&](std::size_t i) -> std::optional<std::vector<std::size_t>> {
+    std::vector<std::size_t> comments;
+    for (std::size_t a : out[i]) {
+      if (changes[a].kind != K::SetComment || changes[a].object != changes[i].object || !out[a].empty()) {
+        return std::nullopt;
+      }
+      if (std::find(comments.begin(), comments.end(), a) == comments.end()) comments.push_back(a);
+    }
+    return comments;
+  };
+  std::vector<bool> moved(n);
+  std::vector<diff::Change> post, validate, finish_not_null, finish_keys;
+  auto move_comments = [&](const std::vector<std::size_t>& comments, std::vector<diff::Change>& to_list) {
+    for (std::size_t k : comments) {
+      moved[k] = true;
+      to_list.push_back(changes[k]);
+    }
+  };
+  std::set<std::string> names_used;  // helper names chosen so far ("schema.name", "schema.table.check")
+
+  // Index redefinitions (the same name dropped and created again): the new index is built
+  // CONCURRENTLY under another name, then the old one dropped CONCURRENTLY and the new one
+  // renamed, so that the table keeps an index all along.
+  std::map<ir::ObjectId, std::size_t> index_drops;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (changes[i].kind == K::DropIndex) index_drops.emplace(changes[i].object, i);
+  }
+  for (std::size_t j = 0; j < n; ++j) {
+    diff::Change& build = changes[j];
+    if (build.kind != K::CreateIndex) continue;
+    auto d = index_drops.find(build.object);
+    if (d == index_drops.end()) continue;
+    const std::size_t i = d->second;
+    const diff::Change& drop = changes[i];
+    if (!existing(diff::TableOf(build)) || !build.after.index->parent_index.empty() ||
+        !drop.before.index->parent_index.empty() || has_in[i]) {
+      continue;
+    }
+    bool drop_free = true;
+    for (std::size_t a : out[i]) drop_free = drop_free && a == j;
+    auto comments = comments_only(j);
+    if (!drop_free || !comments) continue;
+    const std::string& schema = build.object.schema;
+    build.online_name = FreeName(build.object.sub, "_new", [&](const std::string& name) {
+      return diff::RelationNameTaken(from, schema, name) || diff::RelationNameTaken(to, schema, name) ||
+             names_used.count(schema + "." + name);
+    });
+    names_used.insert(schema + "." + build.online_name);
+    build.concurrently = true;
+    build.reason = "online: the new definition is built as " + build.online_name +
+                   " while the old index serves; the old one is then dropped and the new one renamed";
+    moved[i] = true;
+    diff::Change old = drop;
+    old.concurrently = true;
+    old.reason = "online: the old definition, dropped once its replacement is built";
+    post.push_back(std::move(old));
+    diff::Change rename;
+    rename.kind = K::Rename;
+    rename.object = ir::ObjectId{ir::ObjectKind::Index, schema, build.object.name, build.object.sub};
+    rename.text_before = build.online_name;
+    rename.text_after = build.object.sub;
+    rename.reason = "online: the new definition takes the index's name";
+    post.push_back(std::move(rename));
+    move_comments(*comments, post);
+  }
+
+  for (std::size_t i = 0; i < n; ++i) {
     diff::Change& c = changes[i];
+    if (moved[i] || !c.online_name.empty()) continue;
     const ir::QualifiedName table = diff::TableOf(c);
     switch (c.kind) {
-      case diff::ChangeKind::CreateIndex: {
+      case K::CreateIndex: {
         if (!existing(table) || !c.after.index->parent_index.empty()) break;
-        // What must follow the build may follow it out of the transaction: its comment.
-        std::vector<std::size_t> comments;
-        bool tied = false;
-        for (const diff::Edge& e : edges) {
-          if (e.before != i) continue;
-          const diff::Change& next = changes[e.after];
-          if (next.kind == diff::ChangeKind::SetComment && next.object == c.object && !has_out[e.after]) {
-            comments.push_back(e.after);
-          } else {
-            tied = true;
-          }
-        }
-        if (tied) break;
+        auto comments = comments_only(i);
+        if (!comments) break;
         c.concurrently = true;
-        for (std::size_t k : comments) changes[k].concurrently = true;
+        for (std::size_t k : *comments) changes[k].concurrently = true;
         break;
       }
-      case diff::ChangeKind::DropIndex:
+      case K::DropIndex:
         if (existing(table) && !has_in[i] && c.before.index->parent_index.empty()) c.concurrently = true;
         break;
-      case diff::ChangeKind::AddConstraint:
-      case diff::ChangeKind::AddForeignKey: {
+      case K::AddConstraint:
+      case K::AddForeignKey: {
         const ir::Constraint& k = *c.after.constraint;
-        bool checked = k.kind == ir::ConstraintKind::Check || k.kind == ir::ConstraintKind::ForeignKey;
-        if (!checked || !k.validated || !existing(table) || c.after.table->partition_of) break;
-        c.not_valid_first = true;
-        diff::Change v;
-        v.kind = diff::ChangeKind::ValidateConstraint;
-        v.object = c.object;
-        v.after = c.after;
-        v.before.table = c.after.table;  // before.constraint stays null: validating what the plan added
-        v.reason = "online: added NOT VALID above, validated here without blocking writes";
-        validations.push_back(std::move(v));
+        if (!existing(table) || partition(table)) break;
+        if (k.kind == ir::ConstraintKind::Check || k.kind == ir::ConstraintKind::ForeignKey) {
+          if (!k.validated) break;
+          c.not_valid_first = true;
+          diff::Change v;
+          v.kind = K::ValidateConstraint;
+          v.object = c.object;
+          v.after = c.after;
+          v.before.table = c.after.table;  // before.constraint stays null: validating what the plan added
+          v.reason = "online: added NOT VALID above, validated here without blocking writes";
+          validate.push_back(std::move(v));
+          break;
+        }
+        if (k.kind != ir::ConstraintKind::PrimaryKey && k.kind != ir::ConstraintKind::Unique) break;
+        if (c.after_attach || !k.parent_index.empty()) break;
+        auto comments = comments_only(i);
+        if (!comments) break;
+        c.online_step = Online::KeyIndex;
+        c.concurrently = true;
+        c.reason = "online: the key's unique index is built CONCURRENTLY first (writes go on)";
+        diff::Change key = c;
+        key.online_step = Online::KeyUsingIndex;
+        key.concurrently = false;
+        key.reason = "online: the key is added USING the index built above (no build under the lock)";
+        finish_keys.push_back(std::move(key));
+        move_comments(*comments, finish_keys);
+        break;
+      }
+      case K::SetColumnNotNull: {
+        if (!c.after.column->not_null || !existing(table) || partition(table) || !out[i].empty()) break;
+        const ir::Table& t_from = from.tables.at(table);
+        const ir::Table& t_to = to.tables.at(table);
+        const std::string key = table.schema + "." + table.name + ".";
+        c.online_name = FreeName(c.object.sub, "_not_null", [&](const std::string& name) {
+          return t_from.constraints.count(name) || t_to.constraints.count(name) || names_used.count(key + name);
+        });
+        names_used.insert(key + c.online_name);
+        c.online_step = Online::NotNullCheck;
+        c.reason = "online: NOT NULL is first proven by a CHECK added NOT VALID (no scan under the lock)";
+        diff::Change v = c;
+        v.using_expr.reset();
+        v.online_step = Online::NotNullValidate;
+        v.reason = "online: the CHECK is validated without blocking writes";
+        validate.push_back(std::move(v));
+        diff::Change f = c;
+        f.using_expr.reset();
+        f.online_step = Online::NotNullFinish;
+        f.reason = "online: SET NOT NULL uses the validated CHECK instead of scanning; the CHECK is then dropped";
+        finish_not_null.push_back(std::move(f));
         break;
       }
       default: break;
     }
   }
-  return validations;
+  Placement p;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (moved[i]) {
+      p.segment.emplace_back(std::nullopt);
+    } else {
+      p.segment.emplace_back(SegmentOf(changes[i]));
+    }
+  }
+  for (diff::Change& c : post) p.extra.emplace_back(SegmentKind::PostConcurrent, std::move(c));
+  for (diff::Change& c : validate) p.extra.emplace_back(SegmentKind::Validate, std::move(c));
+  for (diff::Change& c : finish_not_null) p.extra.emplace_back(SegmentKind::Finish, std::move(c));
+  for (diff::Change& c : finish_keys) p.extra.emplace_back(SegmentKind::Finish, std::move(c));
+  return p;
 }
 
 Step MakeStep(const diff::Change& c) {
@@ -255,8 +408,7 @@ Plan BuildRenamedPlan(const ir::Database& from, const ir::Database& to, const Pl
   std::vector<diff::Change> changes = diff::ComputeChanges(from, to, matching, diff_options, diags);
   std::vector<diff::Edge> edges;
   if (!diff::OrderChanges(changes, diags, options.explain || options.online ? &edges : nullptr)) return Plan{};
-  std::vector<diff::Change> validations;
-  if (options.online) validations = MakeOnline(changes, edges, from, to);
+  Placement placement = options.online ? MakeOnline(changes, edges, from, to) : PlainPlacement(changes);
 
   // ALTER TYPE ... ADD VALUE goes in its own transaction ahead of everything that may use the
   // new values. Nothing is ordered before an addition (the type already exists), so taking
@@ -271,15 +423,16 @@ Plan BuildRenamedPlan(const ir::Database& from, const ir::Database& to, const Pl
   constexpr std::size_t kNoStep = static_cast<std::size_t>(-1);
   std::vector<std::pair<std::size_t, std::size_t>> placed(changes.size(), {kNoStep, kNoStep});
   for (std::size_t ci = 0; ci < changes.size(); ++ci) {
-    const diff::Change& c = changes[ci];
-    Step step = MakeStep(c);
+    if (!placement.segment[ci]) continue;  // moved by an online recipe
+    Step step = MakeStep(changes[ci]);
     if (step.sql.empty()) continue;
-    std::size_t k = static_cast<std::size_t>(SegmentOf(c));
+    std::size_t k = static_cast<std::size_t>(*placement.segment[ci]);
     placed[ci] = {k, segments[k].steps.size()};
     segments[k].steps.push_back(std::move(step));
   }
-  for (const diff::Change& v : validations) {
-    segments[static_cast<std::size_t>(SegmentKind::Validate)].steps.push_back(MakeStep(v));
+  for (const auto& [kind, c] : placement.extra) {
+    Step step = MakeStep(c);
+    if (!step.sql.empty()) segments[static_cast<std::size_t>(kind)].steps.push_back(std::move(step));
   }
   if (options.explain) {
     std::array<std::size_t, kClasses> first{};  // global index of each class's first step
@@ -305,7 +458,25 @@ Plan BuildRenamedPlan(const ir::Database& from, const ir::Database& to, const Pl
     segments[i].reason = kSegmentClasses[i].reason;
     if (segments[i].reason.empty()) segments[i].reason = pending_reason;
     pending_reason = kSegmentClasses[i].reason_when_after;
-    plan.segments.push_back(std::move(segments[i]));
+    if (static_cast<SegmentKind>(i) != SegmentKind::Finish) {
+      plan.segments.push_back(std::move(segments[i]));
+      continue;
+    }
+    // One transaction per table: none waits for a table's lock while holding another's.
+    std::vector<ir::QualifiedName> tables;
+    std::map<ir::QualifiedName, Segment> by_table;
+    for (Step& step : segments[i].steps) {
+      ir::QualifiedName t{step.object.schema, step.object.name};
+      auto [it, added] = by_table.try_emplace(t);
+      if (added) {
+        tables.push_back(t);
+        it->second.transactional = segments[i].transactional;
+        it->second.long_running = segments[i].long_running;
+        it->second.reason = segments[i].reason;
+      }
+      it->second.steps.push_back(std::move(step));
+    }
+    for (const ir::QualifiedName& t : tables) plan.segments.push_back(std::move(by_table.at(t)));
   }
   return plan;
 }

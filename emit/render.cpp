@@ -637,6 +637,71 @@ std::vector<std::string> RenameSql(const Change& c) {
   }
 }
 
+namespace {
+
+// The steps of the online SET NOT NULL recipe (diff::Change::OnlineStep), and their inverses
+// (after.column not NOT NULL).
+std::vector<std::string> OnlineNotNullSql(const Change& c) {
+  const ir::QualifiedName rel{c.object.schema, c.object.name};
+  const bool forward = c.after.column->not_null;
+  const std::string check = Q(c.online_name);
+  switch (c.online_step) {
+    case Change::OnlineStep::NotNullCheck: {
+      if (!forward) return {AlterTable(rel) + "DROP CONSTRAINT IF EXISTS " + check + ";"};
+      std::vector<std::string> out;
+      if (c.using_expr) out.push_back(FillNullsSql(rel, c.object.sub, *c.using_expr));
+      out.push_back(AlterTable(rel) + "ADD CONSTRAINT " + check + " CHECK (" + Q(c.object.sub) +
+                    " IS NOT NULL) NOT VALID;");
+      return out;
+    }
+    case Change::OnlineStep::NotNullValidate:
+      if (!forward) return {};
+      return {AlterTable(rel) + "VALIDATE CONSTRAINT " + check + ";"};
+    case Change::OnlineStep::NotNullFinish:
+      if (!forward) return {AlterColumn(rel, c.object.sub) + "DROP NOT NULL;"};
+      return {AlterColumn(rel, c.object.sub) + "SET NOT NULL;", AlterTable(rel) + "DROP CONSTRAINT " + check + ";"};
+    default: return {};
+  }
+}
+
+// The steps of the online PRIMARY KEY / UNIQUE recipe (diff::Change::OnlineStep), and their
+// inverses (DropConstraint).
+std::vector<std::string> OnlineKeySql(const Change& c) {
+  const ir::QualifiedName rel{c.object.schema, c.object.name};
+  if (c.kind == ChangeKind::DropConstraint) {
+    if (c.online_step == Change::OnlineStep::KeyIndex) {
+      return {"DROP INDEX CONCURRENTLY IF EXISTS " + QQ(ir::QualifiedName{rel.schema, c.object.sub}) + ";"};
+    }
+    return {AlterTable(rel) + "DROP CONSTRAINT " + Q(c.object.sub) + ";"};
+  }
+  const ir::Constraint& con = *c.after.constraint;
+  if (c.online_step == Change::OnlineStep::KeyIndex) {
+    // The index ADD CONSTRAINT ... USING INDEX accepts: unique, btree, plain columns in default
+    // order and operator classes, the key's INCLUDE and NULLS NOT DISTINCT.
+    ir::Index index;
+    index.name = con.name;
+    index.unique = true;
+    index.nulls_not_distinct = con.nulls_not_distinct;
+    for (const std::string& column : con.columns) {
+      ir::IndexElement e;
+      e.column = column;
+      index.elements.push_back(std::move(e));
+    }
+    index.include = con.include;
+    std::string sql = CreateIndexSql(*c.after.table, index);
+    sql.replace(sql.find("INDEX "), 6, "INDEX CONCURRENTLY ");
+    return {sql};
+  }
+  std::string sql = AlterTable(rel) + "ADD CONSTRAINT " + Q(con.name) +
+                    (con.kind == ir::ConstraintKind::PrimaryKey ? " PRIMARY KEY" : " UNIQUE") + " USING INDEX " +
+                    Q(con.name);
+  if (con.deferrable) sql += " DEFERRABLE";
+  if (con.initially_deferred) sql += " INITIALLY DEFERRED";
+  return {sql + ";"};
+}
+
+}  // namespace
+
 std::vector<std::string> RenderChange(const Change& c) {
   const ir::QualifiedName rel{c.object.schema, c.object.name};
   switch (c.kind) {
@@ -701,6 +766,7 @@ std::vector<std::string> RenderChange(const Change& c) {
       }
       return {AlterColumn(rel, c.object.sub) + "DROP DEFAULT;"};
     case ChangeKind::SetColumnNotNull:
+      if (c.online_step != Change::OnlineStep::None) return OnlineNotNullSql(c);
       if (c.using_expr && c.after.column->not_null) {
         return {FillNullsSql(rel, c.object.sub, *c.using_expr), AlterColumn(rel, c.object.sub) + "SET NOT NULL;"};
       }
@@ -716,6 +782,7 @@ std::vector<std::string> RenderChange(const Change& c) {
     case ChangeKind::AlterIdentity: return AlterIdentitySql(c);
     case ChangeKind::AddConstraint:
     case ChangeKind::AddForeignKey: {
+      if (c.online_step != Change::OnlineStep::None) return OnlineKeySql(c);
       const ir::Constraint& con = *c.after.constraint;
       // A key of a partitioned table: ONLY, as for its indexes.
       bool only = c.after.table != nullptr && c.after.table->partition_key &&
@@ -726,6 +793,8 @@ std::vector<std::string> RenderChange(const Change& c) {
       return {sql + ";"};
     }
     case ChangeKind::DropConstraint:
+      if (c.online_step != Change::OnlineStep::None) return OnlineKeySql(c);
+      return {AlterTable(rel) + "DROP CONSTRAINT " + Q(c.object.sub) + ";"};
     case ChangeKind::DropForeignKey: return {AlterTable(rel) + "DROP CONSTRAINT " + Q(c.object.sub) + ";"};
     case ChangeKind::ValidateConstraint:
       // An online plan's validation of what it added NOT VALID; its inverse has nothing to undo.
@@ -750,13 +819,15 @@ std::vector<std::string> RenderChange(const Change& c) {
               AlterTable(rel) + "ADD CONSTRAINT " + Q(c.object.sub) + " " + ConstraintDefinition(*c.after.constraint) +
                   " NOT VALID;"};
     case ChangeKind::CreateIndex: {
-      std::string sql = CreateIndexSql(*c.after.table, *c.after.index);
+      ir::Index index = *c.after.index;
+      if (!c.online_name.empty()) index.name = c.online_name;  // an online redefinition's new index
+      std::string sql = CreateIndexSql(*c.after.table, index);
       if (c.concurrently) sql.replace(sql.find("INDEX "), 6, "INDEX CONCURRENTLY ");
       return {sql};
     }
     case ChangeKind::DropIndex:
       return {std::string("DROP INDEX ") + (c.concurrently ? "CONCURRENTLY " : "") +
-              QQ(ir::QualifiedName{c.object.schema, c.object.sub}) + ";"};
+              QQ(ir::QualifiedName{c.object.schema, c.online_name.empty() ? c.object.sub : c.online_name}) + ";"};
     case ChangeKind::Grant: return PrivilegesSql(c, true);
     case ChangeKind::Revoke: return PrivilegesSql(c, false);
     case ChangeKind::GrantDefault: return DefaultPrivilegesSql(c, true);

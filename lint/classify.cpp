@@ -796,7 +796,8 @@ class Classifier {
         break;
       default: break;
     }
-    if (!a.not_valid && a.constraint_type != 0) WorkAfterAccessExclusive(span, "ADD CONSTRAINT");
+    // (USING INDEX only records the key: its scan, if any, is MG206's.)
+    if (!a.not_valid && !a.using_index && a.constraint_type != 0) WorkAfterAccessExclusive(span, "ADD CONSTRAINT");
     return lock;
   }
 

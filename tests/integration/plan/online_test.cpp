@@ -114,3 +114,131 @@ TEST_CASE("online plans: [plan] online = true in schemac.toml, as --online", "[p
   CHECK(plain.out.find("\nCREATE UNIQUE INDEX users_email_key") != std::string::npos);
   CHECK(plain.out.find("\nCREATE UNIQUE INDEX CONCURRENTLY") == std::string::npos);
 }
+
+namespace {
+
+const char* const kKeysBefore = R"(
+CREATE TABLE accounts (id int, email text, region text, score int);
+CREATE INDEX accounts_score ON accounts (score);
+COMMENT ON INDEX accounts_score IS 'by score';
+CREATE TABLE notes (body text);
+)";
+
+const char* const kKeysAfter = R"(
+CREATE TABLE accounts (id int NOT NULL PRIMARY KEY, email text NOT NULL, region text, score int,
+  CONSTRAINT accounts_email_key UNIQUE (email) DEFERRABLE);
+CREATE INDEX accounts_score ON accounts (score DESC) WHERE score > 0;
+COMMENT ON INDEX accounts_score IS 'by score';
+COMMENT ON CONSTRAINT accounts_email_key ON accounts IS 'one account per address';
+CREATE TABLE notes (body text NOT NULL);
+)";
+
+}  // namespace
+
+TEST_CASE("online plans: NOT NULL via a validated CHECK, keys USING a concurrent index, index redefinitions",
+          "[plan][online]") {
+  TempDir dir("schemac-online-keys");
+  WriteFile(dir.File("before.sql"), kKeysBefore);
+  WriteFile(dir.File("after.sql"), kKeysAfter);
+  testing::ScratchDatabase live("online_keys_live"), want("online_keys_want"), was("online_keys_was");
+  testing::RunSql(live.Conninfo(), kKeysBefore);
+  testing::RunSql(was.Conninfo(), kKeysBefore);
+  testing::RunSql(want.Conninfo(), kKeysAfter);
+  testing::RunSql(live.Conninfo(),
+                  "INSERT INTO accounts SELECT g, 'u' || g || '@x', 'eu', g % 7 FROM generate_series(1, 200) g; "
+                  "INSERT INTO notes VALUES ('a'), ('b')");
+
+  cli::DiffOptions options = PlanOptions({live.Conninfo()}, {dir.File("after.sql")});
+  options.online = true;
+  options.classify = true;
+  options.small_table_rows = 0;  // no downgrade: the recipes themselves must not block
+  options.small_table_rows_given = true;
+  cli::PlanOutcome out = cli::PlanStates(options);
+  INFO(DiagText(out));
+  REQUIRE(out.exit_code == cli::kExitOk);
+  const emit::Plan& plan = out.plans.forward;
+  const std::string sql = emit::RenderSql(plan);
+  INFO(sql);
+  for (const emit::Segment& seg : plan.segments) {
+    for (const emit::Step& step : seg.steps) {
+      for (const emit::StepRisk& risk : step.risks) {
+        INFO(step.change << " " << risk.rule);
+        CHECK(risk.risk_class != "blocking");
+      }
+    }
+  }
+  // NOT NULL: a CHECK added NOT VALID, validated later, then SET NOT NULL and the CHECK dropped.
+  auto at = [&](const std::string& text) {
+    std::size_t p = sql.find(text);
+    INFO(text);
+    CHECK(p != std::string::npos);
+    return p;
+  };
+  std::size_t check = at("ALTER TABLE public.notes ADD CONSTRAINT body_not_null CHECK (body IS NOT NULL) NOT VALID;");
+  std::size_t validate = at("ALTER TABLE public.notes VALIDATE CONSTRAINT body_not_null;");
+  std::size_t set = at("ALTER TABLE public.notes ALTER COLUMN body SET NOT NULL;\n"
+                       "ALTER TABLE public.notes DROP CONSTRAINT body_not_null;");
+  CHECK(check < validate);
+  CHECK(validate < set);
+  // Keys: the unique index built CONCURRENTLY, then the constraint added USING it (after the
+  // NOT NULLs of its columns), its comment after it.
+  std::size_t build = at("CREATE UNIQUE INDEX CONCURRENTLY accounts_pkey ON public.accounts USING btree (id);");
+  std::size_t id_not_null = at("ALTER TABLE public.accounts ALTER COLUMN id SET NOT NULL;");
+  std::size_t pkey = at("ALTER TABLE public.accounts ADD CONSTRAINT accounts_pkey PRIMARY KEY USING INDEX accounts_pkey;");
+  CHECK(build < pkey);
+  CHECK(id_not_null < pkey);
+  std::size_t unique = at("ALTER TABLE public.accounts ADD CONSTRAINT accounts_email_key UNIQUE USING INDEX "
+                          "accounts_email_key DEFERRABLE;");
+  CHECK(unique < at("COMMENT ON CONSTRAINT accounts_email_key ON public.accounts"));
+  // The redefined index: built under another name, the old one dropped, the new one renamed.
+  std::size_t build_new = at("CREATE INDEX CONCURRENTLY accounts_score_new ON public.accounts USING btree (score DESC) "
+                             "WHERE score > 0;");
+  std::size_t drop_old = at("DROP INDEX CONCURRENTLY public.accounts_score;");
+  std::size_t rename = at("ALTER INDEX public.accounts_score_new RENAME TO accounts_score;");
+  CHECK(build_new < drop_old);
+  CHECK(drop_old < rename);
+  CHECK(rename < at("COMMENT ON INDEX public.accounts_score IS 'by score';"));
+  // The last transactions: one per table.
+  REQUIRE(plan.segments.size() >= 2);
+  const emit::Segment& last = plan.segments.back();
+  const emit::Segment& before_last = plan.segments[plan.segments.size() - 2];
+  CHECK(last.transactional);
+  CHECK(before_last.transactional);
+  CHECK(last.steps.front().object.name != before_last.steps.front().object.name);
+
+  const std::string rollback = emit::RenderSql(out.plans.rollback);
+  testing::RunSqlScriptWithPsql(live.Conninfo(), sql);
+  CHECK(LineDiff(testing::DumpSchema(want.Conninfo()), testing::DumpSchema(live.Conninfo())) == "");
+  CHECK(Query(live.Conninfo(), "SELECT count(*) FROM accounts") == "200\n");
+  CHECK(Query(live.Conninfo(), "SELECT count(*) FROM pg_index WHERE NOT indisvalid") == "0\n");
+  {
+    cli::PlanOutcome again = cli::PlanStates(options);
+    REQUIRE(again.exit_code == cli::kExitOk);
+    CHECK(Forward(again) == "");
+  }
+  INFO(rollback);
+  testing::RunSqlScriptWithPsql(live.Conninfo(), rollback);
+  CHECK(LineDiff(testing::DumpSchema(was.Conninfo()), testing::DumpSchema(live.Conninfo())) == "");
+  CHECK(Query(live.Conninfo(), "SELECT count(*) FROM accounts") == "200\n");
+  cli::PlanOutcome back = cli::PlanStates(PlanOptions({live.Conninfo()}, {dir.File("before.sql")}));
+  REQUIRE(back.exit_code == cli::kExitOk);
+  CHECK(Forward(back) == "");
+}
+
+TEST_CASE("online plans: a NULL left in the column fails the validation, before NOT NULL is set", "[plan][online]") {
+  TempDir dir("schemac-online-null");
+  WriteFile(dir.File("after.sql"), "CREATE TABLE notes (body text NOT NULL);");
+  testing::ScratchDatabase live("online_null");
+  testing::RunSql(live.Conninfo(), "CREATE TABLE notes (body text); INSERT INTO notes VALUES ('a'), (NULL);");
+  cli::DiffOptions options = PlanOptions({live.Conninfo()}, {dir.File("after.sql")});
+  options.online = true;
+  cli::PlanOutcome out = cli::PlanStates(options);
+  REQUIRE(out.exit_code == cli::kExitOk);
+  const std::string sql = emit::RenderSql(out.plans.forward);
+  INFO(sql);
+  CHECK_THROWS(testing::RunSqlScriptWithPsql(live.Conninfo(), sql));
+  // The CHECK was committed NOT VALID; the column is still nullable.
+  CHECK(Query(live.Conninfo(), "SELECT attnotnull FROM pg_attribute WHERE attrelid = 'notes'::regclass AND "
+                               "attname = 'body'") == "f\n");
+  CHECK(Query(live.Conninfo(), "SELECT convalidated FROM pg_constraint WHERE conname = 'body_not_null'") == "f\n");
+}
