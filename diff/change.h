@@ -179,13 +179,28 @@ struct Change {
   ///    `online_name` (after filling NULLs, with `using_expr`), NotNullValidate validates it,
   ///    NotNullFinish sets NOT NULL (no scan: the CHECK proves it) and drops the CHECK;
   ///  - AddConstraint of a PRIMARY KEY / UNIQUE: KeyIndex builds its unique index CONCURRENTLY,
-  ///    KeyUsingIndex adds the constraint USING that index.
+  ///    KeyUsingIndex adds the constraint USING that index;
+  ///  - AttachPartition: BoundCheck adds `CHECK (online_check) NOT VALID` named `online_name` to
+  ///    the table before it is attached, BoundValidate validates it (ATTACH then skips its scan),
+  ///    BoundDrop drops it once the table is attached.
   /// Reverse() keeps the step: each renders its own inverse.
-  enum class OnlineStep { None, NotNullCheck, NotNullValidate, NotNullFinish, KeyIndex, KeyUsingIndex };
+  enum class OnlineStep {
+    None,
+    NotNullCheck,
+    NotNullValidate,
+    NotNullFinish,
+    KeyIndex,
+    KeyUsingIndex,
+    BoundCheck,
+    BoundValidate,
+    BoundDrop,
+  };
   OnlineStep online_step = OnlineStep::None;
-  /// NotNull*: the CHECK's name. CreateIndex of an online index redefinition: the name the new
-  /// index is built under, before the old one is dropped and the new one renamed.
+  /// NotNull* and Bound*: the CHECK's name. CreateIndex of an online index redefinition: the
+  /// name the new index is built under, before the old one is dropped and the new one renamed.
   std::string online_name;
+  /// BoundCheck: the CHECK's condition (the partition's bound as a condition on its key).
+  std::string online_check;
 
   /// ValidateConstraint of the copy of a CHECK a partition inherits: the table holding the CHECK
   /// (the constraint refs point at it there).

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
+#include <cstring>
 #include <iterator>
 #include <map>
 #include <optional>
@@ -30,12 +32,20 @@ struct SegmentClass {
   const char* reason_when_after;  // reason of the main segment when this one precedes it
 };
 
-enum class SegmentKind { PreConcurrent, EnumValues, Main, PostConcurrent, Validate, Finish };
+enum class SegmentKind { PreConcurrent, PreCheck, PreValidate, EnumValues, Main, PostConcurrent, Validate, Finish };
 
 constexpr SegmentClass kSegmentClasses[] = {
     {false, true,
      "online: DROP INDEX CONCURRENTLY cannot run in a transaction block; each runs alone, without blocking reads or "
      "writes, before the rest of the plan",
+     ""},
+    {true, false,
+     "online: the tables about to be attached as partitions get a CHECK matching their bound, added NOT VALID (a "
+     "brief lock, no scan)",
+     ""},
+    {true, true,
+     "online: those CHECKs are validated in a transaction of their own, under SHARE UPDATE EXCLUSIVE (reads and "
+     "writes go on); ATTACH PARTITION then skips its scan under ACCESS EXCLUSIVE",
      ""},
     {true, false,
      "new enum values must be committed before use: PostgreSQL rejects a value added by "
@@ -95,6 +105,92 @@ std::string FreeName(const std::string& base, const std::string& suffix, const T
   }
 }
 
+// The items of the parenthesized list at `open` (a '(') of a partition bound, split at its
+// top-level commas and trimmed; nullopt when the list does not close.
+std::optional<std::vector<std::string>> BoundList(const std::string& text, std::size_t open, std::size_t& end) {
+  std::vector<std::string> items;
+  std::string item;
+  int depth = 0;
+  for (std::size_t i = open; i < text.size(); ++i) {
+    char ch = text[i];
+    if (ch == '\'' || ch == '"') {
+      std::size_t close = i + 1;
+      while (close < text.size()) {
+        if (text[close] == ch && (close + 1 >= text.size() || text[close + 1] != ch)) break;
+        close += text[close] == ch ? 2 : 1;
+      }
+      if (close >= text.size()) return std::nullopt;
+      item += text.substr(i, close - i + 1);
+      i = close;
+      continue;
+    }
+    if (ch == '(') {
+      if (depth++ == 0) continue;
+    } else if (ch == ')') {
+      if (--depth == 0) {
+        items.push_back(item);
+        end = i + 1;
+        for (std::string& x : items) {
+          x.erase(0, x.find_first_not_of(' '));
+          x.erase(x.find_last_not_of(' ') + 1);
+        }
+        return items;
+      }
+    } else if (ch == ',' && depth == 1) {
+      items.push_back(item);
+      item.clear();
+      continue;
+    }
+    item += ch;
+  }
+  return std::nullopt;
+}
+
+bool IsWord(const std::string& item, const char* word) {
+  if (item.size() != std::strlen(word)) return false;
+  for (std::size_t i = 0; i < item.size(); ++i) {
+    if (std::toupper(static_cast<unsigned char>(item[i])) != word[i]) return false;
+  }
+  return true;
+}
+
+// A partition's bound as a condition on its key column `key` (quoted), in the form of the
+// partition constraint PostgreSQL derives from it, so that a validated CHECK of it lets ATTACH
+// PARTITION skip its scan: RANGE "key IS NOT NULL AND key >= lo AND key < hi" (PostgreSQL 15
+// still scans without the IS NOT NULL), LIST "key IS NOT NULL AND key = ANY (ARRAY[...])" (or
+// "key IS NULL OR ..." when NULL is listed). Nullopt for HASH and DEFAULT bounds, and for any
+// text this does not read.
+std::optional<std::string> BoundCondition(const std::string& key, char strategy, const std::string& bound) {
+  std::size_t end = 0;
+  if (strategy == 'r' && bound.rfind("FOR VALUES FROM (", 0) == 0) {
+    auto lower = BoundList(bound, std::strlen("FOR VALUES FROM "), end);
+    if (!lower || lower->size() != 1 || bound.compare(end, 5, " TO (") != 0) return std::nullopt;
+    auto upper = BoundList(bound, end + 4, end);
+    if (!upper || upper->size() != 1 || end != bound.size()) return std::nullopt;
+    std::string out = key + " IS NOT NULL";
+    if (!IsWord(lower->front(), "MINVALUE")) out += " AND " + key + " >= " + lower->front();
+    if (!IsWord(upper->front(), "MAXVALUE")) out += " AND " + key + " < " + upper->front();
+    return out;
+  }
+  if (strategy == 'l' && bound.rfind("FOR VALUES IN (", 0) == 0) {
+    auto values = BoundList(bound, std::strlen("FOR VALUES IN "), end);
+    if (!values || end != bound.size()) return std::nullopt;
+    bool null = false;
+    std::string list;
+    for (const std::string& v : *values) {
+      if (IsWord(v, "NULL")) {
+        null = true;
+      } else {
+        list += (list.empty() ? "" : ", ") + v;
+      }
+    }
+    std::string any = key + " = ANY (ARRAY[" + list + "])";
+    if (!null) return key + " IS NOT NULL AND " + any;
+    return list.empty() ? key + " IS NULL" : key + " IS NULL OR " + any;
+  }
+  return std::nullopt;
+}
+
 // Online recipes (PlanOptions::online) on the sorted changes (docs/planning.md#online-plans).
 // A step leaves the main transaction only where no ordering edge ties it there: a drop that
 // nothing must precede runs first; a build, a key or a NOT NULL that nothing must follow (but
@@ -137,7 +233,7 @@ Placement MakeOnline(std::vector<diff::Change>& changes, const std::vector<diff:
     return comments;
   };
   std::vector<bool> moved(n);
-  std::vector<diff::Change> post, validate, finish_not_null, finish_keys;
+  std::vector<diff::Change> pre_check, pre_validate, main_end, post, validate, finish_not_null, finish_keys;
   auto move_comments = [&](const std::vector<std::size_t>& comments, std::vector<diff::Change>& to_list) {
     for (std::size_t k : comments) {
       moved[k] = true;
@@ -262,6 +358,59 @@ Placement MakeOnline(std::vector<diff::Change>& changes, const std::vector<diff:
         finish_not_null.push_back(std::move(f));
         break;
       }
+      case K::AttachPartition: {
+        // A table the plan did not create, attached: a CHECK matching its bound is added NOT VALID
+        // and validated before the main transaction (while the table is still as it was), then
+        // dropped once the table is attached.
+        const ir::Table& part = *c.after.table;
+        auto was = from.tables.find(table);
+        auto parent = to.tables.find(part.partition_of->parent);
+        if (created.count(table) || was == from.tables.end() || was->second.foreign || part.foreign ||
+            parent == to.tables.end() || !parent->second.partition_key ||
+            parent->second.partition_key->elements.size() != 1) {
+          break;
+        }
+        const ir::IndexElement& key = parent->second.partition_key->elements.front();
+        if (!key.column || key.collation || key.opclass) break;
+        const ir::Column* before = was->second.FindColumn(*key.column);
+        const ir::Column* after = part.FindColumn(*key.column);
+        if (before == nullptr || after == nullptr || !(before->type == after->type) ||
+            before->collation != after->collation) {
+          break;
+        }
+        // (A column dropped or retyped by the plan would take the CHECK with it.)
+        bool key_changes = std::any_of(changes.begin(), changes.end(), [&](const diff::Change& other) {
+          return diff::TableOf(other) == table && other.object.sub == *key.column &&
+                 (other.kind == K::DropColumn || other.kind == K::AddColumn || other.kind == K::AlterColumnType ||
+                  other.kind == K::DropColumnExpression);
+        });
+        if (key_changes) break;
+        std::optional<std::string> condition =
+            BoundCondition(QuoteIdentifier(*key.column), parent->second.partition_key->strategy, part.partition_of->bound);
+        if (!condition) break;
+        const std::string names_key = table.schema + "." + table.name + ".";
+        c.online_name = FreeName(table.name, "_bound", [&](const std::string& name) {
+          return was->second.constraints.count(name) || part.constraints.count(name) ||
+                 parent->second.constraints.count(name) || names_used.count(names_key + name);
+        });
+        names_used.insert(names_key + c.online_name);
+        diff::Change check = c;
+        check.online_step = Online::BoundCheck;
+        check.online_check = *condition;
+        check.reason = "online: a CHECK matching the bound " + part.partition_of->bound + ", added NOT VALID";
+        pre_check.push_back(std::move(check));
+        diff::Change validated = c;
+        validated.online_step = Online::BoundValidate;
+        validated.reason = "online: validated without blocking writes";
+        pre_validate.push_back(std::move(validated));
+        diff::Change drop = c;
+        drop.online_step = Online::BoundDrop;
+        drop.reason = "online: the CHECK served the attach; the partition's bound holds now";
+        main_end.push_back(std::move(drop));
+        c.reason = c.reason.empty() ? "online: the validated CHECK " + c.online_name + " spares the scan"
+                                    : c.reason + "; online: the validated CHECK " + c.online_name + " spares the scan";
+        break;
+      }
       default: break;
     }
   }
@@ -273,6 +422,9 @@ Placement MakeOnline(std::vector<diff::Change>& changes, const std::vector<diff:
       p.segment.emplace_back(SegmentOf(changes[i]));
     }
   }
+  for (diff::Change& c : pre_check) p.extra.emplace_back(SegmentKind::PreCheck, std::move(c));
+  for (diff::Change& c : pre_validate) p.extra.emplace_back(SegmentKind::PreValidate, std::move(c));
+  for (diff::Change& c : main_end) p.extra.emplace_back(SegmentKind::Main, std::move(c));
   for (diff::Change& c : post) p.extra.emplace_back(SegmentKind::PostConcurrent, std::move(c));
   for (diff::Change& c : validate) p.extra.emplace_back(SegmentKind::Validate, std::move(c));
   for (diff::Change& c : finish_not_null) p.extra.emplace_back(SegmentKind::Finish, std::move(c));

@@ -700,6 +700,26 @@ std::vector<std::string> OnlineKeySql(const Change& c) {
   return {sql + ";"};
 }
 
+// The steps of the online ATTACH PARTITION recipe (diff::Change::OnlineStep), and their
+// inverses (DetachPartition).
+std::vector<std::string> OnlineBoundSql(const Change& c) {
+  const ir::QualifiedName rel{c.object.schema, c.object.name};
+  const std::string check = Q(c.online_name);
+  const bool forward = c.kind == ChangeKind::AttachPartition;
+  switch (c.online_step) {
+    case Change::OnlineStep::BoundCheck:
+      if (!forward) return {AlterTable(rel) + "DROP CONSTRAINT IF EXISTS " + check + ";"};
+      return {AlterTable(rel) + "ADD CONSTRAINT " + check + " CHECK (" + c.online_check + ") NOT VALID;"};
+    case Change::OnlineStep::BoundValidate:
+      if (!forward) return {};
+      return {AlterTable(rel) + "VALIDATE CONSTRAINT " + check + ";"};
+    case Change::OnlineStep::BoundDrop:
+      if (!forward) return {};
+      return {AlterTable(rel) + "DROP CONSTRAINT " + check + ";"};
+    default: return {};
+  }
+}
+
 }  // namespace
 
 std::vector<std::string> RenderChange(const Change& c) {
@@ -833,10 +853,12 @@ std::vector<std::string> RenderChange(const Change& c) {
     case ChangeKind::GrantDefault: return DefaultPrivilegesSql(c, true);
     case ChangeKind::RevokeDefault: return DefaultPrivilegesSql(c, false);
     case ChangeKind::AttachPartition: {
+      if (c.online_step != Change::OnlineStep::None) return OnlineBoundSql(c);
       const ir::PartitionOf& p = *c.after.table->partition_of;
       return {AlterTable(p.parent) + "ATTACH PARTITION " + QQ(rel) + " " + p.bound + ";"};
     }
     case ChangeKind::DetachPartition:
+      if (c.online_step != Change::OnlineStep::None) return OnlineBoundSql(c);
       return {AlterTable(c.before.table->partition_of->parent) + "DETACH PARTITION " + QQ(rel) + ";"};
     case ChangeKind::AttachIndex: {
       // The inverse has nothing to do: PostgreSQL detaches an index only by dropping its parent's.

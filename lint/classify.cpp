@@ -496,6 +496,7 @@ class Classifier {
         WorkAfterAccessExclusive(span, "VALIDATE CONSTRAINT");
         auto pending = pending_not_null_.find({a.relation.name, a.name});
         if (pending != pending_not_null_.end()) proven_not_null_.insert({a.relation.name, pending->second});
+        if (pending_checks_.count({a.relation.name, a.name})) validated_checks_.insert(a.relation.name);
         return LockMode::ShareUpdateExclusive;
       }
       case ActionKind::DropConstraint: {
@@ -519,6 +520,9 @@ class Classifier {
         return std::all_of(a.options.begin(), a.options.end(), CheapOption) ? LockMode::ShareUpdateExclusive
                                                                              : LockMode::AccessExclusive;
       case ActionKind::AttachPartition:
+        // A CHECK validated by this file on the table (the online recipe): PostgreSQL skips the
+        // scan when it implies the bound, which the file is trusted to have matched.
+        if (validated_checks_.count(a.name)) return LockMode::ShareUpdateExclusive;
         Report("MG501", span,
                fmt::format("ATTACH PARTITION scans {} (and the DEFAULT partition) under an ACCESS EXCLUSIVE lock unless "
                            "a validated CHECK implies the bound",
@@ -740,6 +744,11 @@ class Classifier {
     const std::string rel = Shown(a.relation);
     const LockMode lock = a.constraint_type == 'f' ? LockMode::ShareRowExclusive : LockMode::AccessExclusive;
     if (a.constraint_type == 'c') {
+      if (a.not_valid) {
+        pending_checks_.insert({a.relation.name, a.name});
+      } else {
+        validated_checks_.insert(a.relation.name);
+      }
       std::string col = NotNullColumn(a.expression);
       if (!col.empty()) {
         if (a.not_valid || existing) pending_not_null_[{a.relation.name, a.name}] = col;
@@ -1298,6 +1307,8 @@ class Classifier {
   std::set<std::string> strong_in_transaction_;
   std::vector<std::string> new_enum_values_;
   std::map<std::pair<std::string, std::string>, std::string> pending_not_null_;  // (table, constraint) -> column
+  std::set<std::pair<std::string, std::string>> pending_checks_;  // CHECKs added NOT VALID: (table, constraint)
+  std::set<std::string> validated_checks_;  // tables given a validated CHECK by this file
   std::set<std::pair<std::string, std::string>> proven_not_null_;                // (table, column)
 };
 

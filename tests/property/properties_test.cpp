@@ -4,14 +4,14 @@
 //                   exactly, keeping every surviving table's oid, column attnums and rows.
 //   P3 parity:      the offline plan (files -> files) equals the server plan (database -> files)
 //                   for states whose expressions are in PostgreSQL's stored form.
-//   P2 online:      P2 with online plans (plan --online), a quarter of the cases.
+//   P1/P2/P3 online: the same with online plans (plan --online), a quarter of the cases each.
 //   P4 renames:     a table or a column renamed with `-- schemac:renamed-from`: the forward plan
 //                   and its rollback keep the table's oid, attnums and rows, and reach b and a.
 //   [generators]:   without a database, the generators produce every feature in scope.
 //
 // Running: inside schemac-testdb (or alone: the fixture starts a private cluster)
 //   build-prop/tests/support/schemac-testdb -- build-prop/tests/property_tests
-// Each property runs SCHEMAC_PROPERTY_CASES cases (default kDefaultCases; P2 online and P4 a quarter), tuned so the suite
+// Each property runs SCHEMAC_PROPERTY_CASES cases (default kDefaultCases; the online variants and P4 a quarter), tuned so the suite
 // stays well under 5 minutes on 2 cores). RC_PARAMS overrides everything RapidCheck knows, e.g.
 // thousands of cases locally, or replaying a failure with the seed RapidCheck printed:
 //   RC_PARAMS="max_success=2000" build-prop/tests/property_tests
@@ -112,7 +112,7 @@ const std::string& DevDatabase() {
   return dev.Conninfo();
 }
 
-// P2 online variant: every plan of the case is an online plan.
+// The online variants (P1, P2, P3 online): every plan of the case is an online plan.
 bool g_online = false;
 
 cli::PlanOutcome Plan(const std::string& from, const std::string& to, bool offline = false) {
@@ -231,10 +231,11 @@ void RequireSame(const std::map<std::string, std::string>& before, const std::ma
 
 }  // namespace
 
-TEST_CASE("P1: a state applied to an empty database plans to nothing", "[property][p1]") {
+void Idempotence(const std::string& name, bool online, int divisor) {
   property::Features features = property::DefaultFeatures();
   features.written_forms = true;
-  CheckProperty("P1 idempotence", [features] {
+  g_online = online;
+  CheckProperty(name, [features] {
     ir::Database x = *property::GenDatabase(features);
     TempDir dir;
     std::string file = dir.Write("schema.sql", property::RenderDatabase(x));
@@ -243,7 +244,17 @@ TEST_CASE("P1: a state applied to an empty database plans to nothing", "[propert
     cli::PlanOutcome out = PlanOk(db.Conninfo(), file, "database -> files");
     RequireEmpty(out, "database -> its own files");
     RC_ASSERT(out.plans.rollback.empty());
-  });
+  }, divisor);
+  g_online = false;
+}
+
+TEST_CASE("P1: a state applied to an empty database plans to nothing", "[property][p1]") {
+  Idempotence("P1 idempotence", false, 1);
+}
+
+// The same with online plans, on a quarter as many cases (CI time).
+TEST_CASE("P1 online: online plans of a state against itself are empty too", "[property][p1][online]") {
+  Idempotence("P1 online idempotence", true, 4);
 }
 
 void RoundTrip(const std::string& name, bool online, int divisor) {
@@ -301,13 +312,14 @@ std::string WithoutReasons(const std::string& sql) {
   return out;
 }
 
-TEST_CASE("P3: offline and server plans agree on stored-form expressions", "[property][p3]") {
+void Parity(const std::string& name, bool online, int divisor) {
   property::Features features = property::DefaultFeatures();
   // By design the offline plan cannot decide a view query change (see Features::view_query_changes).
   features.view_query_changes = false;
   // Nor the control file's comment of an extension (see Features::extension_comment_changes).
   features.extension_comment_changes = false;
-  CheckProperty("P3 parity", [features] {
+  g_online = online;
+  CheckProperty(name, [features] {
     StatePair p = *property::GenStatePair(features);
     TempDir dir;
     std::string x_file = dir.Write("x/schema.sql", property::RenderDatabase(p.a));
@@ -331,7 +343,17 @@ TEST_CASE("P3: offline and server plans agree on stored-form expressions", "[pro
     if (offline_back != server_back) {
       RC_FAIL("rollback plans differ\n---- offline:\n" + offline_back + "---- server:\n" + server_back);
     }
-  });
+  }, divisor);
+  g_online = false;
+}
+
+TEST_CASE("P3: offline and server plans agree on stored-form expressions", "[property][p3]") {
+  Parity("P3 parity", false, 1);
+}
+
+// The same with online plans (the recipes see the same states both ways), a quarter of the cases.
+TEST_CASE("P3 online: offline and server online plans agree", "[property][p3][online]") {
+  Parity("P3 online parity", true, 4);
 }
 
 // Without a database: over a fixed set of generated pairs, every feature the generators are meant
