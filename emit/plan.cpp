@@ -62,7 +62,8 @@ constexpr SegmentClass kSegmentClasses[] = {
      ""},
     {true, false,
      "online: what the builds and validations above prepared is put in place, each step under a brief lock and "
-     "without a scan: NOT NULL proven by a validated CHECK, keys added USING their index",
+     "without a scan: NOT NULL proven by a validated CHECK, keys added USING their index, partitions' indexes attached "
+     "to their parent's",
      ""},
 };
 
@@ -221,10 +222,12 @@ Placement MakeOnline(std::vector<diff::Change>& changes, const std::vector<diff:
     return from.tables.at(t).partition_of.has_value() || to.tables.at(t).partition_of.has_value();
   };
   // The changes that must follow change i, when they are only its comments (which may follow it
-  // out of the main transaction); nullopt when anything else is tied to it.
-  auto comments_only = [&](std::size_t i) -> std::optional<std::vector<std::size_t>> {
+  // out of the main transaction) and the `moving` ones; nullopt when anything else is tied to it.
+  auto comments_only = [&](std::size_t i,
+                           const std::vector<std::size_t>& moving = {}) -> std::optional<std::vector<std::size_t>> {
     std::vector<std::size_t> comments;
     for (std::size_t a : out[i]) {
+      if (std::find(moving.begin(), moving.end(), a) != moving.end()) continue;
       if (changes[a].kind != K::SetComment || changes[a].object != changes[i].object || !out[a].empty()) {
         return std::nullopt;
       }
@@ -232,6 +235,27 @@ Placement MakeOnline(std::vector<diff::Change>& changes, const std::vector<diff:
     }
     return comments;
   };
+  // An index or key of a partition attached to its parent's (created ON ONLY the parent: an
+  // invalid index until each partition's is attached): the attach steps that follow change i,
+  // which then move to the finishing transactions, after the partition's index is built
+  // concurrently. Nullopt unless the parent is a top-level partitioned table and nothing must
+  // follow those attaches.
+  auto partition_attaches = [&](std::size_t i) -> std::optional<std::vector<std::size_t>> {
+    const ir::Table& t = *changes[i].after.table;
+    if (!t.partition_of) return std::nullopt;
+    auto parent = to.tables.find(t.partition_of->parent);
+    if (parent == to.tables.end() || parent->second.partition_of) return std::nullopt;
+    std::vector<std::size_t> attaches;
+    for (std::size_t a : out[i]) {
+      const diff::Change& next = changes[a];
+      if (next.kind != K::AttachIndex || next.object.sub != changes[i].object.sub) continue;
+      if (diff::TableOf(next) != diff::TableOf(changes[i]) || !out[a].empty()) return std::nullopt;
+      if (std::find(attaches.begin(), attaches.end(), a) == attaches.end()) attaches.push_back(a);
+    }
+    if (attaches.empty()) return std::nullopt;
+    return attaches;
+  };
+  std::set<std::size_t> finish_attaches;  // in plan order
   std::vector<bool> moved(n);
   std::vector<diff::Change> pre_check, pre_validate, main_end, post, validate, finish_not_null, finish_keys;
   auto move_comments = [&](const std::vector<std::size_t>& comments, std::vector<diff::Change>& to_list) {
@@ -294,11 +318,19 @@ Placement MakeOnline(std::vector<diff::Change>& changes, const std::vector<diff:
     const ir::QualifiedName table = diff::TableOf(c);
     switch (c.kind) {
       case K::CreateIndex: {
-        if (!existing(table) || !c.after.index->parent_index.empty()) break;
-        auto comments = comments_only(i);
+        if (!existing(table)) break;
+        std::vector<std::size_t> attaches;
+        if (!c.after.index->parent_index.empty()) {
+          auto found = partition_attaches(i);
+          if (!found) break;
+          attaches = std::move(*found);
+        }
+        auto comments = comments_only(i, attaches);
         if (!comments) break;
         c.concurrently = true;
         for (std::size_t k : *comments) changes[k].concurrently = true;
+        for (std::size_t k : attaches) moved[k] = true;
+        finish_attaches.insert(attaches.begin(), attaches.end());
         break;
       }
       case K::DropIndex:
@@ -307,9 +339,9 @@ Placement MakeOnline(std::vector<diff::Change>& changes, const std::vector<diff:
       case K::AddConstraint:
       case K::AddForeignKey: {
         const ir::Constraint& k = *c.after.constraint;
-        if (!existing(table) || partition(table)) break;
+        if (!existing(table)) break;
         if (k.kind == ir::ConstraintKind::Check || k.kind == ir::ConstraintKind::ForeignKey) {
-          if (!k.validated) break;
+          if (!k.validated || partition(table)) break;
           c.not_valid_first = true;
           diff::Change v;
           v.kind = K::ValidateConstraint;
@@ -321,9 +353,17 @@ Placement MakeOnline(std::vector<diff::Change>& changes, const std::vector<diff:
           break;
         }
         if (k.kind != ir::ConstraintKind::PrimaryKey && k.kind != ir::ConstraintKind::Unique) break;
-        if (c.after_attach || !k.parent_index.empty()) break;
-        auto comments = comments_only(i);
+        if (c.after_attach || (partition(table) && k.parent_index.empty())) break;
+        std::vector<std::size_t> attaches;
+        if (!k.parent_index.empty()) {
+          auto found = partition_attaches(i);
+          if (!found) break;
+          attaches = std::move(*found);
+        }
+        auto comments = comments_only(i, attaches);
         if (!comments) break;
+        for (std::size_t a : attaches) moved[a] = true;
+        finish_attaches.insert(attaches.begin(), attaches.end());
         c.online_step = Online::KeyIndex;
         c.concurrently = true;
         c.reason = "online: the key's unique index is built CONCURRENTLY first (writes go on)";
@@ -429,6 +469,7 @@ Placement MakeOnline(std::vector<diff::Change>& changes, const std::vector<diff:
   for (diff::Change& c : validate) p.extra.emplace_back(SegmentKind::Validate, std::move(c));
   for (diff::Change& c : finish_not_null) p.extra.emplace_back(SegmentKind::Finish, std::move(c));
   for (diff::Change& c : finish_keys) p.extra.emplace_back(SegmentKind::Finish, std::move(c));
+  for (std::size_t a : finish_attaches) p.extra.emplace_back(SegmentKind::Finish, changes[a]);
   return p;
 }
 

@@ -520,6 +520,9 @@ class Classifier {
         return std::all_of(a.options.begin(), a.options.end(), CheapOption) ? LockMode::ShareUpdateExclusive
                                                                              : LockMode::AccessExclusive;
       case ActionKind::AttachPartition:
+        // ALTER INDEX parent ATTACH PARTITION part: catalog only (a brief ACCESS EXCLUSIVE lock on
+        // the partition's index, SHARE UPDATE EXCLUSIVE on its table), no scan.
+        if (a.object_type == "index") return LockMode::ShareUpdateExclusive;
         // A CHECK validated by this file on the table (the online recipe): PostgreSQL skips the
         // scan when it implies the bound, which the file is trusted to have matched.
         if (validated_checks_.count(a.name)) return LockMode::ShareUpdateExclusive;
@@ -756,6 +759,12 @@ class Classifier {
       }
     }
     if (!existing) return lock;
+    // A key added to ONLY a partitioned table: an invalid index of its own, no build (the
+    // partitions' keys are built and attached on their own).
+    if ((a.constraint_type == 'p' || a.constraint_type == 'u') && a.only) {
+      const ir::Table* t = ContextTable(a.relation);
+      if (t != nullptr && t->partition_key) return lock;
+    }
     switch (a.constraint_type) {
       case 'c':
         if (!a.not_valid) {

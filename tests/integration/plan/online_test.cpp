@@ -341,3 +341,78 @@ TEST_CASE("online plans: partitions attached after a validated CHECK of their bo
   REQUIRE(back.exit_code == cli::kExitOk);
   CHECK(Forward(back) == "");
 }
+
+TEST_CASE("online plans: an index or key of a partitioned table: ON ONLY the parent, built concurrently on each "
+          "partition, attached",
+          "[plan][online]") {
+  const char* before = R"(
+CREATE TABLE m (k int NOT NULL, v text) PARTITION BY RANGE (k);
+CREATE TABLE m1 PARTITION OF m FOR VALUES FROM (0) TO (10);
+CREATE TABLE m2 PARTITION OF m FOR VALUES FROM (10) TO (20);
+)";
+  const char* after = R"(
+CREATE TABLE m (k int NOT NULL, v text, PRIMARY KEY (k)) PARTITION BY RANGE (k);
+CREATE TABLE m1 PARTITION OF m FOR VALUES FROM (0) TO (10);
+CREATE TABLE m2 PARTITION OF m FOR VALUES FROM (10) TO (20);
+CREATE INDEX m_v ON m (v);
+COMMENT ON INDEX m_v IS 'by v';
+)";
+  TempDir dir("schemac-online-partitioned");
+  WriteFile(dir.File("before.sql"), before);
+  WriteFile(dir.File("after.sql"), after);
+  testing::ScratchDatabase live("online_parted_live"), want("online_parted_want"), was("online_parted_was");
+  testing::RunSql(live.Conninfo(), before);
+  testing::RunSql(was.Conninfo(), before);
+  testing::RunSql(want.Conninfo(), after);
+  testing::RunSql(live.Conninfo(), "INSERT INTO m SELECT g, 'v' || g FROM generate_series(0, 19) g");
+
+  cli::DiffOptions options = PlanOptions({live.Conninfo()}, {dir.File("after.sql")});
+  options.online = true;
+  options.classify = true;
+  options.small_table_rows = 0;
+  options.small_table_rows_given = true;
+  cli::PlanOutcome out = cli::PlanStates(options);
+  INFO(DiagText(out));
+  REQUIRE(out.exit_code == cli::kExitOk);
+  const emit::Plan& plan = out.plans.forward;
+  const std::string sql = emit::RenderSql(plan);
+  INFO(sql);
+  for (const emit::Segment& seg : plan.segments) {
+    for (const emit::Step& step : seg.steps) {
+      for (const emit::StepRisk& risk : step.risks) {
+        INFO(step.change << " " << risk.rule);
+        CHECK(risk.risk_class != "blocking");
+      }
+    }
+  }
+  auto at = [&](const std::string& text) {
+    std::size_t p = sql.find(text);
+    INFO(text);
+    CHECK(p != std::string::npos);
+    return p;
+  };
+  std::size_t parent = at("CREATE INDEX m_v ON ONLY public.m USING btree (v);");
+  std::size_t build = at("CREATE INDEX CONCURRENTLY m1_v_idx ON public.m1 USING btree (v);");
+  std::size_t attach = at("ALTER INDEX public.m_v ATTACH PARTITION public.m1_v_idx;");
+  CHECK(parent < build);
+  CHECK(build < attach);
+  std::size_t key_build = at("CREATE UNIQUE INDEX CONCURRENTLY m2_pkey ON public.m2 USING btree (k);");
+  std::size_t key = at("ALTER TABLE public.m2 ADD CONSTRAINT m2_pkey PRIMARY KEY USING INDEX m2_pkey;");
+  std::size_t key_attach = at("ALTER INDEX public.m_pkey ATTACH PARTITION public.m2_pkey;");
+  CHECK(at("ALTER TABLE ONLY public.m ADD CONSTRAINT m_pkey PRIMARY KEY (k);") < key_build);
+  CHECK(key_build < key);
+  CHECK(key < key_attach);
+
+  const std::string rollback = emit::RenderSql(out.plans.rollback);
+  testing::RunSqlScriptWithPsql(live.Conninfo(), sql);
+  CHECK(LineDiff(testing::DumpSchema(want.Conninfo()), testing::DumpSchema(live.Conninfo())) == "");
+  CHECK(Query(live.Conninfo(), "SELECT count(*) FROM pg_index WHERE NOT indisvalid") == "0\n");
+  CHECK(Query(live.Conninfo(), "SELECT count(*) FROM m") == "20\n");
+  {
+    cli::PlanOutcome again = cli::PlanStates(options);
+    REQUIRE(again.exit_code == cli::kExitOk);
+    CHECK(Forward(again) == "");
+  }
+  testing::RunSqlScriptWithPsql(live.Conninfo(), rollback);
+  CHECK(LineDiff(testing::DumpSchema(was.Conninfo()), testing::DumpSchema(live.Conninfo())) == "");
+}

@@ -102,6 +102,18 @@ TEST_CASE("lint: a partitioned table's index is MG102 when the schema says so", 
   CHECK(l.Lines() == "1:1 MG102\n");
 }
 
+TEST_CASE("lint: ATTACH PARTITION scans unless the file validated a CHECK on the table; an index attach never does",
+          "[lint]") {
+  Linted l = Lint(R"(ALTER TABLE p ATTACH PARTITION p1 FOR VALUES FROM (0) TO (10);
+ALTER TABLE p2 ADD CONSTRAINT p2_bound CHECK (k IS NOT NULL AND k >= 10 AND k < 20) NOT VALID;
+ALTER TABLE p ATTACH PARTITION p2 FOR VALUES FROM (10) TO (20);
+ALTER TABLE p2 VALIDATE CONSTRAINT p2_bound;
+ALTER TABLE p ATTACH PARTITION p2 FOR VALUES FROM (10) TO (20);
+ALTER INDEX p_idx ATTACH PARTITION p1_idx;
+)");
+  CHECK(l.Lines() == "1:1 MG501\n3:1 MG501\n4:1 MG809\n");
+}
+
 TEST_CASE("lint: constraints: validated forms scan, NOT VALID and USING INDEX do not", "[lint]") {
   Linted l = Lint(R"(ALTER TABLE t ADD CONSTRAINT c1 CHECK (x > 0);
 ALTER TABLE t ADD CONSTRAINT c2 CHECK (x > 0) NOT VALID;
