@@ -51,6 +51,7 @@ const char* ChangeKindName(ChangeKind kind) {
     case ChangeKind::DropForeignKey: return "drop_foreign_key";
     case ChangeKind::CreateIndex: return "create_index";
     case ChangeKind::DropIndex: return "drop_index";
+    case ChangeKind::ReindexIndex: return "reindex_index";
     case ChangeKind::AttachPartition: return "attach_partition";
     case ChangeKind::DetachPartition: return "detach_partition";
     case ChangeKind::AttachIndex: return "attach_index";
@@ -107,6 +108,7 @@ ChangeKind ReverseKind(const Change& c) {
     case ChangeKind::AttachPartition: return ChangeKind::DetachPartition;
     case ChangeKind::DetachPartition: return ChangeKind::AttachPartition;
     case ChangeKind::AttachIndex: return ChangeKind::AttachIndex;  // renders nothing when detaching
+    case ChangeKind::ReindexIndex: return ChangeKind::ReindexIndex;  // renders nothing: PostgreSQL cannot invalidate
     case ChangeKind::Grant: return ChangeKind::Revoke;
     case ChangeKind::Revoke: return ChangeKind::Grant;
     case ChangeKind::GrantDefault: return ChangeKind::RevokeDefault;

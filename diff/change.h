@@ -51,6 +51,7 @@ enum class ChangeKind {
   AttachPartition,  // ALTER TABLE parent ATTACH PARTITION child FOR VALUES ...
   DetachPartition,  // ALTER TABLE parent DETACH PARTITION child
   AttachIndex,      // ALTER INDEX parent_index ATTACH PARTITION index (of a key or an index)
+  ReindexIndex,     // REINDEX INDEX of an index the database holds invalid (ir::Index::valid)
   SaveRows,         // a table created anew: its rows copied into a temporary table before it is dropped
   RestoreRows,      // ... and inserted into the new table (then the temporary table is dropped)
   Grant,            // GRANT `grants` on `privileges_on`

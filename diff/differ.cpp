@@ -51,6 +51,7 @@ ir::Constraint WithoutMutableParts(ir::Constraint c) {
 ir::Index WithoutComment(ir::Index i) {
   i.comment.reset();
   i.parent_index.clear();
+  i.valid = true;  // an invalid index is rebuilt in place (ChangeKind::ReindexIndex)
   return i;
 }
 
@@ -1306,6 +1307,14 @@ class Differ {
         c.after_attach = shadows;
         Comment(id, {}, {.table = &a, .index = &ia}, std::nullopt, ia.comment);
         continue;
+      }
+      // Invalid in the database, wanted (valid): rebuilt. The other way round there is nothing
+      // to do: no statement makes an index invalid.
+      if (!ib.valid && ia.valid) {
+        Change& r = Add(ChangeKind::ReindexIndex, id);
+        r.before = {.table = &b, .index = &ib};
+        r.after = {.table = &a, .index = &ia};
+        r.reason = "the database holds this index invalid (a failed CREATE INDEX CONCURRENTLY): it is rebuilt";
       }
       Comment(id, {.table = &b, .index = &ib}, {.table = &a, .index = &ia}, ib.comment, ia.comment);
     }

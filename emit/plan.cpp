@@ -333,6 +333,10 @@ Placement MakeOnline(std::vector<diff::Change>& changes, const std::vector<diff:
         finish_attaches.insert(attaches.begin(), attaches.end());
         break;
       }
+      case K::ReindexIndex:
+        // REINDEX CONCURRENTLY builds a new copy next to the invalid one and swaps them.
+        if (existing(table) && out[i].empty()) c.concurrently = true;
+        break;
       case K::DropIndex:
         if (existing(table) && !has_in[i] && c.before.index->parent_index.empty()) c.concurrently = true;
         break;

@@ -845,6 +845,10 @@ std::vector<std::string> RenderChange(const Change& c) {
       if (c.concurrently) sql.replace(sql.find("INDEX "), 6, "INDEX CONCURRENTLY ");
       return {sql};
     }
+    case ChangeKind::ReindexIndex:
+      if (!c.after.index->valid) return {};  // the inverse: PostgreSQL has no way to invalidate
+      return {std::string("REINDEX INDEX ") + (c.concurrently ? "CONCURRENTLY " : "") +
+              QQ(ir::QualifiedName{c.object.schema, c.object.sub}) + ";"};
     case ChangeKind::DropIndex:
       return {std::string("DROP INDEX ") + (c.concurrently ? "CONCURRENTLY " : "") +
               QQ(ir::QualifiedName{c.object.schema, c.online_name.empty() ? c.object.sub : c.online_name}) + ";"};

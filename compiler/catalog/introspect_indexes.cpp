@@ -63,14 +63,9 @@ void ReadIndexes(Context& ctx) {
     index.name = Text(row["relname"]);
     std::string where = fmt::format("{} on table {}", index.name, ir::DisplayName(table->name));
     // A partitioned index is invalid until an index of every partition is attached to it: a
-    // state, not a failure.
-    if (!Bool(row["indisvalid"]) && !Bool(row["partitioned"])) {
-      ctx.diags.Report(ir::diag::kCatalog,
-                       fmt::format("index {} is invalid (a failed CREATE INDEX CONCURRENTLY?); drop or REINDEX it "
-                                   "before planning",
-                                   where),
-                       {}, ir::DisplayName(ir::QualifiedName{table->name.schema, index.name}));
-    }
+    // state, not a failure. Any other invalid index is left by a failed concurrent build: the
+    // plan rebuilds it.
+    index.valid = Bool(row["indisvalid"]) || Bool(row["partitioned"]);
     if (Bool(row["own_tablespace"])) ctx.Unsupported("tablespace of index", where);
     index.unique = Bool(row["indisunique"]);
     index.nulls_not_distinct = Bool(row["nulls_not_distinct"]);

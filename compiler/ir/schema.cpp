@@ -413,6 +413,7 @@ std::string DebugPrint(const Database& db) {
       for (const StorageParam& p : ix.options) out += fmt::format(" with {}={}", p.name, p.value);
       if (ix.predicate) out += " where " + ix.predicate->text;
       if (!ix.parent_index.empty()) out += " attached to " + ix.parent_index;
+      if (!ix.valid) out += " invalid";
       out += fmt::format(" comment={}\n", Opt(ix.comment));
     }
     for (const auto& [gname, g] : t.triggers) out += TriggerLine(g);

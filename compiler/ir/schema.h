@@ -184,6 +184,10 @@ struct Index {
   /// An index of a partition: the index of the parent table it is attached to (see
   /// Constraint::parent_index); empty if none.
   std::string parent_index;
+  /// False for an index of a table that PostgreSQL holds invalid (pg_index.indisvalid: a
+  /// CREATE INDEX CONCURRENTLY that failed or was interrupted); the files always say true. A
+  /// plan rebuilds it (diff::ChangeKind::ReindexIndex).
+  bool valid = true;
   SourceSpan span;
   friend bool operator==(const Index&, const Index&) = default;
 };

@@ -213,7 +213,7 @@ std::map<std::string, std::string> Snapshot(const std::string& conninfo, const i
     if (!matching.rebuilt_tables.count(qn)) out[rel + " identity"] = Fetch(conninfo, ident);
     // A foreign table's rows live elsewhere (the generated wrappers have no handler to read them).
     if (ta.foreign) continue;
-    out[rel + " rows"] = Fetch(conninfo, "SELECT r FROM (SELECT " + row + " AS r FROM " + rel + ") s ORDER BY r");
+    out[rel + " rows"] = Fetch(conninfo, "SELECT r FROM (SELECT " + row + " AS r FROM " + rel + ") s ORDER BY r COLLATE \"C\"");
   }
   return out;
 }

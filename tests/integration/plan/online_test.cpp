@@ -416,3 +416,39 @@ COMMENT ON INDEX m_v IS 'by v';
   testing::RunSqlScriptWithPsql(live.Conninfo(), rollback);
   CHECK(LineDiff(testing::DumpSchema(was.Conninfo()), testing::DumpSchema(live.Conninfo())) == "");
 }
+
+TEST_CASE("an index the database holds invalid (a failed concurrent build) is rebuilt: REINDEX, CONCURRENTLY online",
+          "[plan][online]") {
+  TempDir dir("schemac-reindex");
+  const char* schema = "CREATE TABLE t (id int, email text);\nCREATE UNIQUE INDEX t_email ON t (email);\n";
+  WriteFile(dir.File("schema.sql"), schema);
+  testing::ScratchDatabase live("reindex_live"), want("reindex_want");
+  testing::RunSql(want.Conninfo(), schema);
+  testing::RunSql(live.Conninfo(), "CREATE TABLE t (id int, email text); INSERT INTO t VALUES (1, 'a'), (2, 'a');");
+  // The build fails on the duplicate and leaves the index behind, invalid.
+  CHECK_THROWS(testing::RunSqlScriptWithPsql(live.Conninfo(), "CREATE UNIQUE INDEX CONCURRENTLY t_email ON t (email);"));
+  testing::RunSql(live.Conninfo(), "DELETE FROM t WHERE id = 2");
+  REQUIRE(Query(live.Conninfo(), "SELECT count(*) FROM pg_index WHERE NOT indisvalid") == "1\n");
+
+  for (bool online : {false, true}) {
+    cli::DiffOptions options = PlanOptions({live.Conninfo()}, {dir.File("schema.sql")});
+    options.online = online;
+    cli::PlanOutcome out = cli::PlanStates(options);
+    INFO(DiagText(out));
+    REQUIRE(out.exit_code == cli::kExitOk);
+    const std::string sql = emit::RenderSql(out.plans.forward);
+    INFO(sql);
+    CHECK(sql.find(online ? "REINDEX INDEX CONCURRENTLY public.t_email;" : "BEGIN;\n-- reindex_index public.t.t_email\n") !=
+          std::string::npos);
+    // Nothing in the rollback: no statement makes an index invalid again.
+    CHECK(out.plans.rollback.empty());
+  }
+  cli::DiffOptions options = PlanOptions({live.Conninfo()}, {dir.File("schema.sql")});
+  options.online = true;
+  testing::RunSqlScriptWithPsql(live.Conninfo(), emit::RenderSql(cli::PlanStates(options).plans.forward));
+  CHECK(Query(live.Conninfo(), "SELECT count(*) FROM pg_index WHERE NOT indisvalid") == "0\n");
+  CHECK(LineDiff(testing::DumpSchema(want.Conninfo()), testing::DumpSchema(live.Conninfo())) == "");
+  cli::PlanOutcome again = cli::PlanStates(PlanOptions({live.Conninfo()}, {dir.File("schema.sql")}));
+  REQUIRE(again.exit_code == cli::kExitOk);
+  CHECK(Forward(again) == "");
+}
