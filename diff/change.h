@@ -183,7 +183,9 @@ struct Change {
   ///    KeyUsingIndex adds the constraint USING that index;
   ///  - AttachPartition: BoundCheck adds `CHECK (online_check) NOT VALID` named `online_name` to
   ///    the table before it is attached, BoundValidate validates it (ATTACH then skips its scan),
-  ///    BoundDrop drops it once the table is attached.
+  ///    BoundDrop drops it once the table is attached;
+  ///  - DetachPartition (`online_detach`): the same CHECK before a DETACH ... CONCURRENTLY, which
+  ///    then adds no CHECK of its own to the table, and is dropped after.
   /// Reverse() keeps the step: each renders its own inverse.
   enum class OnlineStep {
     None,
@@ -202,6 +204,8 @@ struct Change {
   std::string online_name;
   /// BoundCheck: the CHECK's condition (the partition's bound as a condition on its key).
   std::string online_check;
+  /// Bound*: made for a DetachPartition (else for an AttachPartition).
+  bool online_detach = false;
 
   /// ValidateConstraint of the copy of a CHECK a partition inherits: the table holding the CHECK
   /// (the constraint refs point at it there).

@@ -637,6 +637,7 @@ const std::vector<ChangeKind>& KindPriority() {
       K::AlterIdentity,       K::SetTableLogged,     K::SetTableOptions,   K::SetForeignTableOptions,
       K::AddConstraint,       K::ValidateConstraint,
       K::CreateIndex,         K::AddForeignKey,      K::AttachPartition,   K::AttachIndex,
+      K::ReindexIndex,
       K::RestoreRows,
       K::Revoke,              K::Grant,
       K::SetReplicaIdentity,  K::SetRowSecurity,

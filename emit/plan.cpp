@@ -32,7 +32,17 @@ struct SegmentClass {
   const char* reason_when_after;  // reason of the main segment when this one precedes it
 };
 
-enum class SegmentKind { PreConcurrent, PreCheck, PreValidate, EnumValues, Main, PostConcurrent, Validate, Finish };
+enum class SegmentKind {
+  PreConcurrent,
+  PreCheck,
+  PreValidate,
+  PreDetach,
+  EnumValues,
+  Main,
+  PostConcurrent,
+  Validate,
+  Finish,
+};
 
 constexpr SegmentClass kSegmentClasses[] = {
     {false, true,
@@ -46,6 +56,10 @@ constexpr SegmentClass kSegmentClasses[] = {
     {true, true,
      "online: those CHECKs are validated in a transaction of their own, under SHARE UPDATE EXCLUSIVE (reads and "
      "writes go on); ATTACH PARTITION then skips its scan under ACCESS EXCLUSIVE",
+     ""},
+    {false, true,
+     "online: DETACH PARTITION CONCURRENTLY cannot run in a transaction block; each runs alone, under SHARE UPDATE "
+     "EXCLUSIVE (reads and writes go on), and adds no CHECK of its own since the validated one implies the bound",
      ""},
     {true, false,
      "new enum values must be committed before use: PostgreSQL rejects a value added by "
@@ -70,7 +84,11 @@ constexpr SegmentClass kSegmentClasses[] = {
 SegmentKind SegmentOf(const diff::Change& c) {
   if (c.kind == diff::ChangeKind::AddEnumValues) return SegmentKind::EnumValues;
   // (A moved build's comment goes with it.)
-  if (c.concurrently) return c.kind == diff::ChangeKind::DropIndex ? SegmentKind::PreConcurrent : SegmentKind::PostConcurrent;
+  if (c.concurrently) {
+    if (c.kind == diff::ChangeKind::DropIndex) return SegmentKind::PreConcurrent;
+    if (c.kind == diff::ChangeKind::DetachPartition) return SegmentKind::PreDetach;
+    return SegmentKind::PostConcurrent;
+  }
   return SegmentKind::Main;
 }
 
@@ -266,6 +284,60 @@ Placement MakeOnline(std::vector<diff::Change>& changes, const std::vector<diff:
   };
   std::set<std::string> names_used;  // helper names chosen so far ("schema.name", "schema.table.check")
 
+  // A partition's bound as a CHECK on `was` (the table as the plan finds it) that a validated
+  // copy of lets ATTACH skip its scan and DETACH CONCURRENTLY add no CHECK: nullopt unless the
+  // parent is partitioned by one plain column that the plan leaves alone on the table.
+  auto BoundCheckFor = [&](const ir::QualifiedName& table, const ir::Table& was, const ir::Table& part,
+                           const ir::Table& parent) -> std::optional<std::string> {
+    if (!parent.partition_key || parent.partition_key->elements.size() != 1) return std::nullopt;
+    const ir::IndexElement& key = parent.partition_key->elements.front();
+    if (!key.column || key.collation || key.opclass) return std::nullopt;
+    const ir::Column* before = was.FindColumn(*key.column);
+    const ir::Column* after = part.FindColumn(*key.column);
+    if (before == nullptr || after == nullptr || !(before->type == after->type) ||
+        before->collation != after->collation) {
+      return std::nullopt;
+    }
+    // (A column dropped or retyped by the plan would take the CHECK with it.)
+    bool key_changes = std::any_of(changes.begin(), changes.end(), [&](const diff::Change& other) {
+      return diff::TableOf(other) == table && other.object.sub == *key.column &&
+             (other.kind == K::DropColumn || other.kind == K::AddColumn || other.kind == K::AlterColumnType ||
+              other.kind == K::DropColumnExpression);
+    });
+    if (key_changes) return std::nullopt;
+    return BoundCondition(QuoteIdentifier(*key.column), parent.partition_key->strategy, part.partition_of->bound);
+  };
+  auto bound_name = [&](const ir::QualifiedName& table, const ir::Table& was, const ir::Table& part,
+                        const ir::Table& parent) {
+    const std::string names_key = table.schema + "." + table.name + ".";
+    std::string name = FreeName(table.name, "_bound", [&](const std::string& candidate) {
+      return was.constraints.count(candidate) || part.constraints.count(candidate) ||
+             parent.constraints.count(candidate) || names_used.count(names_key + candidate);
+    });
+    names_used.insert(names_key + name);
+    return name;
+  };
+  // The CHECK's steps around attach or detach `c` (whose online_name is set).
+  auto add_bound_steps = [&](const diff::Change& c, const std::string& condition, const char* drop_reason) {
+    const ir::Table& part = c.online_detach ? *c.before.table : *c.after.table;
+    diff::Change check = c;
+    check.online_step = Online::BoundCheck;
+    check.online_check = condition;
+    check.concurrently = false;
+    check.reason = "online: a CHECK matching the bound " + part.partition_of->bound + ", added NOT VALID";
+    pre_check.push_back(std::move(check));
+    diff::Change validated = c;
+    validated.online_step = Online::BoundValidate;
+    validated.concurrently = false;
+    validated.reason = "online: validated without blocking writes";
+    pre_validate.push_back(std::move(validated));
+    diff::Change drop = c;
+    drop.online_step = Online::BoundDrop;
+    drop.concurrently = false;
+    drop.reason = drop_reason;
+    main_end.push_back(std::move(drop));
+  };
+
   // Index redefinitions (the same name dropped and created again): the new index is built
   // CONCURRENTLY under another name, then the old one dropped CONCURRENTLY and the new one
   // renamed, so that the table keeps an index all along.
@@ -402,6 +474,31 @@ Placement MakeOnline(std::vector<diff::Change>& changes, const std::vector<diff:
         finish_not_null.push_back(std::move(f));
         break;
       }
+      case K::DetachPartition: {
+        // A partition detached for good (not attached again by the plan), from a parent without
+        // a DEFAULT partition: DETACH ... CONCURRENTLY, after a CHECK matching its bound is added
+        // NOT VALID and validated (without it, PostgreSQL 15 would add one of its own to the
+        // detached table, under a name of its choosing), dropped after.
+        if (has_in[i] || !c.before.table->partition_of || created.count(table)) break;
+        const ir::Table& part = *c.before.table;
+        auto parent = from.tables.find(part.partition_of->parent);
+        bool reattached = std::any_of(changes.begin(), changes.end(), [&](const diff::Change& other) {
+          return other.kind == K::AttachPartition && diff::TableOf(other) == table;
+        });
+        bool default_partition = std::any_of(from.tables.begin(), from.tables.end(), [&](const auto& entry) {
+          return entry.second.partition_of && entry.second.partition_of->parent == part.partition_of->parent &&
+                 entry.second.partition_of->bound == "DEFAULT";
+        });
+        if (reattached || default_partition || part.foreign || parent == from.tables.end()) break;
+        std::optional<std::string> condition = BoundCheckFor(table, part, part, parent->second);
+        if (!condition) break;
+        c.online_name = bound_name(table, part, part, parent->second);
+        c.concurrently = true;
+        c.online_detach = true;
+        add_bound_steps(c, *condition, "the CHECK served the detach; the table is on its own now");
+        c.reason = "online: DETACH CONCURRENTLY; the validated CHECK " + c.online_name + " keeps PostgreSQL from adding one";
+        break;
+      }
       case K::AttachPartition: {
         // A table the plan did not create, attached: a CHECK matching its bound is added NOT VALID
         // and validated before the main transaction (while the table is still as it was), then
@@ -410,47 +507,13 @@ Placement MakeOnline(std::vector<diff::Change>& changes, const std::vector<diff:
         auto was = from.tables.find(table);
         auto parent = to.tables.find(part.partition_of->parent);
         if (created.count(table) || was == from.tables.end() || was->second.foreign || part.foreign ||
-            parent == to.tables.end() || !parent->second.partition_key ||
-            parent->second.partition_key->elements.size() != 1) {
+            parent == to.tables.end()) {
           break;
         }
-        const ir::IndexElement& key = parent->second.partition_key->elements.front();
-        if (!key.column || key.collation || key.opclass) break;
-        const ir::Column* before = was->second.FindColumn(*key.column);
-        const ir::Column* after = part.FindColumn(*key.column);
-        if (before == nullptr || after == nullptr || !(before->type == after->type) ||
-            before->collation != after->collation) {
-          break;
-        }
-        // (A column dropped or retyped by the plan would take the CHECK with it.)
-        bool key_changes = std::any_of(changes.begin(), changes.end(), [&](const diff::Change& other) {
-          return diff::TableOf(other) == table && other.object.sub == *key.column &&
-                 (other.kind == K::DropColumn || other.kind == K::AddColumn || other.kind == K::AlterColumnType ||
-                  other.kind == K::DropColumnExpression);
-        });
-        if (key_changes) break;
-        std::optional<std::string> condition =
-            BoundCondition(QuoteIdentifier(*key.column), parent->second.partition_key->strategy, part.partition_of->bound);
+        std::optional<std::string> condition = BoundCheckFor(table, was->second, part, parent->second);
         if (!condition) break;
-        const std::string names_key = table.schema + "." + table.name + ".";
-        c.online_name = FreeName(table.name, "_bound", [&](const std::string& name) {
-          return was->second.constraints.count(name) || part.constraints.count(name) ||
-                 parent->second.constraints.count(name) || names_used.count(names_key + name);
-        });
-        names_used.insert(names_key + c.online_name);
-        diff::Change check = c;
-        check.online_step = Online::BoundCheck;
-        check.online_check = *condition;
-        check.reason = "online: a CHECK matching the bound " + part.partition_of->bound + ", added NOT VALID";
-        pre_check.push_back(std::move(check));
-        diff::Change validated = c;
-        validated.online_step = Online::BoundValidate;
-        validated.reason = "online: validated without blocking writes";
-        pre_validate.push_back(std::move(validated));
-        diff::Change drop = c;
-        drop.online_step = Online::BoundDrop;
-        drop.reason = "online: the CHECK served the attach; the partition's bound holds now";
-        main_end.push_back(std::move(drop));
+        c.online_name = bound_name(table, was->second, part, parent->second);
+        add_bound_steps(c, *condition, "the CHECK served the attach; the partition's bound holds now");
         c.reason = c.reason.empty() ? "online: the validated CHECK " + c.online_name + " spares the scan"
                                     : c.reason + "; online: the validated CHECK " + c.online_name + " spares the scan";
         break;

@@ -705,7 +705,7 @@ std::vector<std::string> OnlineKeySql(const Change& c) {
 std::vector<std::string> OnlineBoundSql(const Change& c) {
   const ir::QualifiedName rel{c.object.schema, c.object.name};
   const std::string check = Q(c.online_name);
-  const bool forward = c.kind == ChangeKind::AttachPartition;
+  const bool forward = c.kind == (c.online_detach ? ChangeKind::DetachPartition : ChangeKind::AttachPartition);
   switch (c.online_step) {
     case Change::OnlineStep::BoundCheck:
       if (!forward) return {AlterTable(rel) + "DROP CONSTRAINT IF EXISTS " + check + ";"};
@@ -715,6 +715,8 @@ std::vector<std::string> OnlineBoundSql(const Change& c) {
       return {AlterTable(rel) + "VALIDATE CONSTRAINT " + check + ";"};
     case Change::OnlineStep::BoundDrop:
       if (!forward) return {};
+      // A detached table may be dropped by the plan before this step.
+      if (c.online_detach) return {"ALTER TABLE IF EXISTS " + QQ(rel) + " DROP CONSTRAINT IF EXISTS " + check + ";"};
       return {AlterTable(rel) + "DROP CONSTRAINT " + check + ";"};
     default: return {};
   }
@@ -863,7 +865,8 @@ std::vector<std::string> RenderChange(const Change& c) {
     }
     case ChangeKind::DetachPartition:
       if (c.online_step != Change::OnlineStep::None) return OnlineBoundSql(c);
-      return {AlterTable(c.before.table->partition_of->parent) + "DETACH PARTITION " + QQ(rel) + ";"};
+      return {AlterTable(c.before.table->partition_of->parent) + "DETACH PARTITION " + QQ(rel) +
+              (c.concurrently ? " CONCURRENTLY;" : ";")};
     case ChangeKind::AttachIndex: {
       // The inverse has nothing to do: PostgreSQL detaches an index only by dropping its parent's.
       if (c.after.table == nullptr || (c.after.index == nullptr && c.after.constraint == nullptr)) return {};

@@ -47,6 +47,7 @@ void ReadRelations(Context& ctx) {
       "   JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace WHERE h.inhrelid = c.oid) AS parent_schema, "
       "  (SELECT p.relname FROM pg_catalog.pg_inherits h JOIN pg_catalog.pg_class p ON p.oid = h.inhparent "
       "   WHERE h.inhrelid = c.oid) AS parent_name, "
+      "  {} AS detach_pending, "
       "  pg_catalog.pg_get_expr(c.relpartbound, c.oid) AS partition_bound, "
       "  c.reloftype <> 0 AS typed, c.relrowsecurity, c.relforcerowsecurity, c.relreplident, "
       "  (SELECT ri.relname FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ri ON ri.oid = i.indexrelid "
@@ -63,6 +64,10 @@ void ReadRelations(Context& ctx) {
       "  AND d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objsubid = 0 "
       "WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND {} AND {} "
       "ORDER BY n.nspname, c.relname",
+      // pg_inherits.inhdetachpending: PostgreSQL 14 and later.
+      ctx.server_version_num >= 140000
+          ? "EXISTS (SELECT 1 FROM pg_catalog.pg_inherits h WHERE h.inhrelid = c.oid AND h.inhdetachpending)"
+          : "false",
       kUserSchema, NotExtensionMember("pg_class", "c.oid")));
   for (const auto& row : rows) {
     std::string schema = Text(row["nspname"]);
@@ -88,6 +93,15 @@ void ReadRelations(Context& ctx) {
     if (Bool(row["own_tablespace"])) ctx.Unsupported("tablespace of table", display);
     ir::Table table;
     table.name = name;
+    if (partition && Bool(row["detach_pending"])) {
+      const std::string parent =
+          ir::DisplayName(ir::QualifiedName{Text(row["parent_schema"]), Text(row["parent_name"])});
+      ctx.diags.Report(ir::diag::kCatalog,
+                       fmt::format("partition {} is pending detach from {} (an interrupted DETACH PARTITION ... "
+                                   "CONCURRENTLY): run ALTER TABLE {} DETACH PARTITION {} FINALIZE before planning",
+                                   display, parent, parent, display),
+                       {}, display);
+    }
     if (partition) {
       table.partition_of = ir::PartitionOf{{Text(row["parent_schema"]), Text(row["parent_name"])},
                                            Text(row["partition_bound"])};

@@ -1,7 +1,11 @@
-// `plan --online`: indexes of existing tables built and dropped CONCURRENTLY outside any
-// transaction, CHECKs and foreign keys added NOT VALID then validated in a later transaction,
-// timeouts in the plan itself; applied with psql both ways, each reaching its target exactly.
+// `plan --online`: every recipe of docs/planning.md#online-plans (indexes built, dropped,
+// redefined and rebuilt CONCURRENTLY; CHECKs and foreign keys NOT VALID then validated; NOT NULL
+// through a validated CHECK; keys USING a concurrent index; partitioned tables' indexes; partitions
+// attached and detached after a validated CHECK of their bound; timeouts in the plan itself),
+// applied with psql both ways, each reaching its target exactly.
 #include <catch2/catch.hpp>
+
+#include <pqxx/pqxx>
 
 #include "tests/integration/plan/plan_test_util.h"
 
@@ -451,4 +455,96 @@ TEST_CASE("an index the database holds invalid (a failed concurrent build) is re
   cli::PlanOutcome again = cli::PlanStates(PlanOptions({live.Conninfo()}, {dir.File("schema.sql")}));
   REQUIRE(again.exit_code == cli::kExitOk);
   CHECK(Forward(again) == "");
+}
+
+TEST_CASE("online plans: a partition detached for good: DETACH CONCURRENTLY after a validated CHECK of its bound, "
+          "so that PostgreSQL adds none",
+          "[plan][online]") {
+  const char* before = R"(
+CREATE TABLE m (k int NOT NULL, v text) PARTITION BY RANGE (k);
+CREATE TABLE m1 PARTITION OF m FOR VALUES FROM (0) TO (10);
+CREATE TABLE m2 PARTITION OF m FOR VALUES FROM (10) TO (20);
+CREATE TABLE d (k int) PARTITION BY LIST (k);
+CREATE TABLE d1 PARTITION OF d FOR VALUES IN (1);
+CREATE TABLE d_other PARTITION OF d DEFAULT;
+)";
+  const char* after = R"(
+CREATE TABLE m (k int NOT NULL, v text) PARTITION BY RANGE (k);
+CREATE TABLE m1 PARTITION OF m FOR VALUES FROM (0) TO (10);
+CREATE TABLE m2 (k int NOT NULL, v text);
+CREATE TABLE d (k int) PARTITION BY LIST (k);
+CREATE TABLE d1 (k int);
+CREATE TABLE d_other PARTITION OF d DEFAULT;
+)";
+  TempDir dir("schemac-online-detach");
+  WriteFile(dir.File("before.sql"), before);
+  WriteFile(dir.File("after.sql"), after);
+  testing::ScratchDatabase live("online_detach_live"), want("online_detach_want"), was("online_detach_was");
+  testing::RunSql(live.Conninfo(), before);
+  testing::RunSql(was.Conninfo(), before);
+  testing::RunSql(want.Conninfo(), after);
+  testing::RunSql(live.Conninfo(), "INSERT INTO m SELECT g, 'v' FROM generate_series(0, 19) g; INSERT INTO d VALUES (1), (2)");
+
+  cli::DiffOptions options = PlanOptions({live.Conninfo()}, {dir.File("after.sql")});
+  options.online = true;
+  cli::PlanOutcome out = cli::PlanStates(options);
+  INFO(DiagText(out));
+  REQUIRE(out.exit_code == cli::kExitOk);
+  const std::string sql = emit::RenderSql(out.plans.forward);
+  INFO(sql);
+  auto at = [&](const std::string& text) {
+    std::size_t p = sql.find(text);
+    INFO(text);
+    CHECK(p != std::string::npos);
+    return p;
+  };
+  std::size_t check = at("ALTER TABLE public.m2 ADD CONSTRAINT m2_bound CHECK (k IS NOT NULL AND k >= 10 AND k < 20) NOT VALID;");
+  std::size_t validate = at("ALTER TABLE public.m2 VALIDATE CONSTRAINT m2_bound;");
+  std::size_t detach = at("ALTER TABLE public.m DETACH PARTITION public.m2 CONCURRENTLY;");
+  std::size_t drop = at("ALTER TABLE IF EXISTS public.m2 DROP CONSTRAINT IF EXISTS m2_bound;");
+  CHECK(check < validate);
+  CHECK(validate < detach);
+  CHECK(detach < drop);
+  // Not with a DEFAULT partition, which PostgreSQL forbids: the plain detach.
+  at("ALTER TABLE public.d DETACH PARTITION public.d1;");
+  CHECK(sql.find("d1_bound") == std::string::npos);
+
+  const std::string rollback = emit::RenderSql(out.plans.rollback);
+  testing::RunSqlScriptWithPsql(live.Conninfo(), sql);
+  CHECK(LineDiff(testing::DumpSchema(want.Conninfo()), testing::DumpSchema(live.Conninfo())) == "");
+  CHECK(Query(live.Conninfo(), "SELECT count(*) FROM m2") == "10\n");
+  {
+    cli::PlanOutcome again = cli::PlanStates(options);
+    REQUIRE(again.exit_code == cli::kExitOk);
+    CHECK(Forward(again) == "");
+  }
+  INFO(rollback);
+  testing::RunSqlScriptWithPsql(live.Conninfo(), rollback);
+  CHECK(LineDiff(testing::DumpSchema(was.Conninfo()), testing::DumpSchema(live.Conninfo())) == "");
+  CHECK(Query(live.Conninfo(), "SELECT count(*) FROM m") == "20\n");
+}
+
+TEST_CASE("a partition left pending detach by an interrupted DETACH CONCURRENTLY stops planning, naming FINALIZE",
+          "[plan][online]") {
+  testing::ScratchDatabase live("detach_pending");
+  testing::RunSql(live.Conninfo(), "CREATE TABLE m (k int) PARTITION BY RANGE (k); "
+                                   "CREATE TABLE m1 PARTITION OF m FOR VALUES FROM (0) TO (10);");
+  {
+    // A reader's open transaction makes the detach's second phase wait, until its lock_timeout.
+    pqxx::connection reader(live.Conninfo());
+    pqxx::work read(reader);
+    read.exec("SELECT count(*) FROM m1");
+    pqxx::connection ddl(live.Conninfo());
+    pqxx::nontransaction session(ddl);
+    session.exec("SET lock_timeout = '300ms'");
+    CHECK_THROWS(session.exec("ALTER TABLE m DETACH PARTITION m1 CONCURRENTLY"));
+    read.commit();
+  }
+  REQUIRE(Query(live.Conninfo(), "SELECT inhdetachpending FROM pg_inherits") == "t\n");
+  TempDir dir("schemac-detach-pending");
+  WriteFile(dir.File("schema.sql"), "CREATE TABLE m (k int) PARTITION BY RANGE (k);\nCREATE TABLE m1 (k int);\n");
+  cli::PlanOutcome out = cli::PlanStates(PlanOptions({live.Conninfo()}, {dir.File("schema.sql")}));
+  CHECK(out.exit_code != cli::kExitOk);
+  CHECK(DiagText(out).find("partition public.m1 is pending detach from public.m") != std::string::npos);
+  CHECK(DiagText(out).find("ALTER TABLE public.m DETACH PARTITION public.m1 FINALIZE") != std::string::npos);
 }

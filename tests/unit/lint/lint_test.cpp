@@ -102,7 +102,7 @@ TEST_CASE("lint: a partitioned table's index is MG102 when the schema says so", 
   CHECK(l.Lines() == "1:1 MG102\n");
 }
 
-TEST_CASE("lint: ATTACH PARTITION scans unless the file validated a CHECK on the table; an index attach never does",
+TEST_CASE("lint: ATTACH PARTITION scans unless the file validated a CHECK on the table, an index attach never does",
           "[lint]") {
   Linted l = Lint(R"(ALTER TABLE p ATTACH PARTITION p1 FOR VALUES FROM (0) TO (10);
 ALTER TABLE p2 ADD CONSTRAINT p2_bound CHECK (k IS NOT NULL AND k >= 10 AND k < 20) NOT VALID;
