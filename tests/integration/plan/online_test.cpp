@@ -5,6 +5,8 @@
 // applied with psql both ways, each reaching its target exactly.
 #include <catch2/catch.hpp>
 
+#include <functional>
+
 #include <pqxx/pqxx>
 
 #include "tests/integration/plan/plan_test_util.h"
@@ -13,6 +15,76 @@ namespace {
 
 using namespace schemac;
 using namespace schemac::plantest;
+
+// A before -> after pair planned online: the two files, and three databases: `live`, where the
+// plans run, and `want` and `was`, built from the files, to compare it with by pg_dump.
+struct OnlinePair {
+  TempDir dir;
+  testing::ScratchDatabase live, want, was;
+  OnlinePair(const std::string& name, const char* before, const char* after)
+      : dir("schemac-" + name), live(name + "_live"), want(name + "_want"), was(name + "_was") {
+    WriteFile(dir.File("before.sql"), before);
+    WriteFile(dir.File("after.sql"), after);
+    testing::RunSql(live.Conninfo(), before);
+    testing::RunSql(was.Conninfo(), before);
+    testing::RunSql(want.Conninfo(), after);
+  }
+
+  /// Online plan options from `live` to the after file; with `strict`, classified with no
+  /// small-table downgrade (so that a recipe that still blocks shows as blocking).
+  cli::DiffOptions Options(bool strict = false) const {
+    cli::DiffOptions options = PlanOptions({live.Conninfo()}, {dir.File("after.sql")});
+    options.online = true;
+    if (strict) {
+      options.classify = true;
+      options.small_table_rows = 0;
+      options.small_table_rows_given = true;
+    }
+    return options;
+  }
+
+  /// Runs `out`'s forward plan with psql: `live` then dumps as `want`, and plans to nothing;
+  /// then its rollback: `live` dumps as `was`, and the before file plans to nothing. `rows`
+  /// checks the data after each.
+  void RoundTrip(const cli::PlanOutcome& out, const cli::DiffOptions& options,
+                 const std::function<void()>& rows = {}) {
+    const std::string rollback = emit::RenderSql(out.plans.rollback);
+    testing::RunSqlScriptWithPsql(live.Conninfo(), emit::RenderSql(out.plans.forward));
+    CHECK(LineDiff(testing::DumpSchema(want.Conninfo()), testing::DumpSchema(live.Conninfo())) == "");
+    CHECK(Query(live.Conninfo(), "SELECT count(*) FROM pg_index WHERE NOT indisvalid") == "0\n");
+    if (rows) rows();
+    cli::PlanOutcome again = cli::PlanStates(options);
+    REQUIRE(again.exit_code == cli::kExitOk);
+    CHECK(Forward(again) == "");
+    INFO(rollback);
+    testing::RunSqlScriptWithPsql(live.Conninfo(), rollback);
+    CHECK(LineDiff(testing::DumpSchema(was.Conninfo()), testing::DumpSchema(live.Conninfo())) == "");
+    if (rows) rows();
+    cli::PlanOutcome back = cli::PlanStates(PlanOptions({live.Conninfo()}, {dir.File("before.sql")}));
+    REQUIRE(back.exit_code == cli::kExitOk);
+    CHECK(Forward(back) == "");
+  }
+};
+
+// Where `text` is in `sql` (a failed CHECK names the text).
+std::size_t At(const std::string& sql, const std::string& text) {
+  std::size_t p = sql.find(text);
+  INFO(text);
+  CHECK(p != std::string::npos);
+  return p;
+}
+
+// No step of `plan` has a blocking finding.
+void CheckNothingBlocks(const emit::Plan& plan) {
+  for (const emit::Segment& seg : plan.segments) {
+    for (const emit::Step& step : seg.steps) {
+      for (const emit::StepRisk& risk : step.risks) {
+        INFO(step.change << " " << risk.rule);
+        CHECK(risk.risk_class != "blocking");
+      }
+    }
+  }
+}
 
 const char* const kBefore = R"(
 CREATE TABLE teams (id int PRIMARY KEY);
@@ -34,17 +106,10 @@ CREATE INDEX fresh_x ON fresh (x);
 
 TEST_CASE("online plans: CONCURRENTLY, NOT VALID then VALIDATE, timeouts, and both ways reach their targets",
           "[plan][online]") {
-  TempDir dir("schemac-online");
-  WriteFile(dir.File("before.sql"), kBefore);
-  WriteFile(dir.File("after.sql"), kAfter);
-  testing::ScratchDatabase live("online_live"), want("online_want"), was("online_was");
-  testing::RunSql(live.Conninfo(), kBefore);
-  testing::RunSql(was.Conninfo(), kBefore);
-  testing::RunSql(want.Conninfo(), kAfter);
-  testing::RunSql(live.Conninfo(), "INSERT INTO teams VALUES (1); INSERT INTO users VALUES (1, 1, 'a@x', 3), (2, NULL, 'b@x', 4)");
+  OnlinePair pair("online", kBefore, kAfter);
+  testing::RunSql(pair.live.Conninfo(), "INSERT INTO teams VALUES (1); INSERT INTO users VALUES (1, 1, 'a@x', 3), (2, NULL, 'b@x', 4)");
 
-  cli::DiffOptions options = PlanOptions({live.Conninfo()}, {dir.File("after.sql")});
-  options.online = true;
+  cli::DiffOptions options = pair.Options();
   options.statement_timeout = "1min";
   cli::PlanOutcome out = cli::PlanStates(options);
   INFO(DiagText(out));
@@ -82,24 +147,12 @@ TEST_CASE("online plans: CONCURRENTLY, NOT VALID then VALIDATE, timeouts, and bo
   }
 
   const std::string rollback = emit::RenderSql(out.plans.rollback);
-  testing::RunSqlScriptWithPsql(live.Conninfo(), sql);
-  CHECK(LineDiff(testing::DumpSchema(want.Conninfo()), testing::DumpSchema(live.Conninfo())) == "");
-  CHECK(Query(live.Conninfo(), "SELECT count(*) FROM pg_index WHERE NOT indisvalid") == "0\n");
-  {
-    cli::PlanOutcome again = cli::PlanStates(options);
-    REQUIRE(again.exit_code == cli::kExitOk);
-    CHECK(Forward(again) == "");
-  }
   INFO(rollback);
   CHECK(rollback.find("DROP INDEX CONCURRENTLY public.users_email_key;") != std::string::npos);
   // The index built again goes out of the transaction with its comment.
   CHECK(rollback.find("CREATE INDEX CONCURRENTLY users_email_old ON public.users USING btree (email);\n-- set_comment "
                       "public.users.users_email_old\nCOMMENT ON INDEX") != std::string::npos);
-  testing::RunSqlScriptWithPsql(live.Conninfo(), rollback);
-  CHECK(LineDiff(testing::DumpSchema(was.Conninfo()), testing::DumpSchema(live.Conninfo())) == "");
-  cli::PlanOutcome back = cli::PlanStates(PlanOptions({live.Conninfo()}, {dir.File("before.sql")}));
-  REQUIRE(back.exit_code == cli::kExitOk);
-  CHECK(Forward(back) == "");
+  pair.RoundTrip(out, options);
 }
 
 TEST_CASE("online plans: [plan] online = true in schemac.toml, as --online", "[plan][online]") {
@@ -141,43 +194,20 @@ CREATE TABLE notes (body text NOT NULL);
 
 TEST_CASE("online plans: NOT NULL via a validated CHECK, keys USING a concurrent index, index redefinitions",
           "[plan][online]") {
-  TempDir dir("schemac-online-keys");
-  WriteFile(dir.File("before.sql"), kKeysBefore);
-  WriteFile(dir.File("after.sql"), kKeysAfter);
-  testing::ScratchDatabase live("online_keys_live"), want("online_keys_want"), was("online_keys_was");
-  testing::RunSql(live.Conninfo(), kKeysBefore);
-  testing::RunSql(was.Conninfo(), kKeysBefore);
-  testing::RunSql(want.Conninfo(), kKeysAfter);
-  testing::RunSql(live.Conninfo(),
+  OnlinePair pair("online_keys", kKeysBefore, kKeysAfter);
+  testing::RunSql(pair.live.Conninfo(),
                   "INSERT INTO accounts SELECT g, 'u' || g || '@x', 'eu', g % 7 FROM generate_series(1, 200) g; "
                   "INSERT INTO notes VALUES ('a'), ('b')");
-
-  cli::DiffOptions options = PlanOptions({live.Conninfo()}, {dir.File("after.sql")});
-  options.online = true;
-  options.classify = true;
-  options.small_table_rows = 0;  // no downgrade: the recipes themselves must not block
-  options.small_table_rows_given = true;
+  const cli::DiffOptions options = pair.Options(true);
   cli::PlanOutcome out = cli::PlanStates(options);
   INFO(DiagText(out));
   REQUIRE(out.exit_code == cli::kExitOk);
   const emit::Plan& plan = out.plans.forward;
   const std::string sql = emit::RenderSql(plan);
   INFO(sql);
-  for (const emit::Segment& seg : plan.segments) {
-    for (const emit::Step& step : seg.steps) {
-      for (const emit::StepRisk& risk : step.risks) {
-        INFO(step.change << " " << risk.rule);
-        CHECK(risk.risk_class != "blocking");
-      }
-    }
-  }
+  CheckNothingBlocks(plan);
+  auto at = [&](const std::string& text) { return At(sql, text); };
   // NOT NULL: a CHECK added NOT VALID, validated later, then SET NOT NULL and the CHECK dropped.
-  auto at = [&](const std::string& text) {
-    std::size_t p = sql.find(text);
-    INFO(text);
-    CHECK(p != std::string::npos);
-    return p;
-  };
   std::size_t check = at("ALTER TABLE public.notes ADD CONSTRAINT body_not_null CHECK (body IS NOT NULL) NOT VALID;");
   std::size_t validate = at("ALTER TABLE public.notes VALIDATE CONSTRAINT body_not_null;");
   std::size_t set = at("ALTER TABLE public.notes ALTER COLUMN body SET NOT NULL;\n"
@@ -209,24 +239,7 @@ TEST_CASE("online plans: NOT NULL via a validated CHECK, keys USING a concurrent
   CHECK(last.transactional);
   CHECK(before_last.transactional);
   CHECK(last.steps.front().object.name != before_last.steps.front().object.name);
-
-  const std::string rollback = emit::RenderSql(out.plans.rollback);
-  testing::RunSqlScriptWithPsql(live.Conninfo(), sql);
-  CHECK(LineDiff(testing::DumpSchema(want.Conninfo()), testing::DumpSchema(live.Conninfo())) == "");
-  CHECK(Query(live.Conninfo(), "SELECT count(*) FROM accounts") == "200\n");
-  CHECK(Query(live.Conninfo(), "SELECT count(*) FROM pg_index WHERE NOT indisvalid") == "0\n");
-  {
-    cli::PlanOutcome again = cli::PlanStates(options);
-    REQUIRE(again.exit_code == cli::kExitOk);
-    CHECK(Forward(again) == "");
-  }
-  INFO(rollback);
-  testing::RunSqlScriptWithPsql(live.Conninfo(), rollback);
-  CHECK(LineDiff(testing::DumpSchema(was.Conninfo()), testing::DumpSchema(live.Conninfo())) == "");
-  CHECK(Query(live.Conninfo(), "SELECT count(*) FROM accounts") == "200\n");
-  cli::PlanOutcome back = cli::PlanStates(PlanOptions({live.Conninfo()}, {dir.File("before.sql")}));
-  REQUIRE(back.exit_code == cli::kExitOk);
-  CHECK(Forward(back) == "");
+  pair.RoundTrip(out, options, [&] { CHECK(Query(pair.live.Conninfo(), "SELECT count(*) FROM accounts") == "200\n"); });
 }
 
 TEST_CASE("online plans: a NULL left in the column fails the validation, before NOT NULL is set", "[plan][online]") {
@@ -275,31 +288,19 @@ CREATE TABLE h0 PARTITION OF h FOR VALUES WITH (MODULUS 1, REMAINDER 0);
 
 TEST_CASE("online plans: partitions attached after a validated CHECK of their bound, which spares the scan",
           "[plan][online]") {
-  TempDir dir("schemac-online-attach");
-  WriteFile(dir.File("before.sql"), kPartitionsBefore);
-  WriteFile(dir.File("after.sql"), kPartitionsAfter);
-  testing::ScratchDatabase live("online_attach_live"), want("online_attach_want"), was("online_attach_was");
-  testing::RunSql(live.Conninfo(), kPartitionsBefore);
-  testing::RunSql(was.Conninfo(), kPartitionsBefore);
-  testing::RunSql(want.Conninfo(), kPartitionsAfter);
-  testing::RunSql(live.Conninfo(),
+  OnlinePair pair("online_attach", kPartitionsBefore, kPartitionsAfter);
+  const std::string& live = pair.live.Conninfo();
+  testing::RunSql(live,
                   "INSERT INTO m VALUES (1, 'a'), (2, 'b'); INSERT INTO m2 VALUES (11, 'c'); "
                   "INSERT INTO l VALUES ('a', 1); INSERT INTO l2 VALUES ('x', 2), ('it''s', 3); INSERT INTO h0 VALUES (1)");
-
-  cli::DiffOptions options = PlanOptions({live.Conninfo()}, {dir.File("after.sql")});
-  options.online = true;
+  cli::DiffOptions options = pair.Options();
   options.classify = true;
   cli::PlanOutcome out = cli::PlanStates(options);
   INFO(DiagText(out));
   REQUIRE(out.exit_code == cli::kExitOk);
   const std::string sql = emit::RenderSql(out.plans.forward);
   INFO(sql);
-  auto at = [&](const std::string& text) {
-    std::size_t p = sql.find(text);
-    INFO(text);
-    CHECK(p != std::string::npos);
-    return p;
-  };
+  auto at = [&](const std::string& text) { return At(sql, text); };
   std::size_t check = at("ALTER TABLE public.m2 ADD CONSTRAINT m2_bound CHECK (k IS NOT NULL AND k >= 10) NOT VALID;");
   at("ALTER TABLE public.m1 ADD CONSTRAINT m1_bound CHECK (k IS NOT NULL AND k >= 0 AND k < 5) NOT VALID;");
   at("ALTER TABLE public.l1 ADD CONSTRAINT l1_bound CHECK (c IS NULL OR c = ANY (ARRAY['a', 'b'])) NOT VALID;");
@@ -322,28 +323,19 @@ TEST_CASE("online plans: partitions attached after a validated CHECK of their bo
 
   // Each attached table is scanned once, by its VALIDATE: ATTACH finds the bound implied.
   auto scans = [&](const char* table) {
-    return std::stoll(Query(live.Conninfo(),
-                            std::string("SELECT seq_scan FROM pg_stat_user_tables WHERE relname = '") + table + "'"));
+    return std::stoll(Query(live, std::string("SELECT seq_scan FROM pg_stat_user_tables WHERE relname = '") + table + "'"));
   };
   const long long m2_before = scans("m2"), l2_before = scans("l2");
-  const std::string rollback = emit::RenderSql(out.plans.rollback);
-  testing::RunSqlScriptWithPsql(live.Conninfo(), sql);
-  CHECK(scans("m2") == m2_before + 1);
-  CHECK(scans("l2") == l2_before + 1);
-  CHECK(LineDiff(testing::DumpSchema(want.Conninfo()), testing::DumpSchema(live.Conninfo())) == "");
-  CHECK(Query(live.Conninfo(), "SELECT count(*) FROM m") == "3\n");
-  CHECK(Query(live.Conninfo(), "SELECT count(*) FROM l") == "3\n");
-  {
-    cli::PlanOutcome again = cli::PlanStates(options);
-    REQUIRE(again.exit_code == cli::kExitOk);
-    CHECK(Forward(again) == "");
-  }
-  INFO(rollback);
-  testing::RunSqlScriptWithPsql(live.Conninfo(), rollback);
-  CHECK(LineDiff(testing::DumpSchema(was.Conninfo()), testing::DumpSchema(live.Conninfo())) == "");
-  cli::PlanOutcome back = cli::PlanStates(PlanOptions({live.Conninfo()}, {dir.File("before.sql")}));
-  REQUIRE(back.exit_code == cli::kExitOk);
-  CHECK(Forward(back) == "");
+  int calls = 0;
+  pair.RoundTrip(out, options, [&] {
+    const bool after_forward = calls++ == 0;
+    if (after_forward) {
+      CHECK(scans("m2") == m2_before + 1);
+      CHECK(scans("l2") == l2_before + 1);
+    }
+    CHECK(Query(live, "SELECT count(*) FROM m") == (after_forward ? "3\n" : "2\n"));
+    CHECK(Query(live, "SELECT count(*) FROM l") == (after_forward ? "3\n" : "1\n"));
+  });
 }
 
 TEST_CASE("online plans: an index or key of a partitioned table: ON ONLY the parent, built concurrently on each "
@@ -361,40 +353,16 @@ CREATE TABLE m2 PARTITION OF m FOR VALUES FROM (10) TO (20);
 CREATE INDEX m_v ON m (v);
 COMMENT ON INDEX m_v IS 'by v';
 )";
-  TempDir dir("schemac-online-partitioned");
-  WriteFile(dir.File("before.sql"), before);
-  WriteFile(dir.File("after.sql"), after);
-  testing::ScratchDatabase live("online_parted_live"), want("online_parted_want"), was("online_parted_was");
-  testing::RunSql(live.Conninfo(), before);
-  testing::RunSql(was.Conninfo(), before);
-  testing::RunSql(want.Conninfo(), after);
-  testing::RunSql(live.Conninfo(), "INSERT INTO m SELECT g, 'v' || g FROM generate_series(0, 19) g");
-
-  cli::DiffOptions options = PlanOptions({live.Conninfo()}, {dir.File("after.sql")});
-  options.online = true;
-  options.classify = true;
-  options.small_table_rows = 0;
-  options.small_table_rows_given = true;
+  OnlinePair pair("online_parted", before, after);
+  testing::RunSql(pair.live.Conninfo(), "INSERT INTO m SELECT g, 'v' || g FROM generate_series(0, 19) g");
+  const cli::DiffOptions options = pair.Options(true);
   cli::PlanOutcome out = cli::PlanStates(options);
   INFO(DiagText(out));
   REQUIRE(out.exit_code == cli::kExitOk);
-  const emit::Plan& plan = out.plans.forward;
-  const std::string sql = emit::RenderSql(plan);
+  const std::string sql = emit::RenderSql(out.plans.forward);
   INFO(sql);
-  for (const emit::Segment& seg : plan.segments) {
-    for (const emit::Step& step : seg.steps) {
-      for (const emit::StepRisk& risk : step.risks) {
-        INFO(step.change << " " << risk.rule);
-        CHECK(risk.risk_class != "blocking");
-      }
-    }
-  }
-  auto at = [&](const std::string& text) {
-    std::size_t p = sql.find(text);
-    INFO(text);
-    CHECK(p != std::string::npos);
-    return p;
-  };
+  CheckNothingBlocks(out.plans.forward);
+  auto at = [&](const std::string& text) { return At(sql, text); };
   std::size_t parent = at("CREATE INDEX m_v ON ONLY public.m USING btree (v);");
   std::size_t build = at("CREATE INDEX CONCURRENTLY m1_v_idx ON public.m1 USING btree (v);");
   std::size_t attach = at("ALTER INDEX public.m_v ATTACH PARTITION public.m1_v_idx;");
@@ -406,19 +374,7 @@ COMMENT ON INDEX m_v IS 'by v';
   CHECK(at("ALTER TABLE ONLY public.m ADD CONSTRAINT m_pkey PRIMARY KEY (k);") < key_build);
   CHECK(key_build < key);
   CHECK(key < key_attach);
-
-  const std::string rollback = emit::RenderSql(out.plans.rollback);
-  testing::RunSqlScriptWithPsql(live.Conninfo(), sql);
-  CHECK(LineDiff(testing::DumpSchema(want.Conninfo()), testing::DumpSchema(live.Conninfo())) == "");
-  CHECK(Query(live.Conninfo(), "SELECT count(*) FROM pg_index WHERE NOT indisvalid") == "0\n");
-  CHECK(Query(live.Conninfo(), "SELECT count(*) FROM m") == "20\n");
-  {
-    cli::PlanOutcome again = cli::PlanStates(options);
-    REQUIRE(again.exit_code == cli::kExitOk);
-    CHECK(Forward(again) == "");
-  }
-  testing::RunSqlScriptWithPsql(live.Conninfo(), rollback);
-  CHECK(LineDiff(testing::DumpSchema(was.Conninfo()), testing::DumpSchema(live.Conninfo())) == "");
+  pair.RoundTrip(out, options, [&] { CHECK(Query(pair.live.Conninfo(), "SELECT count(*) FROM m") == "20\n"); });
 }
 
 TEST_CASE("an index the database holds invalid (a failed concurrent build) is rebuilt: REINDEX, CONCURRENTLY online",
@@ -476,28 +432,16 @@ CREATE TABLE d (k int) PARTITION BY LIST (k);
 CREATE TABLE d1 (k int);
 CREATE TABLE d_other PARTITION OF d DEFAULT;
 )";
-  TempDir dir("schemac-online-detach");
-  WriteFile(dir.File("before.sql"), before);
-  WriteFile(dir.File("after.sql"), after);
-  testing::ScratchDatabase live("online_detach_live"), want("online_detach_want"), was("online_detach_was");
-  testing::RunSql(live.Conninfo(), before);
-  testing::RunSql(was.Conninfo(), before);
-  testing::RunSql(want.Conninfo(), after);
-  testing::RunSql(live.Conninfo(), "INSERT INTO m SELECT g, 'v' FROM generate_series(0, 19) g; INSERT INTO d VALUES (1), (2)");
-
-  cli::DiffOptions options = PlanOptions({live.Conninfo()}, {dir.File("after.sql")});
-  options.online = true;
+  OnlinePair pair("online_detach", before, after);
+  testing::RunSql(pair.live.Conninfo(),
+                  "INSERT INTO m SELECT g, 'v' FROM generate_series(0, 19) g; INSERT INTO d VALUES (1), (2)");
+  const cli::DiffOptions options = pair.Options();
   cli::PlanOutcome out = cli::PlanStates(options);
   INFO(DiagText(out));
   REQUIRE(out.exit_code == cli::kExitOk);
   const std::string sql = emit::RenderSql(out.plans.forward);
   INFO(sql);
-  auto at = [&](const std::string& text) {
-    std::size_t p = sql.find(text);
-    INFO(text);
-    CHECK(p != std::string::npos);
-    return p;
-  };
+  auto at = [&](const std::string& text) { return At(sql, text); };
   std::size_t check = at("ALTER TABLE public.m2 ADD CONSTRAINT m2_bound CHECK (k IS NOT NULL AND k >= 10 AND k < 20) NOT VALID;");
   std::size_t validate = at("ALTER TABLE public.m2 VALIDATE CONSTRAINT m2_bound;");
   std::size_t detach = at("ALTER TABLE public.m DETACH PARTITION public.m2 CONCURRENTLY;");
@@ -508,20 +452,7 @@ CREATE TABLE d_other PARTITION OF d DEFAULT;
   // Not with a DEFAULT partition, which PostgreSQL forbids: the plain detach.
   at("ALTER TABLE public.d DETACH PARTITION public.d1;");
   CHECK(sql.find("d1_bound") == std::string::npos);
-
-  const std::string rollback = emit::RenderSql(out.plans.rollback);
-  testing::RunSqlScriptWithPsql(live.Conninfo(), sql);
-  CHECK(LineDiff(testing::DumpSchema(want.Conninfo()), testing::DumpSchema(live.Conninfo())) == "");
-  CHECK(Query(live.Conninfo(), "SELECT count(*) FROM m2") == "10\n");
-  {
-    cli::PlanOutcome again = cli::PlanStates(options);
-    REQUIRE(again.exit_code == cli::kExitOk);
-    CHECK(Forward(again) == "");
-  }
-  INFO(rollback);
-  testing::RunSqlScriptWithPsql(live.Conninfo(), rollback);
-  CHECK(LineDiff(testing::DumpSchema(was.Conninfo()), testing::DumpSchema(live.Conninfo())) == "");
-  CHECK(Query(live.Conninfo(), "SELECT count(*) FROM m") == "20\n");
+  pair.RoundTrip(out, options, [&] { CHECK(Query(pair.live.Conninfo(), "SELECT count(*) FROM m2") == "10\n"); });
 }
 
 TEST_CASE("a partition left pending detach by an interrupted DETACH CONCURRENTLY stops planning, naming FINALIZE",
