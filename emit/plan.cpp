@@ -256,13 +256,11 @@ Placement MakeOnline(std::vector<diff::Change>& changes, const std::vector<diff:
   // An index or key of a partition attached to its parent's (created ON ONLY the parent: an
   // invalid index until each partition's is attached): the attach steps that follow change i,
   // which then move to the finishing transactions, after the partition's index is built
-  // concurrently. Nullopt unless the parent is a top-level partitioned table and nothing must
-  // follow those attaches.
+  // concurrently. Nullopt unless nothing must follow those attaches. (A parent's index that is
+  // itself attached to a grandparent's turns valid when its last partition's is attached, and
+  // PostgreSQL then validates the grandparent's: the levels above stay in the main transaction.)
   auto partition_attaches = [&](std::size_t i) -> std::optional<std::vector<std::size_t>> {
-    const ir::Table& t = *changes[i].after.table;
-    if (!t.partition_of) return std::nullopt;
-    auto parent = to.tables.find(t.partition_of->parent);
-    if (parent == to.tables.end() || parent->second.partition_of) return std::nullopt;
+    if (!changes[i].after.table->partition_of) return std::nullopt;
     std::vector<std::size_t> attaches;
     for (std::size_t a : out[i]) {
       const diff::Change& next = changes[a];

@@ -345,16 +345,20 @@ TEST_CASE("online plans: an index or key of a partitioned table: ON ONLY the par
 CREATE TABLE m (k int NOT NULL, v text) PARTITION BY RANGE (k);
 CREATE TABLE m1 PARTITION OF m FOR VALUES FROM (0) TO (10);
 CREATE TABLE m2 PARTITION OF m FOR VALUES FROM (10) TO (20);
+CREATE TABLE m3 PARTITION OF m FOR VALUES FROM (20) TO (40) PARTITION BY RANGE (k);
+CREATE TABLE m3a PARTITION OF m3 FOR VALUES FROM (20) TO (40);
 )";
   const char* after = R"(
 CREATE TABLE m (k int NOT NULL, v text, PRIMARY KEY (k)) PARTITION BY RANGE (k);
 CREATE TABLE m1 PARTITION OF m FOR VALUES FROM (0) TO (10);
 CREATE TABLE m2 PARTITION OF m FOR VALUES FROM (10) TO (20);
+CREATE TABLE m3 PARTITION OF m FOR VALUES FROM (20) TO (40) PARTITION BY RANGE (k);
+CREATE TABLE m3a PARTITION OF m3 FOR VALUES FROM (20) TO (40);
 CREATE INDEX m_v ON m (v);
 COMMENT ON INDEX m_v IS 'by v';
 )";
   OnlinePair pair("online_parted", before, after);
-  testing::RunSql(pair.live.Conninfo(), "INSERT INTO m SELECT g, 'v' || g FROM generate_series(0, 19) g");
+  testing::RunSql(pair.live.Conninfo(), "INSERT INTO m SELECT g, 'v' || g FROM generate_series(0, 29) g");
   const cli::DiffOptions options = pair.Options(true);
   cli::PlanOutcome out = cli::PlanStates(options);
   INFO(DiagText(out));
@@ -374,7 +378,12 @@ COMMENT ON INDEX m_v IS 'by v';
   CHECK(at("ALTER TABLE ONLY public.m ADD CONSTRAINT m_pkey PRIMARY KEY (k);") < key_build);
   CHECK(key_build < key);
   CHECK(key < key_attach);
-  pair.RoundTrip(out, options, [&] { CHECK(Query(pair.live.Conninfo(), "SELECT count(*) FROM m") == "20\n"); });
+  // Two levels: the middle table's index ON ONLY it and attached to the top's in the main
+  // transaction, the leaf's built concurrently and attached to the middle's.
+  CHECK(at("CREATE INDEX m3_v_idx ON ONLY public.m3 USING btree (v);") < build);
+  std::size_t leaf_build = at("CREATE INDEX CONCURRENTLY m3a_v_idx ON public.m3a USING btree (v);");
+  CHECK(leaf_build < at("ALTER INDEX public.m3_v_idx ATTACH PARTITION public.m3a_v_idx;"));
+  pair.RoundTrip(out, options, [&] { CHECK(Query(pair.live.Conninfo(), "SELECT count(*) FROM m") == "30\n"); });
 }
 
 TEST_CASE("an index the database holds invalid (a failed concurrent build) is rebuilt: REINDEX, CONCURRENTLY online",
