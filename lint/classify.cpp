@@ -428,16 +428,27 @@ class Classifier {
         Report("MG103", span,
                fmt::format("DROP INDEX without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on the table of {}", rel));
         return LockMode::AccessExclusive;
-      case ActionKind::Reindex:
+      case ActionKind::Reindex: {
+        const bool relation = a.object_type == "index" || a.object_type == "table";
+        if (!relation && in_transaction_) {
+          Report("MG704", span, fmt::format("REINDEX {} cannot run inside a transaction block", Upper(a.object_type)));
+        }
         if (a.concurrent) {
-          if (in_transaction_) Report("MG704", span, "REINDEX CONCURRENTLY cannot run inside a transaction block");
+          if (relation && in_transaction_) {
+            Report("MG704", span, "REINDEX CONCURRENTLY cannot run inside a transaction block");
+          }
           return LockMode::ShareUpdateExclusive;
         }
+        std::string what = a.object_type == "index"   ? "the index " + rel + " (and a SHARE lock on its table)"
+                           : a.object_type == "table" ? "each index of " + rel + " (and a SHARE lock on the table)"
+                           : "each index of every table in " + a.object_type + " " + a.name +
+                                 " (and SHARE locks on the tables), one table at a time";
         Report("MG104", span,
-               fmt::format("REINDEX without CONCURRENTLY takes a SHARE lock on the table and an ACCESS EXCLUSIVE "
-                           "lock on the index ({}): writes, and reads using the index, wait",
-                           rel));
+               fmt::format("REINDEX without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on {}: writes, and reads "
+                           "using the index, wait",
+                           what));
         return LockMode::Share;
+      }
       case ActionKind::AddColumn: return AddColumn(span, a, existing);
       case ActionKind::DropColumn:
         Report("MG402", span, fmt::format("dropping column {} of {} destroys its data", a.name, rel));
@@ -580,7 +591,9 @@ class Classifier {
         if (a.object_type == "sequence" || a.object_type == "type" || a.object_type == "function" ||
             a.object_type == "procedure" || a.object_type == "view" || a.object_type == "materialized view" ||
             a.object_type == "trigger" || a.object_type == "extension" || a.object_type == "domain") {
-          Report("MG409", span, fmt::format("dropping {} {}: what uses it breaks", a.object_type, rel));
+          // (DROP TRIGGER name ON table: the relation is the table.)
+          std::string what = a.name.empty() ? rel : a.name + " on " + rel;
+          Report("MG409", span, fmt::format("dropping {} {}: what uses it breaks", a.object_type, what));
         }
         return LockMode::None;
       case ActionKind::Truncate:
@@ -999,9 +1012,10 @@ class Classifier {
       case ActionKind::TriggerChange:
       case ActionKind::RefreshMatView:
       case ActionKind::Cluster: return true;
-      case ActionKind::RowSecurity: return st.node_kind != "DropStmt";  // DROP POLICY p ON t: a name list
+      case ActionKind::RowSecurity: return true;  // (DROP POLICY p ON t: the relation is t)
       case ActionKind::DropOther:
-        return a.object_type == "view" || a.object_type == "materialized view" || a.object_type == "sequence";
+        return a.object_type == "view" || a.object_type == "materialized view" || a.object_type == "sequence" ||
+               a.object_type == "trigger" || a.object_type == "rule";
       default: return st.node_kind == "AlterTableStmt";
     }
   }

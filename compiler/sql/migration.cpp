@@ -300,7 +300,16 @@ void ReadDrop(const PgQuery__DropStmt& stmt, MigrationStatement& out) {
     a.cascade = stmt.behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE;
     a.object_type = ObjectTypeWord(stmt.remove_type);
     if (o->node_case == PG_QUERY__NODE__NODE_LIST) {
-      a.relation = Dotted(StrList(o->list->items, o->list->n_items));
+      std::vector<std::string> names = StrList(o->list->items, o->list->n_items);
+      // DROP POLICY / TRIGGER / RULE name ON table: the table's name, then the object's.
+      bool on_table = stmt.remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_POLICY ||
+                      stmt.remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_TRIGGER ||
+                      stmt.remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_RULE;
+      if (on_table && names.size() >= 2) {
+        a.name = names.back();
+        names.pop_back();
+      }
+      a.relation = Dotted(names);
     } else if (o->node_case == PG_QUERY__NODE__NODE_STRING) {
       a.relation = {"", StrVal(o)};
     } else if (o->node_case == PG_QUERY__NODE__NODE_TYPE_NAME) {
@@ -392,8 +401,17 @@ void ReadStatement(PgQuery__Node* node, MigrationStatement& out) {
     case PG_QUERY__NODE__NODE_REINDEX_STMT: {
       const PgQuery__ReindexStmt& s = *node->reindex_stmt;
       a.kind = ActionKind::Reindex;
-      a.relation = s.relation ? Relation(s.relation) : ir::QualifiedName{"", s.name ? s.name : ""};
       a.concurrent = DefElemNamed(s.params, s.n_params, "concurrently");
+      switch (s.kind) {
+        case PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_INDEX: a.object_type = "index"; break;
+        case PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_TABLE: a.object_type = "table"; break;
+        case PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_SCHEMA: a.object_type = "schema"; break;
+        case PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_SYSTEM: a.object_type = "system"; break;
+        default: a.object_type = "database"; break;
+      }
+      // An index or a table is a relation; a schema, the system or a database only a name.
+      if (s.relation) a.relation = Relation(s.relation);
+      if (!s.relation && s.name) a.name = s.name;
       break;
     }
     case PG_QUERY__NODE__NODE_TRUNCATE_STMT: {

@@ -545,6 +545,28 @@ VACUUM t;
         "on\n");
 }
 
+TEST_CASE("lint: REINDEX of an index, a table or a schema says what it locks", "[lint]") {
+  Linted l = Lint("REINDEX INDEX a_idx;\nREINDEX TABLE a;\nBEGIN;\nREINDEX SCHEMA app;\nCOMMIT;\n"
+                  "REINDEX (CONCURRENTLY) SCHEMA app;\n");
+  CHECK(l.Lines() == "1:1 MG104\n2:1 MG104\n4:1 MG704\n4:1 MG104\n");
+  CHECK(l.Message("MG704") == "REINDEX SCHEMA cannot run inside a transaction block");
+  std::string messages;
+  for (const lint::Finding& f : l.findings) {
+    if (f.rule->id == "MG104") messages += f.message + "\n";
+  }
+  CHECK(messages.find("ACCESS EXCLUSIVE lock on the index a_idx (and a SHARE lock on its table)") != std::string::npos);
+  CHECK(messages.find("each index of every table in schema app") != std::string::npos);
+}
+
+TEST_CASE("lint: DROP POLICY, TRIGGER and RULE name the table they are on", "[lint]") {
+  lint::LintOptions on;
+  on.severities["MG711"] = lint::Severity::Warning;
+  Linted l = Lint("DROP POLICY p ON t;\nDROP TRIGGER tr ON app.a;\nDROP RULE r ON app.b;\n", "", on);
+  CHECK(l.Message("MG711") == "t is not schema-qualified: search_path decides what it names");
+  CHECK(l.Message("MG409") == "dropping trigger tr on app.a: what uses it breaks");
+  CHECK(l.Lines() == "1:1 MG805\n1:1 MG711\n2:1 MG409\n");
+}
+
 TEST_CASE("lint: MG711 is off by default, and on it names the unqualified relations of DDL", "[lint]") {
   const char* migration = R"(CREATE TABLE app.a (id bigint, u_id bigint REFERENCES users (id));
 ALTER TABLE app.a ADD CONSTRAINT a_t_fk FOREIGN KEY (u_id) REFERENCES app.teams (id) NOT VALID;
