@@ -425,6 +425,10 @@ class Classifier {
           return LockMode::ShareUpdateExclusive;
         }
         if (a.cascade) Report("MG404", span, "DROP ... CASCADE also drops whatever depends on " + rel);
+        // An index of a table this file created: nobody else uses that table yet.
+        if (auto it = index_tables_.find(a.relation.name); it != index_tables_.end() && created_.count(it->second)) {
+          return LockMode::AccessExclusive;
+        }
         Report("MG103", span,
                fmt::format("DROP INDEX without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on the table of {}", rel));
         return LockMode::AccessExclusive;
@@ -1188,6 +1192,7 @@ class Classifier {
       case ActionKind::CreateIndex:
         // A partial index serves only the rows its predicate keeps.
         if (a.expression.empty()) file_indexes_[table].push_back({a.name, a.columns});
+        if (!a.name.empty()) index_tables_[a.name] = table.name;
         break;
       case ActionKind::DropIndex:
       case ActionKind::DropConstraint: {
@@ -1301,6 +1306,7 @@ class Classifier {
   const LintOptions& options_;
   std::vector<Finding> findings_;
   std::set<std::string> created_;  // tables created earlier in the file (by name)
+  std::map<std::string, std::string> index_tables_;  // indexes created earlier in the file -> their table (by name)
   std::set<std::string> columns_of_create_;  // the columns of the CREATE TABLE being read
   struct FileIndex {
     std::string name;
