@@ -53,18 +53,14 @@ int LintAgainst(const AgainstOptions& options, const std::vector<sql::MigrationF
   if (auto it = lint_options.severities.find("MG712"); it != lint_options.severities.end()) severity = it->second;
   if (severity == lint::Severity::Off) return kExitOk;
 
-  std::unique_ptr<catalog::EmbeddedCluster> cluster;
-  std::string server = options.dev_db;
-  if (server.empty()) {
-    cluster = std::make_unique<catalog::EmbeddedCluster>();
-    try {
-      cluster->Start();
-    } catch (const std::exception& e) {
-      err << "schemac: error: cannot start the scratch PostgreSQL: " << e.what() << " [catalog.error]\n";
-      return kExitEnvironment;
-    }
-    server = cluster->Conninfo();
+  std::unique_ptr<catalog::ScratchServer> scratch_server;
+  try {
+    scratch_server = std::make_unique<catalog::ScratchServer>(options.dev_db);
+  } catch (const std::exception& e) {
+    err << "schemac: error: cannot start the scratch PostgreSQL: " << e.what() << " [catalog.error]\n";
+    return kExitEnvironment;
   }
+  const std::string& server = scratch_server->Conninfo();
   std::unique_ptr<catalog::TemporaryDatabase> scratch;
   try {
     scratch = std::make_unique<catalog::TemporaryDatabase>(server);

@@ -735,18 +735,14 @@ void Adopt(T& want, const T& stored, const T& have) {
 /// when that failed.
 bool ReadScratch(const std::vector<std::string>& statements, const ServerCanonOptions& options,
                  ir::Database& stored, ir::Diagnostics& diags, ServerCanonStats* stats, int expressions) {
-  std::unique_ptr<catalog::EmbeddedCluster> cluster;
-  std::string conninfo = options.dev_db;
-  if (conninfo.empty()) {
-    cluster = std::make_unique<catalog::EmbeddedCluster>();
-    try {
-      cluster->Start();
-    } catch (const std::exception& e) {
-      diags.Report(ir::diag::kCatalog, fmt::format("cannot start the scratch PostgreSQL: {}", e.what()));
-      return false;
-    }
-    conninfo = cluster->Conninfo();
+  std::unique_ptr<catalog::ScratchServer> server;
+  try {
+    server = std::make_unique<catalog::ScratchServer>(options.dev_db);
+  } catch (const std::exception& e) {
+    diags.Report(ir::diag::kCatalog, fmt::format("cannot start the scratch PostgreSQL: {}", e.what()));
+    return false;
   }
+  const std::string& conninfo = server->Conninfo();
 
   catalog::IntrospectStats istats;
   catalog::IntrospectOptions iopts;

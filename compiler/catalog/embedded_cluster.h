@@ -4,6 +4,7 @@
 // signal (SIGINT, SIGTERM, SIGHUP, SIGPIPE).
 #pragma once
 
+#include <memory>
 #include <string>
 
 namespace schemac::catalog {
@@ -64,6 +65,24 @@ class EmbeddedCluster {
   bool dir_owned_ = false;  // dir_ exists and is ours to remove
   int owner_pid_ = 0;       // the process that started it (a fork()ed child must not remove it)
   double start_millis_ = 0;
+};
+
+/// The server scratch work runs on: `dev_db` when one is given (a conninfo; nothing is started),
+/// else an embedded cluster started here and removed when this goes away. The constructor throws
+/// what EmbeddedCluster::Start throws.
+class ScratchServer {
+ public:
+  explicit ScratchServer(const std::string& dev_db) : conninfo_(dev_db) {
+    if (!conninfo_.empty()) return;
+    cluster_ = std::make_unique<EmbeddedCluster>();
+    cluster_->Start();
+    conninfo_ = cluster_->Conninfo();
+  }
+  const std::string& Conninfo() const { return conninfo_; }
+
+ private:
+  std::unique_ptr<EmbeddedCluster> cluster_;
+  std::string conninfo_;
 };
 
 }  // namespace schemac::catalog
