@@ -639,12 +639,12 @@ Plan BuildPlan(const ir::Database& from, const ir::Database& to, const PlanOptio
     plan.segments.emplace_back();
     plan.segments.front().transactional = true;
   }
-  // Renames take an ACCESS EXCLUSIVE lock: they go in the first transactional segment.
-  std::size_t host = 0;
-  while (host < plan.segments.size() && !plan.segments[host].transactional) ++host;
-  if (host == plan.segments.size()) {
-    plan.segments.emplace_back();
-    host = plan.segments.size() - 1;
+  // Renames go first, in the first segment when it is a transaction, else in one of their own
+  // before it: every later step (an online plan's concurrent drops too) names the new names.
+  const std::size_t host = 0;
+  if (!plan.segments.front().transactional) {
+    plan.segments.insert(plan.segments.begin(), Segment{});
+    plan.segments.front().reason = "schemac:renamed-from: the renames run first, in a transaction of their own";
   }
   for (Segment& seg : plan.segments) {
     for (Step& step : seg.steps) {

@@ -488,3 +488,20 @@ TEST_CASE("a partition left pending detach by an interrupted DETACH CONCURRENTLY
   CHECK(DiagText(out).find("partition public.m1 is pending detach from public.m") != std::string::npos);
   CHECK(DiagText(out).find("ALTER TABLE public.m DETACH PARTITION public.m1 FINALIZE") != std::string::npos);
 }
+
+TEST_CASE("online plans: renames run before the concurrent drops that name the new names", "[plan][online][rename]") {
+  // The renamed index is then redefined around a type change of its column: its drop leaves the
+  // main transaction for the concurrent drops, which used to run before the rename.
+  OnlinePair pair("online_rename", "CREATE TABLE t (a int, b int);\nCREATE INDEX x_idx ON t (a);\n",
+                  "CREATE TABLE t (a bigint, b int);\n-- schemac:renamed-from x_idx\n"
+                  "CREATE INDEX y_idx ON t (a) WHERE a > 0;\n");
+  const cli::DiffOptions options = pair.Options();
+  cli::PlanOutcome out = cli::PlanStates(options);
+  INFO(DiagText(out));
+  REQUIRE(out.exit_code == cli::kExitOk);
+  const std::string sql = emit::RenderSql(out.plans.forward);
+  INFO(sql);
+  CHECK(At(sql, "ALTER INDEX public.x_idx RENAME TO y_idx;") < At(sql, "DROP INDEX CONCURRENTLY public.y_idx;"));
+  CHECK(out.plans.forward.segments.front().transactional);
+  pair.RoundTrip(out, options);
+}
