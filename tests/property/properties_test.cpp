@@ -104,6 +104,14 @@ std::string Errors(const cli::PlanOutcome& out) {
   return s;
 }
 
+// The outcome reports a change not yet supported (plan.unsupported).
+bool Unsupported(const cli::PlanOutcome& out) {
+  for (const ir::Diagnostic& d : out.diags.items()) {
+    if (d.id == ir::diag::kPlanUnsupported) return true;
+  }
+  return false;
+}
+
 // The scratch ("dev") database of this process: its own, because other test processes run
 // their scratch transactions at the same time, and two transactions creating the same schema
 // in one database wait on each other (past lock_timeout).
@@ -326,9 +334,17 @@ void Parity(const std::string& name, bool online, int divisor) {
     std::string y_file = dir.Write("y/schema.sql", property::RenderDatabase(p.b));
     cli::PlanOutcome offline = Plan(x_file, y_file);
     RC_LOG() << "offline diagnostics:\n" << Errors(offline);
-    RC_ASSERT(offline.exit_code == cli::kExitOk);
     CaseDatabase db;
     ApplyScript(db.Conninfo(), x_file, "applying state x");
+    if (offline.exit_code != cli::kExitOk) {
+      // A change not yet supported must be refused alike by both: parity of the refusal.
+      RC_ASSERT(Unsupported(offline));
+      cli::PlanOutcome refused = Plan(db.Conninfo(), y_file);
+      RC_LOG() << "server diagnostics:\n" << Errors(refused);
+      RC_ASSERT(refused.exit_code == offline.exit_code);
+      RC_ASSERT(Unsupported(refused));
+      return;
+    }
     cli::PlanOutcome server = PlanOk(db.Conninfo(), y_file, "database(x) -> y");
     // The steps must agree; a rebuild's "-- reason:" names the dependency at the granularity each
     // front end knows it (a column of a view read over another view is known to the catalog, a
