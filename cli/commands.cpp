@@ -126,7 +126,9 @@ Side LoadDatabase(const std::string& dsn, const DiffOptions& options, ir::Diagno
   Side side;
   side.from_database = true;
   ir::Diagnostics read;
-  side.db = Timed(timings, "introspect", [&] { return catalog::Introspect(dsn, iopts, read); });
+  side.db = Timed(timings, "introspect", [&] {
+    return options.introspect ? options.introspect(iopts, read) : catalog::Introspect(dsn, iopts, read);
+  });
   for (const ir::Diagnostic& d : read.items()) {
     ir::Diagnostic copy = d;
     if (!options.strict_coverage && copy.id == ir::diag::kCatalogUnsupported) {
@@ -234,17 +236,6 @@ Side LoadFiles(const std::vector<std::string>& paths, const std::vector<std::str
   return side;
 }
 
-void PrintDiagnostics(const ir::Diagnostics& diags, const ir::SourceManager& sources) {
-  for (const ir::Diagnostic& d : diags.items()) std::cerr << ir::FormatDiagnostic(d, &sources) << "\n";
-}
-
-bool HasCatalogError(const ir::Diagnostics& diags) {
-  for (const ir::Diagnostic& d : diags.items()) {
-    if (d.severity == ir::Severity::Error && d.id == ir::diag::kCatalog) return true;
-  }
-  return false;
-}
-
 std::string CommentBlock(const std::string& sql) {
   std::string out;
   std::size_t start = 0;
@@ -292,6 +283,17 @@ bool WriteOutput(const std::string& path, const std::string& content) {
 }
 
 }  // namespace
+
+void PrintDiagnostics(const ir::Diagnostics& diags, const ir::SourceManager& sources) {
+  for (const ir::Diagnostic& d : diags.items()) std::cerr << ir::FormatDiagnostic(d, &sources) << "\n";
+}
+
+bool HasCatalogError(const ir::Diagnostics& diags) {
+  for (const ir::Diagnostic& d : diags.items()) {
+    if (d.severity == ir::Severity::Error && d.id == ir::diag::kCatalog) return true;
+  }
+  return false;
+}
 
 PlanOutcome PlanStates(const DiffOptions& options) {
   PlanOutcome out;
@@ -451,17 +453,22 @@ int WritePlan(const DiffOptions& options, PlanOutcome& outcome) {
 
 }  // namespace
 
-int RunDiff(const DiffOptions& given) {
-  auto start = std::chrono::steady_clock::now();
-  DiffOptions options = given;
+bool ReadProjectSettings(DiffOptions& options) {
   std::optional<std::string> config = ConfigPath(options.config, std::cerr);
-  if (!config) return kExitInvalid;
+  if (!config) return false;
   if (!config->empty()) {
     ProjectConfig project;
-    if (!LoadConfig(*config, project, std::cerr)) return kExitInvalid;
+    if (!LoadConfig(*config, project, std::cerr)) return false;
     if (project.small_table_rows && !options.small_table_rows_given) options.small_table_rows = *project.small_table_rows;
     if (project.online) options.online = options.online || *project.online;
   }
+  return true;
+}
+
+int RunDiff(const DiffOptions& given) {
+  auto start = std::chrono::steady_clock::now();
+  DiffOptions options = given;
+  if (!ReadProjectSettings(options)) return kExitInvalid;
   PlanOutcome outcome = PlanStates(options);
   int code = Timed(outcome.timings, "output", [&] { return WritePlan(options, outcome); });
   if (options.timings) {

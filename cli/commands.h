@@ -4,7 +4,10 @@
 #include <string>
 #include <vector>
 
+#include <functional>
+
 #include "compiler/canon/server_canonicalize.h"
+#include "compiler/catalog/introspect.h"
 #include "compiler/ir/source.h"
 #include "emit/plan.h"
 
@@ -55,6 +58,9 @@ struct DiffOptions {
   /// Online plans: SET LOCAL statement_timeout in their transactions (--statement-timeout).
   std::string statement_timeout;
   std::string config;                   // schemac.toml to read; empty: ./schemac.toml if present
+  /// Reads the database side instead of catalog::Introspect on its DSN (apply's verification
+  /// reads inside its open transaction). Empty: catalog::Introspect.
+  std::function<ir::Database(const catalog::IntrospectOptions&, ir::Diagnostics&)> introspect;
 };
 
 /// The wall time of one phase of a planning run (`--timings`).
@@ -87,6 +93,16 @@ struct PlanOutcome {
 /// a database and not `offline`; offline rules otherwise), and plans both directions. Writes
 /// nothing.
 PlanOutcome PlanStates(const DiffOptions& options);
+
+/// Prints diagnostics to stderr, with file:line:col where they have a source.
+void PrintDiagnostics(const ir::Diagnostics& diags, const ir::SourceManager& sources);
+
+/// True when a catalog.error is among the errors (a database or environment failure).
+bool HasCatalogError(const ir::Diagnostics& diags);
+
+/// Applies schemac.toml (options.config, else ./schemac.toml when present) to `options`: the
+/// settings a flag did not give. Writes errors to stderr and returns false on a bad file.
+bool ReadProjectSettings(DiffOptions& options);
 
 /// Removes the password from a DSN or URI, for messages and plan metadata.
 std::string RedactDsn(const std::string& spec);

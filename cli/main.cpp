@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/apply_command.h"
 #include "cli/commands.h"
 #include "cli/lint_command.h"
 #include "compiler/catalog/run_with_cluster.h"
@@ -92,6 +93,51 @@ int main(int argc, char** argv) {
   lint_cmd->add_option("--config", lint.config, "the settings file (default: ./schemac.toml when there is one)");
   lint_cmd->add_option("--pg-version", lint.lint.pg_version, "the PostgreSQL major version targeted (default 15)");
 
+  ApplyOptions apply;
+  CLI::App* apply_cmd =
+      app.add_subcommand("apply", "migrate a live database to desired-state files: locked, time-bounded, verified, recorded");
+  apply_cmd->add_option("--db", apply.db, "the database to migrate (DSN or postgresql:// URI)")->required();
+  apply_cmd->add_option("paths", apply.planning.to, "desired-state .sql files or directories")->required();
+  apply_cmd->add_option("--allow", apply.allow,
+                        "risk classes allowed to run, comma-separated: safe, locks, blocking, data-loss, breaking "
+                        "(default safe,locks)")
+      ->delimiter(',');
+  apply_cmd->add_flag("--online", apply.planning.online, "plan with the online-safe recipes, as plan --online does");
+  apply_cmd->add_option("--lock-timeout", apply.settings.lock_timeout,
+                        "lock_timeout of every session, introspection included (default 2s)");
+  apply_cmd->add_option("--statement-timeout", apply.settings.statement_timeout,
+                        "statement_timeout of every session (default none; index builds and validations run without)");
+  apply_cmd->add_option("--retries", apply.settings.retries,
+                        "retries of a transaction or step that fails on lock_timeout (default 3)");
+  apply_cmd->add_option("--lock-wait", apply.lock_wait,
+                        "how long to wait for another schemac run on the same database (default 60s)");
+  apply_cmd->add_flag("--resume", apply.resume,
+                      "finish an interrupted run: wait for its session, finish pending detaches, plan the rest");
+  apply_cmd->add_flag("--dry-run", apply.dry_run,
+                      "run the first transaction and roll it back, reporting each step's time and locks (it takes the "
+                      "same locks: use a staging copy)");
+  apply_cmd->add_option("--report", apply.report, "write the run as JSON to FILE");
+  apply_cmd->add_option("--summary", apply.summary, "write the run as Markdown to FILE (for CI or a pull request)");
+  apply_cmd->add_flag("--owners", apply.planning.owners, "compare and apply object owners (OWNER TO)");
+  apply_cmd->add_flag("--offline", apply.planning.offline, "never use a scratch database to canonicalize expressions");
+  apply_cmd->add_option("--dev-db", apply.planning.dev_db,
+                        "an empty scratch database for canonicalization (default: an embedded one)");
+  apply_cmd->add_option("--include-schema", apply.planning.include_schemas, "manage only schemas matching PATTERN");
+  apply_cmd->add_option("--exclude-schema", apply.planning.exclude_schemas, "do not manage schemas matching PATTERN");
+  apply_cmd->add_option("--small-table-rows", apply.planning.small_table_rows,
+                        "a blocking step on a table of fewer estimated rows counts as locks (default 10000)")
+      ->each([&apply](const std::string&) { apply.planning.small_table_rows_given = true; });
+  apply_cmd->add_option("--config", apply.planning.config, "the settings file (default: ./schemac.toml when there is one)");
+  apply_cmd->add_flag("--strict-coverage,!--no-strict-coverage", apply.planning.strict_coverage,
+                      "refuse to run against a database holding objects schemac does not model (default)");
+
+  HistoryOptions history;
+  CLI::App* history_cmd = app.add_subcommand("history", "list the runs schemac apply recorded in schemac.history");
+  history_cmd->add_option("--db", history.db, "the database (DSN or postgresql:// URI)")->required();
+  history_cmd->add_option("--format", history.format, "text (default) or json")->check(CLI::IsMember({"text", "json"}));
+  history_cmd->add_option("--limit", history.limit, "the newest N runs (default 20; 0: all)");
+  history_cmd->add_option("--id", history.id, "one run, with its steps");
+
   // `schemac sandbox -- CMD ARGS...` passes everything after `--` through untouched, so it is
   // handled before CLI11 sees (and would try to parse) the command's own options.
   app.add_subcommand("sandbox",
@@ -137,6 +183,8 @@ int main(int argc, char** argv) {
       lint.fail_on = *schemac::lint::ParseSeverity(lint_fail_on);
       return RunLint(lint, std::cout, std::cerr);
     }
+    if (apply_cmd->parsed()) return RunApply(apply);
+    if (history_cmd->parsed()) return RunHistory(history);
     if (plan_cmd->parsed()) {
       plan.format = plan_format == "json" ? OutputFormat::Json : OutputFormat::Sql;
       plan.classify = true;

@@ -52,6 +52,7 @@ ordered_json SegmentsJson(const emit::Plan& plan, bool explain) {
   for (const emit::Segment& segment : plan.segments) {
     ordered_json s;
     s["transactional"] = segment.transactional;
+    s["long_running"] = segment.long_running;
     s["reason"] = segment.reason;
     s["steps"] = ordered_json::array();
     for (const emit::Step& step : segment.steps) s["steps"].push_back(StepJson(step, explain));
@@ -71,7 +72,76 @@ ordered_json Summary(const emit::Plan& plan) {
   return {{"steps", steps}, {"segments", plan.segments.size()}, {"data_loss_steps", data_loss}};
 }
 
+ordered_json StepRecordJson(const apply::StepRecord& s) {
+  ordered_json j;
+  j["step"] = s.step;
+  j["segment"] = s.segment;
+  j["change"] = s.change;
+  j["object"] = s.object;
+  j["status"] = s.status;
+  j["seconds"] = s.seconds ? ordered_json(*s.seconds) : ordered_json(nullptr);
+  j["error"] = s.error.empty() ? ordered_json(nullptr) : ordered_json(s.error);
+  j["sql"] = s.sql;
+  if (!s.locks.empty()) j["locks"] = s.locks;
+  return j;
+}
+
+ordered_json OptionalId(const std::optional<int64_t>& id) { return id ? ordered_json(*id) : ordered_json(nullptr); }
+
 }  // namespace
+
+std::string RenderApplyReportJson(const ApplyReport& report) {
+  ordered_json j;
+  j["format"] = "schemac.apply-report/1";
+  j["database"] = report.database;
+  j["run_id"] = report.run_id ? ordered_json(report.run_id) : ordered_json(nullptr);
+  j["status"] = report.status;
+  j["exit_code"] = report.exit_code;
+  j["dry_run"] = report.dry_run;
+  j["seconds"] = report.seconds;
+  j["error"] = report.error.empty() ? ordered_json(nullptr) : ordered_json(report.error);
+  j["difference"] = report.difference.empty() ? ordered_json(nullptr) : ordered_json(report.difference);
+  j["refused"] = report.refused;
+  j["steps"] = ordered_json::array();
+  for (const apply::StepRecord& s : report.steps) j["steps"].push_back(StepRecordJson(s));
+  return j.dump(2) + "\n";
+}
+
+std::string RenderHistoryJson(const std::vector<apply::RunRecord>& runs, const std::vector<apply::StepRecord>* steps) {
+  ordered_json j;
+  j["format"] = "schemac.history/1";
+  j["runs"] = ordered_json::array();
+  for (const apply::RunRecord& r : runs) {
+    ordered_json e;
+    e["id"] = r.id;
+    e["kind"] = r.kind;
+    e["status"] = r.status;
+    e["started_at"] = r.started_at;
+    e["finished_at"] = r.finished_at.empty() ? ordered_json(nullptr) : ordered_json(r.finished_at);
+    e["db_user"] = r.db_user;
+    e["application_name"] = r.application_name;
+    e["client_host"] = r.client_host;
+    e["backend_pid"] = r.backend_pid;
+    e["target"] = r.target;
+    e["source_fingerprint"] = r.source_fingerprint;
+    e["target_fingerprint"] = r.target_fingerprint;
+    e["plan_fingerprint"] = r.plan_fingerprint;
+    e["error"] = r.error.empty() ? ordered_json(nullptr) : ordered_json(r.error);
+    e["resumes"] = OptionalId(r.resumes);
+    e["rolls_back"] = OptionalId(r.rolls_back);
+    e["backup"] = r.backup.empty() ? ordered_json(nullptr) : ordered_json(r.backup);
+    e["forward_sql"] = r.forward_sql;
+    e["rollback_sql"] = r.rollback_sql;
+    if (steps) {
+      e["steps"] = ordered_json::array();
+      for (const apply::StepRecord& s : *steps) {
+        if (s.run_id == r.id) e["steps"].push_back(StepRecordJson(s));
+      }
+    }
+    j["runs"].push_back(std::move(e));
+  }
+  return j.dump(2) + "\n";
+}
 
 std::string RenderPlanJson(const emit::PlanPair& plans, const PlanSide& source, const PlanSide& target,
                            bool explain) {

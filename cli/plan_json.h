@@ -3,7 +3,9 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
+#include "apply/apply.h"
 #include "emit/plan.h"
 
 namespace schemac::cli {
@@ -17,5 +19,25 @@ struct PlanSide {
 /// With `explain`, each step carries "ordering": the edges of `plan --explain`.
 std::string RenderPlanJson(const emit::PlanPair& plans, const PlanSide& source, const PlanSide& target,
                            bool explain = false);
+
+/// What one `schemac apply` did (--report FILE, --summary FILE).
+struct ApplyReport {
+  std::string database;   // the DSN without password
+  int64_t run_id = 0;     // the history record, 0 when none was written
+  std::string status;     // applied, no_changes, refused, failed, cancelled, interrupted, ...
+  int exit_code = 0;
+  bool dry_run = false;
+  double seconds = 0;
+  std::string error;
+  std::string difference;             // what still differs after the plan ran
+  std::vector<std::string> refused;   // the policy's findings
+  std::vector<apply::StepRecord> steps;
+};
+
+/// The report as JSON ("schemac.apply-report/1").
+std::string RenderApplyReportJson(const ApplyReport& report);
+
+/// `schemac history --format json` ("schemac.history/1"): the runs, and with `steps` each one's steps.
+std::string RenderHistoryJson(const std::vector<apply::RunRecord>& runs, const std::vector<apply::StepRecord>* steps);
 
 }  // namespace schemac::cli

@@ -353,6 +353,17 @@ ir::Database Introspect(const std::string& conninfo, const IntrospectOptions& op
   });
 }
 
+namespace internal {
+
+ir::Database IntrospectIn(pqxx::transaction_base& tx, const std::string& conninfo, const IntrospectOptions& options,
+                          ir::Diagnostics& diags) {
+  return Guarded(conninfo, options, diags, [&](ir::Database& db, ir::Diagnostics& local, IntrospectStats& stats) {
+    ReadAll(tx, options, {}, db, local, stats);
+  });
+}
+
+}  // namespace internal
+
 ir::Database IntrospectAfter(const std::string& conninfo, const std::vector<std::string>& statements,
                              const IntrospectOptions& options, ir::Diagnostics& diags) {
   return Guarded(conninfo, options, diags, [&](ir::Database& db, ir::Diagnostics& local, IntrospectStats& stats) {

@@ -32,6 +32,11 @@ std::string NotExtensionMember(const std::string& catalog, const std::string& ob
 /// rows, system schemas left out.
 std::string DependencyKeysSql(const std::string& catalog, const std::string& objid);
 
+/// Introspect, in a transaction the caller opened (Session::Introspect); `conninfo` only names
+/// the database for a lock-timeout message.
+ir::Database IntrospectIn(pqxx::transaction_base& tx, const std::string& conninfo, const IntrospectOptions& options,
+                          ir::Diagnostics& diags);
+
 /// One introspection run: the open transaction, the options, and what has been read so far.
 struct Context {
   Context(pqxx::transaction_base& t, const IntrospectOptions& o, ir::Diagnostics& d, ir::Database& database)
