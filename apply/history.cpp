@@ -263,6 +263,10 @@ std::vector<StepRecord> ListSteps(catalog::Session& session, int64_t id) {
 }
 
 std::optional<RunRecord> InterruptedRun(catalog::Session& session) {
+  if (Field(session.Query("SELECT (pg_catalog.to_regclass('schemac.history_step') IS NOT NULL)::text").at(0), 0) !=
+      "true") {
+    return std::nullopt;
+  }
   // Under the run lock no other run is alive: a "running" record is a run whose client died.
   session.Execute(
       "UPDATE schemac.history SET status = 'interrupted', finished_at = pg_catalog.clock_timestamp(), "

@@ -218,7 +218,6 @@ int RunApply(const ApplyOptions& given) {
 
     catalog::Session control(conninfo);
     apply::AcquireRunLock(control, options.settings.lock_wait_seconds);
-    apply::EnsureHistory(control);
 
     std::optional<apply::RunRecord> interrupted = apply::InterruptedRun(control);
     if (interrupted && !options.resume) {
@@ -278,6 +277,8 @@ int RunApply(const ApplyOptions& given) {
     run.plan_json = RenderPlanJson(plans, PlanSide{RedactDsn(options.db), outcome.source_fingerprint},
                                    PlanSide{run.target, outcome.target_fingerprint});
     if (interrupted) run.resumes = interrupted->id;
+    // The history schema is created with the first run recorded.
+    if (!options.dry_run) apply::EnsureHistory(control);
 
     if (plans.forward.empty()) {
       if (!options.dry_run) {

@@ -159,10 +159,11 @@ std::string NormalizeDump(const std::string& text) {
   return out;
 }
 
-std::string DumpSchema(const std::string& conninfo) {
-  catalog::ProcessResult r = catalog::RunProcess(
-      {ClientProgram("pg_dump"), "--schema-only", "--no-owner", "--no-privileges", "-d", conninfo},
-      ClientOptions());
+std::string DumpSchema(const std::string& conninfo, const std::string& exclude_schema) {
+  std::vector<std::string> argv = {ClientProgram("pg_dump"), "--schema-only", "--no-owner", "--no-privileges", "-d",
+                                   conninfo};
+  if (!exclude_schema.empty()) argv.push_back("--exclude-schema=" + exclude_schema);
+  catalog::ProcessResult r = catalog::RunProcess(argv, ClientOptions());
   if (!r.Ok()) throw std::runtime_error(fmt::format("pg_dump failed (exit {}): {}", r.exit_code, Trimmed(r.err)));
   return NormalizeDump(r.out);
 }

@@ -47,8 +47,8 @@ void RunSqlScriptWithPsql(const std::string& conninfo, const std::string& path_o
 /// conformance judge does (shared/conformance/judge.py): split into one block per dumped object
 /// at the "-- Name:" headers; comment, SET, set_config, \restrict/\unrestrict and blank lines
 /// dropped; blocks sorted, so equal schemas compare equal whatever their creation order. Blocks
-/// are joined by a blank line.
-std::string DumpSchema(const std::string& conninfo);
+/// are joined by a blank line. A non-empty `exclude_schema` is left out (pg_dump --exclude-schema).
+std::string DumpSchema(const std::string& conninfo, const std::string& exclude_schema = "");
 
 /// A normalized dump (DumpSchema) with each table's column lines sorted. PostgreSQL appends an
 /// added column at the end of its table, so neither a forward plan that adds a column in the
