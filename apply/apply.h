@@ -80,6 +80,10 @@ struct RunRecord {
   std::optional<int64_t> resumes;      // the interrupted run this one resumed
   std::optional<int64_t> rolls_back;   // the run whose rollback this one ran
   std::string backup;      // where --backup saved data, empty when none
+  std::vector<std::string> include_schemas, exclude_schemas;  // the managed scope it ran with
+  /// ir::StateFingerprint of the database before the run, and after it (empty until it applied):
+  /// a rollback checks that it starts from `after_state` and returns to `before_state`.
+  std::string before_state, after_state;
 };
 
 /// One step's record.
@@ -96,8 +100,11 @@ struct StepRecord {
 
 /// Records a new run (status "running", its steps "pending") and returns its id.
 int64_t StartRun(catalog::Session& session, const RunRecord& run, const emit::Plan& plan);
-/// Sets a run's final status (and error), finished now.
-void FinishRun(catalog::Session& session, int64_t id, const std::string& status, const std::string& error);
+/// Sets a run's final status (and error, and the state it left when it applied), finished now.
+void FinishRun(catalog::Session& session, int64_t id, const std::string& status, const std::string& error,
+               const std::string& after_state = "");
+/// A run undone by `schemac rollback`: status "rolled_back".
+void MarkRolledBack(catalog::Session& session, int64_t id);
 /// Runs, newest first (`limit` 0: all).
 std::vector<RunRecord> ListRuns(catalog::Session& session, int limit = 0);
 /// One run, or nullopt.

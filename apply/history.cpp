@@ -35,6 +35,10 @@ CREATE TABLE IF NOT EXISTS schemac.history (
   forward_sql text NOT NULL,
   rollback_sql text NOT NULL,
   plan jsonb,
+  include_schemas text[] NOT NULL,
+  exclude_schemas text[] NOT NULL,
+  before_state text NOT NULL,
+  after_state text,
   error text,
   resumes bigint REFERENCES schemac.history (id),
   resumed_by bigint REFERENCES schemac.history (id),
@@ -74,6 +78,33 @@ std::string ArrayLiteral(const std::vector<std::string>& values) {
 
 std::string Field(const catalog::Row& row, std::size_t i) { return row.at(i).value_or(""); }
 
+/// A text[] value as PostgreSQL prints it ({a,"b c"}), back to its elements.
+std::vector<std::string> TextArray(const std::string& text) {
+  std::vector<std::string> out;
+  if (text.size() < 2) return out;
+  std::string cur;
+  bool quoted = false, any = false;
+  for (std::size_t i = 1; i + 1 < text.size(); ++i) {
+    char c = text[i];
+    if (quoted) {
+      if (c == '\\' && i + 2 < text.size()) cur += text[++i];
+      else if (c == '"') quoted = false;
+      else cur += c;
+    } else if (c == '"') {
+      quoted = any = true;
+    } else if (c == ',') {
+      out.push_back(cur);
+      cur.clear();
+      any = false;
+    } else {
+      cur += c;
+      any = true;
+    }
+  }
+  if (any || !cur.empty() || !out.empty()) out.push_back(cur);
+  return out;
+}
+
 std::optional<int64_t> OptInt(const catalog::Row& row, std::size_t i) {
   if (!row.at(i)) return std::nullopt;
   return std::stoll(*row[i]);
@@ -83,7 +114,7 @@ constexpr const char* kRunColumns =
     "id, kind, status, started_at::text, COALESCE(finished_at::text, ''), db_user, application_name, client_host, "
     "backend_pid, COALESCE(work_pid, 0), source_fingerprint, target_fingerprint, plan_fingerprint, target, "
     "forward_sql, rollback_sql, COALESCE(plan::text, ''), COALESCE(error, ''), resumes, rolls_back, "
-    "COALESCE(backup, '')";
+    "COALESCE(backup, ''), include_schemas, exclude_schemas, before_state, COALESCE(after_state, '')";
 
 RunRecord ReadRun(const catalog::Row& r) {
   RunRecord run;
@@ -108,6 +139,10 @@ RunRecord ReadRun(const catalog::Row& r) {
   run.resumes = OptInt(r, 18);
   run.rolls_back = OptInt(r, 19);
   run.backup = Field(r, 20);
+  run.include_schemas = TextArray(Field(r, 21));
+  run.exclude_schemas = TextArray(Field(r, 22));
+  run.before_state = Field(r, 23);
+  run.after_state = Field(r, 24);
   return run;
 }
 
@@ -190,12 +225,14 @@ int64_t StartRun(catalog::Session& session, const RunRecord& run, const emit::Pl
   try {
     auto rows = session.Query(
         "INSERT INTO schemac.history (kind, status, schemac_version, target, source_fingerprint, target_fingerprint, "
-        "plan_fingerprint, forward_sql, rollback_sql, plan, resumes, rolls_back) "
+        "plan_fingerprint, forward_sql, rollback_sql, plan, resumes, rolls_back, include_schemas, exclude_schemas, "
+        "before_state) "
         "VALUES ($1, 'running', '0.1.0', $2, $3, $4, $5, $6, $7, NULLIF($8, '')::jsonb, NULLIF($9, '')::bigint, "
-        "NULLIF($10, '')::bigint) RETURNING id::text",
+        "NULLIF($10, '')::bigint, $11::text[], $12::text[], $13) RETURNING id::text",
         {run.kind, run.target, run.source_fingerprint, run.target_fingerprint, run.plan_fingerprint, run.forward_sql,
          run.rollback_sql, run.plan_json, run.resumes ? std::to_string(*run.resumes) : "",
-         run.rolls_back ? std::to_string(*run.rolls_back) : ""});
+         run.rolls_back ? std::to_string(*run.rolls_back) : "", ArrayLiteral(run.include_schemas),
+         ArrayLiteral(run.exclude_schemas), run.before_state});
     int64_t id = std::stoll(Field(rows.at(0), 0));
     if (!steps.empty()) {
       session.Query(
@@ -219,11 +256,16 @@ int64_t StartRun(catalog::Session& session, const RunRecord& run, const emit::Pl
   }
 }
 
-void FinishRun(catalog::Session& session, int64_t id, const std::string& status, const std::string& error) {
+void FinishRun(catalog::Session& session, int64_t id, const std::string& status, const std::string& error,
+               const std::string& after_state) {
   session.Query(
-      "UPDATE schemac.history SET status = $2, error = NULLIF($3, ''), finished_at = pg_catalog.clock_timestamp() "
-      "WHERE id = $1::bigint",
-      {std::to_string(id), status, error});
+      "UPDATE schemac.history SET status = $2, error = NULLIF($3, ''), finished_at = pg_catalog.clock_timestamp(), "
+      "after_state = NULLIF($4, '') WHERE id = $1::bigint",
+      {std::to_string(id), status, error, after_state});
+}
+
+void MarkRolledBack(catalog::Session& session, int64_t id) {
+  session.Query("UPDATE schemac.history SET status = 'rolled_back' WHERE id = $1::bigint", {std::to_string(id)});
 }
 
 std::vector<RunRecord> ListRuns(catalog::Session& session, int limit) {

@@ -4,6 +4,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <chrono>
 #include <iostream>
 #include <set>
@@ -37,7 +40,9 @@ void InstallCancelHandlers() {
   sigaction(SIGTERM, &action, nullptr);
 }
 
-void Log(const std::string& line) { std::cerr << "schemac: apply: " << line << "\n"; }
+const char* g_command = "apply";  // the command running, in messages
+
+void Log(const std::string& line) { std::cerr << "schemac: " << g_command << ": " << line << "\n"; }
 
 std::string JoinPaths(const std::vector<std::string>& paths) {
   std::string out;
@@ -153,25 +158,24 @@ bool InScope(const DiffOptions& planning, const std::string& schema) {
 
 }  // namespace
 
-int RunApply(const ApplyOptions& given) {
-  const auto start = std::chrono::steady_clock::now();
-  ApplyOptions options = given;
-  ApplyReport report;
-  report.database = RedactDsn(options.db);
-  report.dry_run = options.dry_run;
-  auto finish = [&](int code, const std::string& status) {
-    report.exit_code = code;
-    if (report.status.empty()) report.status = status;
-    report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    if (!WriteReports(options, report) && code == kExitOk) return static_cast<int>(kExitInvalid);
-    return code;
-  };
+namespace {
+
+/// A run about to start: what it runs, how it is recorded, and how it is checked afterwards.
+struct Execution {
+  emit::PlanPair plans;
+  apply::RunRecord run;
+  /// The verification: the remaining difference ("" when none); sets `state` to the database's
+  /// StateFingerprint as read.
+  std::function<std::string(catalog::Session*, std::string& state)> verify;
+};
+
+/// The options both commands check before connecting; the session conninfo and the allowed
+/// classes. Returns kExitOk or the exit code of a usage error (already printed).
+int Validate(ApplyOptions& options, std::set<std::string>& allowed, std::string& conninfo) {
   auto usage = [&](const std::string& message) {
     std::cerr << "schemac: error: " << message << " [compile.invalid]\n";
-    return finish(kExitInvalid, "invalid");
+    return static_cast<int>(kExitInvalid);
   };
-
-  // Input first: nothing is connected to before the options are known to be valid.
   if (!IsDatabaseSpec(options.db)) return usage("--db must be a DSN (key=value ...) or a postgres:// URI");
   for (const auto& [flag, value] : {std::pair<const char*, std::string>{"--lock-timeout", options.settings.lock_timeout},
                                     {"--lock-wait", options.lock_wait}}) {
@@ -185,7 +189,6 @@ int RunApply(const ApplyOptions& given) {
                              options.settings.statement_timeout));
   }
   if (options.settings.retries < 0) return usage("--retries must not be negative");
-  std::set<std::string> allowed;
   for (const std::string& a : options.allow) {
     std::size_t begin = 0;
     while (begin <= a.size()) {
@@ -199,14 +202,186 @@ int RunApply(const ApplyOptions& given) {
       begin = end + 1;
     }
   }
-  if (!ReadProjectSettings(options.planning)) return finish(kExitInvalid, "invalid");
   options.settings.lock_wait_seconds = apply::DurationSeconds(options.lock_wait);
-
-  std::string conninfo;
   try {
     conninfo = apply::SessionConninfo(options.db, options.settings);
   } catch (const std::exception& e) {
     return usage(fmt::format("--db does not parse: {}", e.what()));
+  }
+  return kExitOk;
+}
+
+/// Runs `ex` under the run lock `control` holds: the policy, the history record, the executor,
+/// the outcome recorded and reported. Returns the exit code; sets report fields.
+int RunRecorded(const ApplyOptions& options, const std::set<std::string>& allowed, const std::string& conninfo,
+                catalog::Session& control, Execution& ex, ApplyReport& report, std::string& status) {
+  const emit::Plan& forward = ex.plans.forward;
+  if (forward.empty()) {
+    if (!options.dry_run) {
+      apply::EnsureHistory(control);
+      report.run_id = apply::StartRun(control, ex.run, forward);
+      apply::FinishRun(control, report.run_id, "no_changes", "", ex.run.before_state);
+    }
+    Log("nothing to do: the database matches the desired state");
+    status = "no_changes";
+    return kExitOk;
+  }
+
+  report.refused = PolicyViolations(forward, allowed);
+  if (!report.refused.empty()) {
+    std::string allowed_text;
+    for (const std::string& a : allowed) allowed_text += (allowed_text.empty() ? "" : ",") + a;
+    std::string error = fmt::format("refused: {} step finding(s) outside --allow {}", report.refused.size(), allowed_text);
+    for (const std::string& r : report.refused) std::cerr << "schemac: refused: " << r << "\n";
+    std::cerr << "schemac: error: " << error
+              << " (nothing was run; pass --allow with the classes to accept, or --online for online-safe recipes)\n";
+    if (!options.dry_run) {
+      apply::EnsureHistory(control);
+      report.run_id = apply::StartRun(control, ex.run, forward);
+      apply::FinishRun(control, report.run_id, "refused", error);
+    }
+    report.error = error;
+    status = "refused";
+    return kExitRefused;
+  }
+
+  int64_t run_id = 0;
+  if (!options.dry_run) {
+    apply::EnsureHistory(control);  // created with the first run recorded
+    run_id = apply::StartRun(control, ex.run, forward);
+  }
+  report.run_id = run_id;
+
+  std::string after_state;
+  apply::ExecuteOptions eopts;
+  eopts.settings = options.settings;
+  eopts.conninfo = conninfo;
+  eopts.run_id = run_id;
+  eopts.dry_run = options.dry_run;
+  eopts.cancel = &g_cancel;
+  eopts.progress.terminal = ::isatty(STDERR_FILENO) == 1;
+  eopts.progress.log = Log;
+  eopts.verify = [&](catalog::Session* in_transaction) { return ex.verify(in_transaction, after_state); };
+  apply::ExecuteResult result = apply::Execute(forward, control, eopts);
+  report.steps = result.steps;
+  report.difference = result.difference;
+  report.error = result.error;
+
+  using Status = apply::ExecuteResult::Status;
+  int code = kExitOk;
+  if (result.status == Status::Applied) {
+    status = options.dry_run ? "rehearsed" : "applied";
+  } else if (result.status == Status::VerifyFailed && result.committed_any) {
+    status = "verify_failed";
+    code = kExitFailed;
+  } else if (result.committed_any) {
+    status = "interrupted";
+    code = kExitInterrupted;
+  } else {
+    status = result.status == Status::Cancelled ? "cancelled" : "failed";
+    code = kExitFailed;
+  }
+  if (run_id) {
+    apply::FinishRun(control, run_id, status, result.error + (result.difference.empty() ? "" : "\n" + result.difference),
+                     result.status == Status::Applied ? after_state : "");
+  }
+
+  if (options.dry_run) {
+    for (const apply::StepRecord& s : result.steps) {
+      std::string locks;
+      for (const std::string& l : s.locks) locks += (locks.empty() ? "" : ", ") + l;
+      std::cerr << fmt::format("schemac: dry run: step {} ({} {}): {}{}{}\n", s.step, s.change, s.object, s.status,
+                               s.seconds ? fmt::format(", {:.3f} s", *s.seconds) : "",
+                               locks.empty() ? "" : ", locks " + locks);
+    }
+  }
+  if (code == kExitOk) {
+    Log(fmt::format("{} {} step(s){}", options.dry_run ? "rehearsed" : "applied", result.steps.size(),
+                    run_id ? fmt::format(" (history run {})", run_id) : ""));
+  } else {
+    std::cerr << "schemac: error: " << result.error << "\n";
+    if (!result.difference.empty()) std::cerr << "schemac: still different:\n" << result.difference;
+    if (code == kExitInterrupted) {
+      std::cerr << fmt::format(
+          "schemac: part of the plan is committed (history run {}): `schemac apply --resume` with the same files "
+          "finishes it (docs/apply.md#recovery)\n",
+          run_id);
+    }
+  }
+  return code;
+}
+
+/// Waits for an interrupted run's session to end and finishes its pending detaches (--resume).
+bool PrepareResume(const ApplyOptions& options, catalog::Session& control, const apply::RunRecord& interrupted) {
+  // Its statement may still run until its server process notices the client is gone
+  // (client_connection_check_interval).
+  if (interrupted.work_pid &&
+      !apply::WaitForBackendExit(control, interrupted.work_pid, options.settings.lock_wait_seconds)) {
+    std::cerr << fmt::format("schemac: error: the interrupted run's session (pid {}) is still running after {}\n",
+                             interrupted.work_pid, options.lock_wait);
+    return false;
+  }
+  for (const std::string& sql : apply::FinishPendingDetaches(
+           control, [&](const std::string& schema) { return InScope(options.planning, schema); })) {
+    Log(fmt::format("resuming run {}: ran {}", interrupted.id, sql));
+  }
+  Log(fmt::format("resuming run {}: planning from the database as it is now", interrupted.id));
+  return true;
+}
+
+}  // namespace
+
+int RunApply(const ApplyOptions& given) {
+  const auto start = std::chrono::steady_clock::now();
+  ApplyOptions options = given;
+  ApplyReport report;
+  report.database = RedactDsn(options.db);
+  report.dry_run = options.dry_run;
+  auto finish = [&](int code, const std::string& status) {
+    report.exit_code = code;
+    if (report.status.empty()) report.status = status;
+    report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (!WriteReports(options, report) && code == kExitOk) return static_cast<int>(kExitInvalid);
+    return code;
+  };
+
+  // Input first: nothing is connected to before the options are known to be valid.
+  std::set<std::string> allowed;
+  std::string conninfo;
+  if (int code = Validate(options, allowed, conninfo); code != kExitOk) return finish(code, "invalid");
+  if (!ReadProjectSettings(options.planning)) return finish(kExitInvalid, "invalid");
+  std::optional<PlanFile> plan_file;
+  if (!options.plan_file.empty()) {
+    std::string text, error;
+    std::ifstream in(options.plan_file, std::ios::binary);
+    if (!in) {
+      std::cerr << "schemac: error: " << options.plan_file << ": cannot read the plan file [input.io]\n";
+      return finish(kExitInvalid, "invalid");
+    }
+    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    plan_file = ParsePlanJson(text, error);
+    if (!plan_file) {
+      std::cerr << "schemac: error: " << options.plan_file << ": " << error << " [compile.invalid]\n";
+      return finish(kExitInvalid, "invalid");
+    }
+    // The verification compares with the desired state: the PATHs given, else the files the plan
+    // was made from.
+    if (options.planning.to.empty()) {
+      std::istringstream specs(plan_file->target.spec);
+      for (std::string path; specs >> path;) options.planning.to.push_back(path);
+      bool found = !options.planning.to.empty();
+      for (const std::string& p : options.planning.to) found = found && std::filesystem::exists(p);
+      if (!found) {
+        std::cerr << fmt::format(
+            "schemac: error: --plan: the plan's desired state \"{}\" is not found; give its files as PATH arguments "
+            "so that the result can be verified [compile.invalid]\n",
+            plan_file->target.spec);
+        return finish(kExitInvalid, "invalid");
+      }
+    }
+  } else if (options.planning.to.empty()) {
+    std::cerr << "schemac: error: apply needs the desired-state PATHs, or --plan FILE [compile.invalid]\n";
+    return finish(kExitInvalid, "invalid");
   }
 
   try {
@@ -223,150 +398,103 @@ int RunApply(const ApplyOptions& given) {
     if (interrupted && !options.resume) {
       std::cerr << fmt::format(
           "schemac: error: run {} (started {}) stopped with part of its plan committed ({}); run `schemac apply "
-          "--resume` to finish the migration, or `schemac rollback --to {}` (docs/apply.md#recovery)\n",
-          interrupted->id, interrupted->started_at, FirstLine(interrupted->error), interrupted->id);
+          "--resume` with the desired-state files to finish the migration (docs/apply.md#recovery)\n",
+          interrupted->id, interrupted->started_at, FirstLine(interrupted->error));
+      return finish(kExitRefused, "refused");
+    }
+    if (interrupted && plan_file) {
+      std::cerr << fmt::format(
+          "schemac: error: run {} was interrupted: resume it by planning again (`schemac apply --resume PATH...`), "
+          "not with --plan\n",
+          interrupted->id);
       return finish(kExitRefused, "refused");
     }
     if (interrupted) {
-      // The interrupted run's statement may still be running until its server process notices
-      // the client is gone (client_connection_check_interval).
-      if (interrupted->work_pid && !apply::WaitForBackendExit(control, interrupted->work_pid,
-                                                               options.settings.lock_wait_seconds)) {
-        std::cerr << fmt::format("schemac: error: the interrupted run's session (pid {}) is still running after {}\n",
-                                 interrupted->work_pid, options.lock_wait);
-        return finish(kExitFailed, "failed");
-      }
-      for (const std::string& sql : apply::FinishPendingDetaches(
-               control, [&](const std::string& schema) { return InScope(options.planning, schema); })) {
-        Log(fmt::format("resuming run {}: ran {}", interrupted->id, sql));
-      }
-      Log(fmt::format("resuming run {}: planning from the database as it is now", interrupted->id));
+      if (!PrepareResume(options, control, *interrupted)) return finish(kExitFailed, "failed");
     } else if (options.resume) {
       Log("--resume: no interrupted run; applying normally");
     }
 
-    // Plan under the lock, so that two applies started together never run the same DDL twice.
-    PlanOutcome outcome;
-    for (int attempt = 0;; ++attempt) {
-      outcome = PlanFromDatabase(options, conninfo, dev_db, true, nullptr);
-      if (outcome.exit_code == kExitOk || !IsLockTimeout(outcome.diags) || attempt >= options.settings.retries) break;
-      double wait = std::min(options.settings.backoff_seconds * (1 << attempt), options.settings.backoff_cap_seconds);
-      Log(fmt::format("introspection: lock_timeout {} reached; retry {}/{} in {:.1f} s", options.settings.lock_timeout,
-                      attempt + 1, options.settings.retries, wait));
-      std::this_thread::sleep_for(std::chrono::duration<double>(wait));
-    }
-    PrintDiagnostics(outcome.diags, outcome.sources);
-    if (outcome.exit_code != kExitOk) {
-      report.error = DiagnosticText(outcome);
-      return finish(outcome.exit_code == kExitEnvironment ? kExitFailed : outcome.exit_code, "failed");
+    // Retried on lock_timeout, as the plan's own steps are.
+    auto with_retries = [&](auto&& attempt_once, auto&& timed_out) {
+      for (int attempt = 0;; ++attempt) {
+        auto result = attempt_once();
+        if (!timed_out(result) || attempt >= options.settings.retries) return result;
+        double wait = std::min(options.settings.backoff_seconds * (1 << attempt), options.settings.backoff_cap_seconds);
+        Log(fmt::format("introspection: lock_timeout {} reached; retry {}/{} in {:.1f} s", options.settings.lock_timeout,
+                        attempt + 1, options.settings.retries, wait));
+        std::this_thread::sleep_for(std::chrono::duration<double>(wait));
+      }
+    };
+
+    Execution ex;
+    ex.run.kind = "apply";
+    ex.run.include_schemas = options.planning.include_schemas;
+    ex.run.exclude_schemas = options.planning.exclude_schemas;
+    if (interrupted) ex.run.resumes = interrupted->id;
+    if (plan_file) {
+      // A plan made earlier runs only on the state it was made for.
+      DiffOptions scope = options.planning;
+      scope.from = {conninfo};
+      scope.lock_timeout = options.settings.lock_timeout;
+      ir::Diagnostics diags;
+      std::optional<DatabaseState> state = with_retries(
+          [&] {
+            diags = ir::Diagnostics{};
+            return ReadDatabaseState(scope, diags);
+          },
+          [&](const std::optional<DatabaseState>& s) { return !s && IsLockTimeout(diags); });
+      PrintDiagnostics(diags, ir::SourceManager{});
+      if (!state) return finish(kExitFailed, "failed");
+      if (state->fingerprint != plan_file->source.fingerprint) {
+        std::string error = fmt::format(
+            "stale plan: {} was made for a database with fingerprint {}, but this one has {} (it changed since, or "
+            "the plan was made with another --include-schema/--exclude-schema); plan again",
+            options.plan_file, plan_file->source.fingerprint, state->fingerprint);
+        std::cerr << "schemac: error: " << error << "\n";
+        report.error = error;
+        return finish(kExitRefused, "refused");
+      }
+      ex.plans = plan_file->plans;
+      ex.run.target = options.plan_file;
+      ex.run.source_fingerprint = plan_file->source.fingerprint;
+      ex.run.target_fingerprint = plan_file->target.fingerprint;
+      ex.run.before_state = state->state;
+      ex.run.plan_json = RenderPlanJson(ex.plans, plan_file->source, plan_file->target);
+    } else {
+      // Plan under the lock, so that two applies started together never run the same DDL twice.
+      PlanOutcome outcome = with_retries([&] { return PlanFromDatabase(options, conninfo, dev_db, true, nullptr); },
+                                         [&](const PlanOutcome& o) {
+                                           return o.exit_code != kExitOk && IsLockTimeout(o.diags);
+                                         });
+      PrintDiagnostics(outcome.diags, outcome.sources);
+      if (outcome.exit_code != kExitOk) {
+        report.error = DiagnosticText(outcome);
+        return finish(outcome.exit_code == kExitEnvironment ? kExitFailed : outcome.exit_code, "failed");
+      }
+      ex.plans = outcome.plans;
+      ex.run.target = JoinPaths(options.planning.to);
+      ex.run.source_fingerprint = outcome.source_fingerprint;
+      ex.run.target_fingerprint = outcome.target_fingerprint;
+      ex.run.before_state = outcome.database_state;
+      ex.run.plan_json = RenderPlanJson(ex.plans, PlanSide{RedactDsn(options.db), outcome.source_fingerprint},
+                                        PlanSide{ex.run.target, outcome.target_fingerprint});
     }
     if (g_cancel.load()) {
       std::cerr << "schemac: apply: cancelled before running anything\n";
       return finish(kExitFailed, "cancelled");
     }
-
-    const emit::PlanPair& plans = outcome.plans;
-    apply::RunRecord run;
-    run.kind = "apply";
-    run.target = JoinPaths(options.planning.to);
-    run.source_fingerprint = outcome.source_fingerprint;
-    run.target_fingerprint = outcome.target_fingerprint;
-    run.plan_fingerprint = apply::PlanFingerprint(plans.forward);
-    run.forward_sql = emit::RenderSql(plans.forward);
-    run.rollback_sql = emit::RenderSql(plans.rollback);
-    run.plan_json = RenderPlanJson(plans, PlanSide{RedactDsn(options.db), outcome.source_fingerprint},
-                                   PlanSide{run.target, outcome.target_fingerprint});
-    if (interrupted) run.resumes = interrupted->id;
-    // The history schema is created with the first run recorded.
-    if (!options.dry_run) apply::EnsureHistory(control);
-
-    if (plans.forward.empty()) {
-      if (!options.dry_run) {
-        report.run_id = apply::StartRun(control, run, plans.forward);
-        apply::FinishRun(control, report.run_id, "no_changes", "");
-      }
-      std::cerr << "schemac: apply: nothing to do: the database matches the desired state\n";
-      return finish(kExitOk, "no_changes");
-    }
-
-    report.refused = PolicyViolations(plans.forward, allowed);
-    if (!report.refused.empty()) {
-      std::string allowed_text;
-      for (const std::string& a : allowed) allowed_text += (allowed_text.empty() ? "" : ",") + a;
-      std::string error = fmt::format("refused: {} step finding(s) outside --allow {}", report.refused.size(), allowed_text);
-      for (const std::string& r : report.refused) std::cerr << "schemac: refused: " << r << "\n";
-      std::cerr << "schemac: error: " << error
-                << " (nothing was run; pass --allow with the classes to accept, or --online for online-safe recipes)\n";
-      if (!options.dry_run) {
-        report.run_id = apply::StartRun(control, run, plans.forward);
-        apply::FinishRun(control, report.run_id, "refused", error);
-      }
-      report.error = error;
-      return finish(kExitRefused, "refused");
-    }
-
-    if (!options.dry_run) run.plan_fingerprint = apply::PlanFingerprint(plans.forward);
-    int64_t run_id = options.dry_run ? 0 : apply::StartRun(control, run, plans.forward);
-    report.run_id = run_id;
-
-    apply::ExecuteOptions eopts;
-    eopts.settings = options.settings;
-    eopts.conninfo = conninfo;
-    eopts.run_id = run_id;
-    eopts.dry_run = options.dry_run;
-    eopts.cancel = &g_cancel;
-    eopts.progress.terminal = ::isatty(STDERR_FILENO) == 1;
-    eopts.progress.log = Log;
-    eopts.verify = [&](catalog::Session* in_transaction) {
+    ex.run.plan_fingerprint = apply::PlanFingerprint(ex.plans.forward);
+    ex.run.forward_sql = emit::RenderSql(ex.plans.forward);
+    ex.run.rollback_sql = emit::RenderSql(ex.plans.rollback);
+    ex.verify = [&](catalog::Session* in_transaction, std::string& state) {
       PlanOutcome check = PlanFromDatabase(options, conninfo, dev_db, false, in_transaction);
       if (check.exit_code != kExitOk) throw std::runtime_error(DiagnosticText(check));
+      state = check.database_state;
       return emit::RenderSql(check.plans.forward);
     };
-    apply::ExecuteResult result = apply::Execute(plans.forward, control, eopts);
-    report.steps = result.steps;
-    report.difference = result.difference;
-    report.error = result.error;
-
-    using Status = apply::ExecuteResult::Status;
     std::string status;
-    int code = kExitOk;
-    if (result.status == Status::Applied) {
-      status = options.dry_run ? "rehearsed" : "applied";
-    } else if (result.committed_any) {
-      status = "interrupted";
-      code = kExitInterrupted;
-    } else {
-      status = result.status == Status::Cancelled ? "cancelled" : "failed";
-      code = kExitFailed;
-    }
-    if (result.status == Status::VerifyFailed && result.committed_any) {
-      status = "verify_failed";
-      code = kExitFailed;
-    }
-    if (run_id) apply::FinishRun(control, run_id, status, result.error + (result.difference.empty() ? "" : "\n" + result.difference));
-
-    if (options.dry_run) {
-      for (const apply::StepRecord& s : result.steps) {
-        std::string locks;
-        for (const std::string& l : s.locks) locks += (locks.empty() ? "" : ", ") + l;
-        std::cerr << fmt::format("schemac: dry run: step {} ({} {}): {}{}{}\n", s.step, s.change, s.object, s.status,
-                                 s.seconds ? fmt::format(", {:.3f} s", *s.seconds) : "",
-                                 locks.empty() ? "" : ", locks " + locks);
-      }
-    }
-    if (code == kExitOk) {
-      std::cerr << fmt::format("schemac: apply: {} {} step(s){}\n", options.dry_run ? "rehearsed" : "applied",
-                               result.steps.size(), run_id ? fmt::format(" (history run {})", run_id) : "");
-    } else {
-      std::cerr << "schemac: error: " << result.error << "\n";
-      if (!result.difference.empty()) std::cerr << "schemac: still different:\n" << result.difference;
-      if (code == kExitInterrupted) {
-        std::cerr << fmt::format(
-            "schemac: part of the plan is committed: `schemac apply --resume` finishes it, `schemac rollback --to {}` "
-            "undoes it (history run {})\n",
-            run_id, run_id);
-      }
-    }
+    int code = RunRecorded(options, allowed, conninfo, control, ex, report, status);
     return finish(code, status);
   } catch (const apply::LockBusy& e) {
     std::cerr << "schemac: error: " << e.what() << "\n";
@@ -377,6 +505,121 @@ int RunApply(const ApplyOptions& given) {
     report.error = e.what();
     return finish(kExitFailed, "failed");
   } catch (const catalog::SqlError& e) {
+    std::cerr << "schemac: error: " << e.what() << "\n";
+    report.error = e.what();
+    return finish(kExitFailed, "failed");
+  }
+}
+
+int RunRollback(const ApplyOptions& given, int64_t to) {
+  const auto start = std::chrono::steady_clock::now();
+  ApplyOptions options = given;
+  ApplyReport report;
+  report.database = RedactDsn(options.db);
+  report.dry_run = options.dry_run;
+  auto finish = [&](int code, const std::string& status) {
+    report.exit_code = code;
+    if (report.status.empty()) report.status = status;
+    report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (!WriteReports(options, report) && code == kExitOk) return static_cast<int>(kExitInvalid);
+    return code;
+  };
+  auto refuse = [&](const std::string& error) {
+    std::cerr << "schemac: error: " << error << "\n";
+    report.error = error;
+    return finish(kExitRefused, "refused");
+  };
+  std::set<std::string> allowed;
+  std::string conninfo;
+  g_command = "rollback";
+  if (int code = Validate(options, allowed, conninfo); code != kExitOk) return finish(code, "invalid");
+
+  try {
+    InstallCancelHandlers();
+    catalog::Session control(conninfo);
+    apply::AcquireRunLock(control, options.settings.lock_wait_seconds);
+    std::optional<apply::RunRecord> interrupted = apply::InterruptedRun(control);
+    if (interrupted) {
+      return refuse(fmt::format("run {} was interrupted with part of its plan committed: finish it with `schemac apply "
+                                "--resume` first (docs/apply.md#recovery)",
+                                interrupted->id));
+    }
+    std::optional<apply::RunRecord> target;
+    for (const apply::RunRecord& r : apply::ListRuns(control)) {  // newest first; empty without history
+      if (to ? r.id == to : r.status == "applied") {
+        target = r;
+        break;
+      }
+    }
+    if (!target) {
+      return refuse(to ? fmt::format("no run {} in schemac.history", to) : "no applied run to roll back in schemac.history");
+    }
+    if (target->status != "applied" || target->after_state.empty() || target->plan_json.empty()) {
+      return refuse(fmt::format("run {} is {}: only an applied run can be rolled back", target->id, target->status));
+    }
+    std::string error;
+    std::optional<PlanFile> recorded = ParsePlanJson(target->plan_json, error);
+    if (!recorded) return refuse(fmt::format("run {}: its recorded plan cannot be read: {}", target->id, error));
+
+    DiffOptions scope;
+    scope.from = {conninfo};
+    scope.include_schemas = target->include_schemas;
+    scope.exclude_schemas = target->exclude_schemas;
+    scope.lock_timeout = options.settings.lock_timeout;
+    ir::Diagnostics diags;
+    std::optional<DatabaseState> now = ReadDatabaseState(scope, diags);
+    PrintDiagnostics(diags, ir::SourceManager{});
+    if (!now) return finish(kExitFailed, "failed");
+    if (now->state != target->after_state) {
+      return refuse(fmt::format(
+          "the database is no longer in the state run {} left (it changed since: a later run, or a change made by "
+          "hand); its rollback would not undo it alone. Plan the way back with `schemac apply` and the earlier files",
+          target->id));
+    }
+
+    Execution ex;
+    ex.plans = emit::PlanPair{recorded->plans.rollback, recorded->plans.forward};
+    ex.run.kind = "rollback";
+    ex.run.rolls_back = target->id;
+    ex.run.target = fmt::format("rollback of run {}", target->id);
+    ex.run.include_schemas = target->include_schemas;
+    ex.run.exclude_schemas = target->exclude_schemas;
+    ex.run.source_fingerprint = now->fingerprint;
+    ex.run.target_fingerprint = target->source_fingerprint;
+    ex.run.before_state = now->state;
+    ex.run.plan_fingerprint = apply::PlanFingerprint(ex.plans.forward);
+    ex.run.forward_sql = emit::RenderSql(ex.plans.forward);
+    ex.run.rollback_sql = emit::RenderSql(ex.plans.rollback);
+    ex.run.plan_json = RenderPlanJson(ex.plans, recorded->target, recorded->source);
+    const std::string expected = target->before_state;
+    ex.verify = [&](catalog::Session* in_transaction, std::string& state) -> std::string {
+      DiffOptions read = scope;
+      if (in_transaction) {
+        read.introspect = [in_transaction](const catalog::IntrospectOptions& iopts, ir::Diagnostics& d) {
+          return in_transaction->Introspect(iopts, d);
+        };
+      }
+      ir::Diagnostics d;
+      std::optional<DatabaseState> after = ReadDatabaseState(read, d);
+      if (!after) {
+        std::string text;
+        for (const ir::Diagnostic& x : d.items()) text += ir::FormatDiagnostic(x, nullptr) + "\n";
+        throw std::runtime_error(text);
+      }
+      state = after->state;
+      if (after->state == expected) return "";
+      return fmt::format("-- the database state is {}, not {} (the state before run {})\n", after->state, expected,
+                         target->id);
+    };
+    std::string status;
+    int code = RunRecorded(options, allowed, conninfo, control, ex, report, status);
+    if (status == "applied") apply::MarkRolledBack(control, target->id);
+    return finish(code, status);
+  } catch (const apply::LockBusy& e) {
+    std::cerr << "schemac: error: " << e.what() << "\n";
+    report.error = e.what();
+    return finish(kExitFailed, "lock_busy");
+  } catch (const std::exception& e) {
     std::cerr << "schemac: error: " << e.what() << "\n";
     report.error = e.what();
     return finish(kExitFailed, "failed");

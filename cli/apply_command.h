@@ -26,6 +26,7 @@ struct ApplyOptions {
   std::string lock_wait = "60s";     // --lock-wait
   /// Risk classes allowed to run (--allow): safe, locks, blocking, data-loss, breaking.
   std::vector<std::string> allow = {"safe", "locks"};
+  std::string plan_file;             // --plan FILE: run this plan (plan --format json) instead of planning
   bool resume = false;               // finish an interrupted run first
   bool dry_run = false;              // rehearse the first transaction, roll it back
   std::string report;                // --report FILE: the run as JSON
@@ -34,6 +35,10 @@ struct ApplyOptions {
 
 /// Runs `schemac apply`; returns the exit code.
 int RunApply(const ApplyOptions& options);
+
+/// Runs `schemac rollback`: the recorded rollback of run `to` (0: the newest applied run), with
+/// apply's safeguards (`options`: db, settings, lock_wait, allow, dry_run, report, summary).
+int RunRollback(const ApplyOptions& options, int64_t to);
 
 struct HistoryOptions {
   std::string db;

@@ -295,6 +295,15 @@ bool HasCatalogError(const ir::Diagnostics& diags) {
   return false;
 }
 
+std::optional<DatabaseState> ReadDatabaseState(const DiffOptions& options, ir::Diagnostics& diags) {
+  std::vector<PhaseTiming> timings;
+  ir::Diagnostics read;
+  Side side = LoadDatabase(options.from.front(), options, read, timings);
+  diags.Append(read);
+  if (read.HasErrors()) return std::nullopt;
+  return DatabaseState{ir::Fingerprint(side.db), ir::StateFingerprint(side.db)};
+}
+
 PlanOutcome PlanStates(const DiffOptions& options) {
   PlanOutcome out;
   ir::Diagnostics& diags = out.diags;
@@ -339,6 +348,7 @@ PlanOutcome PlanStates(const DiffOptions& options) {
   Timed(out.timings, "fingerprint", [&] {
     out.source_fingerprint = ir::Fingerprint(from.db);
     out.target_fingerprint = ir::Fingerprint(to.db);
+    if (from.from_database != to.from_database) out.database_state = ir::StateFingerprint(from_db ? from.db : to.db);
   });
 
   if (from.from_database != to.from_database && !options.offline) {

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include <functional>
+#include <optional>
 
 #include "compiler/canon/server_canonicalize.h"
 #include "compiler/catalog/introspect.h"
@@ -81,6 +82,8 @@ struct PlanOutcome {
   emit::PlanPair plans;
   std::string source_fingerprint;  // of each state as loaded, before pairwise canonicalization
   std::string target_fingerprint;
+  /// ir::StateFingerprint of the database side as loaded (empty when neither side is one).
+  std::string database_state;
   canon::ServerCanonStats canon_stats;  // scratch-database round trips made
   /// Wall time of each phase run, in order. With `timings`, also "diff": the differ and the
   /// ordering alone, run both ways once more outside the planner, so that the planner's time
@@ -93,6 +96,15 @@ struct PlanOutcome {
 /// a database and not `offline`; offline rules otherwise), and plans both directions. Writes
 /// nothing.
 PlanOutcome PlanStates(const DiffOptions& options);
+
+/// A database's state alone, read as PlanStates reads its database side (options.from: one
+/// DSN; scope, lock_timeout and `introspect` as given).
+struct DatabaseState {
+  std::string fingerprint;  // ir::Fingerprint: what a JSON plan records as its source
+  std::string state;        // ir::StateFingerprint
+};
+/// Reads it; on failure reports to `diags` and returns nullopt.
+std::optional<DatabaseState> ReadDatabaseState(const DiffOptions& options, ir::Diagnostics& diags);
 
 /// Prints diagnostics to stderr, with file:line:col where they have a source.
 void PrintDiagnostics(const ir::Diagnostics& diags, const ir::SourceManager& sources);

@@ -97,7 +97,12 @@ int main(int argc, char** argv) {
   CLI::App* apply_cmd =
       app.add_subcommand("apply", "migrate a live database to desired-state files: locked, time-bounded, verified, recorded");
   apply_cmd->add_option("--db", apply.db, "the database to migrate (DSN or postgresql:// URI)")->required();
-  apply_cmd->add_option("paths", apply.planning.to, "desired-state .sql files or directories")->required();
+  apply_cmd->add_option("paths", apply.planning.to,
+                        "desired-state .sql files or directories (with --plan: what the result is verified against; "
+                        "default: the files the plan was made from)");
+  apply_cmd->add_option("--plan", apply.plan_file,
+                        "run this plan (plan --format json) instead of planning, if the database is still in the state "
+                        "it was made for");
   apply_cmd->add_option("--allow", apply.allow,
                         "risk classes allowed to run, comma-separated: safe, locks, blocking, data-loss, breaking "
                         "(default safe,locks)")
@@ -130,6 +135,24 @@ int main(int argc, char** argv) {
   apply_cmd->add_option("--config", apply.planning.config, "the settings file (default: ./schemac.toml when there is one)");
   apply_cmd->add_flag("--strict-coverage,!--no-strict-coverage", apply.planning.strict_coverage,
                       "refuse to run against a database holding objects schemac does not model (default)");
+
+  ApplyOptions rollback;
+  int64_t rollback_to = 0;
+  CLI::App* rollback_cmd = app.add_subcommand(
+      "rollback", "run the recorded rollback of an applied run, with apply's safeguards (lock, policy, verification)");
+  rollback_cmd->add_option("--db", rollback.db, "the database (DSN or postgresql:// URI)")->required();
+  rollback_cmd->add_option("--to", rollback_to, "the run to undo (default: the newest applied run)");
+  rollback_cmd->add_option("--allow", rollback.allow,
+                           "risk classes allowed to run (default safe,locks; undoing a CREATE TABLE is data-loss)")
+      ->delimiter(',');
+  rollback_cmd->add_option("--lock-timeout", rollback.settings.lock_timeout, "lock_timeout of every session (default 2s)");
+  rollback_cmd->add_option("--statement-timeout", rollback.settings.statement_timeout,
+                           "statement_timeout of every session (default none)");
+  rollback_cmd->add_option("--retries", rollback.settings.retries, "retries on lock_timeout (default 3)");
+  rollback_cmd->add_option("--lock-wait", rollback.lock_wait, "how long to wait for another schemac run (default 60s)");
+  rollback_cmd->add_flag("--dry-run", rollback.dry_run, "run the first transaction and roll it back");
+  rollback_cmd->add_option("--report", rollback.report, "write the run as JSON to FILE");
+  rollback_cmd->add_option("--summary", rollback.summary, "write the run as Markdown to FILE");
 
   HistoryOptions history;
   CLI::App* history_cmd = app.add_subcommand("history", "list the runs schemac apply recorded in schemac.history");
@@ -185,6 +208,7 @@ int main(int argc, char** argv) {
     }
     if (apply_cmd->parsed()) return RunApply(apply);
     if (history_cmd->parsed()) return RunHistory(history);
+    if (rollback_cmd->parsed()) return RunRollback(rollback, rollback_to);
     if (plan_cmd->parsed()) {
       plan.format = plan_format == "json" ? OutputFormat::Json : OutputFormat::Sql;
       plan.classify = true;

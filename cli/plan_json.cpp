@@ -90,6 +90,74 @@ ordered_json OptionalId(const std::optional<int64_t>& id) { return id ? ordered_
 
 }  // namespace
 
+namespace {
+
+ir::ObjectKind KindFromName(const std::string& name) {
+  for (int k = 0; k <= static_cast<int>(ir::ObjectKind::UserMapping); ++k) {
+    auto kind = static_cast<ir::ObjectKind>(k);
+    if (name == ir::ObjectKindName(kind)) return kind;
+  }
+  throw std::runtime_error("unknown object kind \"" + name + "\"");
+}
+
+emit::Plan PlanFromJson(const ordered_json& segments) {
+  emit::Plan plan;
+  for (const ordered_json& s : segments) {
+    emit::Segment segment;
+    segment.transactional = s.at("transactional").get<bool>();
+    segment.long_running = s.value("long_running", false);
+    segment.reason = s.value("reason", "");
+    for (const ordered_json& j : s.at("steps")) {
+      emit::Step step;
+      const ordered_json& o = j.at("object");
+      step.object = ir::ObjectId{KindFromName(o.at("kind").get<std::string>()), o.at("schema").get<std::string>(),
+                                 o.at("name").get<std::string>(), o.at("sub").get<std::string>()};
+      step.change = j.at("change").get<std::string>();
+      step.sql = j.at("sql").get<std::vector<std::string>>();
+      step.rollback_sql = j.at("rollback_sql").get<std::vector<std::string>>();
+      step.data_loss = j.value("data_loss", false);
+      step.data_loss_reason = j.value("data_loss_reason", "");
+      step.rollback_data_loss = j.value("rollback_data_loss", false);
+      step.rollback_data_loss_reason = j.value("rollback_data_loss_reason", "");
+      step.reason = j.value("reason", "");
+      step.findings = j.value("findings", std::vector<std::string>{});
+      for (const ordered_json& r : j.value("risks", ordered_json::array())) {
+        emit::StepRisk risk;
+        risk.rule = r.at("rule_id").get<std::string>();
+        risk.risk_class = r.at("class").get<std::string>();
+        if (r.contains("table") && r["table"].is_string()) risk.table = r["table"].get<std::string>();
+        if (r.contains("rows") && r["rows"].is_number()) risk.rows = r["rows"].get<int64_t>();
+        if (r.contains("bytes") && r["bytes"].is_number()) risk.bytes = r["bytes"].get<int64_t>();
+        step.risks.push_back(std::move(risk));
+      }
+      segment.steps.push_back(std::move(step));
+    }
+    plan.segments.push_back(std::move(segment));
+  }
+  return plan;
+}
+
+}  // namespace
+
+std::optional<PlanFile> ParsePlanJson(const std::string& text, std::string& error) {
+  try {
+    ordered_json j = ordered_json::parse(text);
+    if (!j.is_object() || j.value("format", "") != "schemac.plan/1") {
+      error = "not a schemac plan (\"format\": \"schemac.plan/1\" expected; write one with plan --format json)";
+      return std::nullopt;
+    }
+    PlanFile file;
+    file.source = PlanSide{j.at("source").at("spec").get<std::string>(), j.at("source").at("fingerprint").get<std::string>()};
+    file.target = PlanSide{j.at("target").at("spec").get<std::string>(), j.at("target").at("fingerprint").get<std::string>()};
+    file.plans.forward = PlanFromJson(j.at("segments"));
+    file.plans.rollback = PlanFromJson(j.at("rollback").at("segments"));
+    return file;
+  } catch (const std::exception& e) {
+    error = std::string("invalid plan file: ") + e.what();
+    return std::nullopt;
+  }
+}
+
 std::string RenderApplyReportJson(const ApplyReport& report) {
   ordered_json j;
   j["format"] = "schemac.apply-report/1";

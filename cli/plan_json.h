@@ -2,6 +2,7 @@
 // compiled in one translation unit only.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,16 @@ struct PlanSide {
 /// With `explain`, each step carries "ordering": the edges of `plan --explain`.
 std::string RenderPlanJson(const emit::PlanPair& plans, const PlanSide& source, const PlanSide& target,
                            bool explain = false);
+
+/// A plan file (`plan --format json`) read back.
+struct PlanFile {
+  emit::PlanPair plans;
+  PlanSide source, target;
+};
+
+/// Reads a "schemac.plan/1" document. Returns nullopt and sets `error` (naming the field) when it
+/// is not one.
+std::optional<PlanFile> ParsePlanJson(const std::string& text, std::string& error);
 
 /// What one `schemac apply` did (--report FILE, --summary FILE).
 struct ApplyReport {

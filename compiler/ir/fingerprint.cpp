@@ -1,5 +1,7 @@
 #include "compiler/ir/fingerprint.h"
 
+#include <algorithm>
+
 #include <array>
 #include <cstdint>
 
@@ -64,5 +66,14 @@ std::string Sha256Hex(std::string_view data) {
 }
 
 std::string Fingerprint(const Database& db) { return "sha256:" + Sha256Hex(DebugPrint(db)); }
+
+std::string StateFingerprint(const Database& db) {
+  Database sorted = db;
+  for (auto& [name, table] : sorted.tables) {
+    std::sort(table.columns.begin(), table.columns.end(),
+              [](const Column& a, const Column& b) { return a.name < b.name; });
+  }
+  return Fingerprint(sorted);
+}
 
 }  // namespace schemac::ir

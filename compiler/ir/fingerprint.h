@@ -16,4 +16,9 @@ std::string Sha256Hex(std::string_view data);
 /// that DebugPrint shows takes part.
 std::string Fingerprint(const Database& db);
 
+/// Fingerprint of `db` with each table's columns taken in name order: equal for two databases
+/// that differ only in column order, which no migration can restore (ALTER TABLE adds a column
+/// at the end). `schemac rollback` checks the states it starts from and returns to with it.
+std::string StateFingerprint(const Database& db);
+
 }  // namespace schemac::ir

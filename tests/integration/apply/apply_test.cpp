@@ -333,3 +333,77 @@ TEST_CASE("a one-transaction plan is verified before COMMIT: a mismatch commits 
 }
 
 }  // namespace
+
+namespace {
+
+TEST_CASE("apply --plan runs a reviewed plan only on the state it was made for", "[apply]") {
+  Fixture f("apply_plan_file");
+  std::string v1 = f.File("v1.sql", kV1), v2 = f.File("v2.sql", kV2);
+  REQUIRE(RunSchemac(f.Apply(v1)).exit_code == 0);
+  const std::string plan = f.dir.File("plan.json");
+  REQUIRE(RunSchemac({"plan", "--db", f.db.Conninfo(), "--dev-db", testing::TestConninfo(), v2, "--format", "json",
+                      "-o", plan})
+              .exit_code == 0);
+  const std::string before = f.Dump();
+
+  // The database changes after the plan was made: the plan is stale.
+  testing::RunSql(f.db.Conninfo(), "CREATE TABLE public.extra (id integer)");
+  RunResult stale = RunSchemac({"apply", "--db", f.db.Conninfo(), "--dev-db", testing::TestConninfo(), "--plan", plan});
+  CHECK(stale.exit_code == 1);
+  CHECK_THAT(stale.err, Catch::Contains("stale plan"));
+  testing::RunSql(f.db.Conninfo(), "DROP TABLE public.extra");
+  CHECK(f.Dump() == before);
+
+  // Unchanged again: it runs, and is verified against the files it was made from.
+  RunResult ok = RunSchemac({"apply", "--db", f.db.Conninfo(), "--dev-db", testing::TestConninfo(), "--plan", plan});
+  INFO(ok.err);
+  CHECK(ok.exit_code == 0);
+  CHECK(Query(f.db.Conninfo(), "SELECT target FROM schemac.history ORDER BY id DESC LIMIT 1") == plan + "\n");
+  CHECK(RunSchemac({"plan", "--db", f.db.Conninfo(), "--dev-db", testing::TestConninfo(), "--exit-code", v2})
+            .exit_code == 0);
+
+  WriteFile(f.dir.File("bad.json"), "{\"format\": \"something else\"}");
+  RunResult bad = RunSchemac({"apply", "--db", f.db.Conninfo(), "--plan", f.dir.File("bad.json")});
+  CHECK(bad.exit_code == 2);
+  CHECK_THAT(bad.err, Catch::Contains("bad.json") && Catch::Contains("schemac.plan/1"));
+}
+
+TEST_CASE("rollback runs the recorded rollback with the same safeguards, only from the state the run left",
+          "[apply]") {
+  Fixture f("apply_rollback");
+  std::string v1 = f.File("v1.sql", kV1), v2 = f.File("v2.sql", kV2);
+  REQUIRE(RunSchemac(f.Apply(v1)).exit_code == 0);
+  testing::RunSql(f.db.Conninfo(), "INSERT INTO t VALUES (1, 'a')");
+  const std::string was = f.Dump();
+  REQUIRE(RunSchemac(f.Apply(v2)).exit_code == 0);
+  const std::string is = f.Dump();
+
+  // Undoing ADD COLUMN drops it: data loss, refused by default.
+  RunResult refused = RunSchemac({"rollback", "--db", f.db.Conninfo()});
+  CHECK(refused.exit_code == 1);
+  CHECK_THAT(refused.err, Catch::Contains("[class data-loss]"));
+  CHECK(f.Dump() == is);
+
+  // A change by hand since: the recorded rollback no longer fits.
+  testing::RunSql(f.db.Conninfo(), "CREATE INDEX by_hand ON t (note)");
+  RunResult stale = RunSchemac({"rollback", "--db", f.db.Conninfo(), "--allow", "safe,locks,data-loss"});
+  CHECK(stale.exit_code == 1);
+  CHECK_THAT(stale.err, Catch::Contains("no longer in the state run 2 left"));
+  testing::RunSql(f.db.Conninfo(), "DROP INDEX by_hand");
+
+  RunResult undone = RunSchemac({"rollback", "--db", f.db.Conninfo(), "--allow", "safe,locks,data-loss"});
+  INFO(undone.err);
+  CHECK(undone.exit_code == 0);
+  CHECK(testing::WithoutColumnOrder(f.Dump()) == testing::WithoutColumnOrder(was));
+  CHECK(Query(f.db.Conninfo(), "SELECT string_agg(id || v, ',') FROM t") == "1a\n");
+  CHECK(Query(f.db.Conninfo(), "SELECT rolls_back FROM schemac.history WHERE kind = 'rollback' ORDER BY id") ==
+        "2\n2\n");
+  CHECK(Query(f.db.Conninfo(), "SELECT string_agg(status, ',' ORDER BY id) FROM schemac.history") ==
+        "applied,rolled_back,refused,applied\n");
+  CHECK(RunSchemac({"plan", "--db", f.db.Conninfo(), "--dev-db", testing::TestConninfo(), "--exit-code", v1})
+            .exit_code == 0);
+  // --to names a run that is not applied: refused.
+  CHECK(RunSchemac({"rollback", "--db", f.db.Conninfo(), "--to", "2"}).exit_code == 1);
+}
+
+}  // namespace
