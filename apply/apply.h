@@ -171,6 +171,23 @@ std::vector<std::string> FinishPendingDetaches(catalog::Session& session,
 /// timeout.
 bool WaitForBackendExit(catalog::Session& session, int pid, double wait_seconds);
 
+/// What --backup saves: the tables whose rows or columns the plan's data-loss steps destroy, and
+/// the data-loss steps it cannot cover (a type's values held in the columns that use it).
+struct BackupSet {
+  std::vector<ir::QualifiedName> tables;
+  std::vector<std::string> not_covered;
+};
+BackupSet DataLossTables(const emit::Plan& plan);
+
+/// Saves `tables` (structure and rows) with pg_dump --format=custom into
+/// `dir`/schemac-run-<run_id>.dump, written under a temporary name and renamed when complete.
+/// Returns its absolute path; throws std::runtime_error with pg_dump's message.
+std::string BackupTables(const std::string& conninfo, const std::string& dir, int64_t run_id,
+                         const std::vector<ir::QualifiedName>& tables);
+
+/// Records where a run's backup is.
+void SetBackup(catalog::Session& session, int64_t id, const std::string& path);
+
 /// "sha256:<hex>" of the plan's statements, in order.
 std::string PlanFingerprint(const emit::Plan& plan);
 

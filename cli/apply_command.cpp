@@ -245,12 +245,44 @@ int RunRecorded(const ApplyOptions& options, const std::set<std::string>& allowe
     return kExitRefused;
   }
 
+  apply::BackupSet backup;
+  if (!options.backup_dir.empty() && !options.dry_run) {
+    backup = apply::DataLossTables(forward);
+    if (!backup.not_covered.empty()) {
+      std::string error = "--backup: not yet supported: saving what these data-loss steps destroy: ";
+      for (std::size_t i = 0; i < backup.not_covered.size(); ++i) error += (i ? "; " : "") + backup.not_covered[i];
+      std::cerr << "schemac: error: " << error << " (nothing was run)\n";
+      apply::EnsureHistory(control);
+      report.run_id = apply::StartRun(control, ex.run, forward);
+      apply::FinishRun(control, report.run_id, "refused", error);
+      report.error = error;
+      status = "refused";
+      return kExitRefused;
+    }
+  }
+
   int64_t run_id = 0;
   if (!options.dry_run) {
     apply::EnsureHistory(control);  // created with the first run recorded
     run_id = apply::StartRun(control, ex.run, forward);
   }
   report.run_id = run_id;
+  if (!backup.tables.empty()) {
+    try {
+      std::string path = apply::BackupTables(conninfo, options.backup_dir, run_id, backup.tables);
+      apply::SetBackup(control, run_id, path);
+      Log(fmt::format("saved {} table(s) that data-loss steps touch to {} (restore with pg_restore)",
+                      backup.tables.size(), path));
+    } catch (const std::exception& e) {
+      std::cerr << "schemac: error: " << e.what() << " (nothing was run)\n";
+      apply::FinishRun(control, run_id, "failed", e.what());
+      report.error = e.what();
+      status = "failed";
+      return kExitFailed;
+    }
+  } else if (!options.backup_dir.empty() && !options.dry_run) {
+    Log("--backup: no data-loss step, nothing to save");
+  }
 
   std::string after_state;
   apply::ExecuteOptions eopts;

@@ -121,6 +121,9 @@ int main(int argc, char** argv) {
   apply_cmd->add_flag("--dry-run", apply.dry_run,
                       "run the first transaction and roll it back, reporting each step's time and locks (it takes the "
                       "same locks: use a staging copy)");
+  apply_cmd->add_option("--backup", apply.backup_dir,
+                        "before running data-loss steps, save the tables they touch with pg_dump into DIR (recorded in "
+                        "the history)");
   apply_cmd->add_option("--report", apply.report, "write the run as JSON to FILE");
   apply_cmd->add_option("--summary", apply.summary, "write the run as Markdown to FILE (for CI or a pull request)");
   apply_cmd->add_flag("--owners", apply.planning.owners, "compare and apply object owners (OWNER TO)");
@@ -151,6 +154,8 @@ int main(int argc, char** argv) {
   rollback_cmd->add_option("--retries", rollback.settings.retries, "retries on lock_timeout (default 3)");
   rollback_cmd->add_option("--lock-wait", rollback.lock_wait, "how long to wait for another schemac run (default 60s)");
   rollback_cmd->add_flag("--dry-run", rollback.dry_run, "run the first transaction and roll it back");
+  rollback_cmd->add_option("--backup", rollback.backup_dir,
+                           "before running data-loss steps, save the tables they touch with pg_dump into DIR");
   rollback_cmd->add_option("--report", rollback.report, "write the run as JSON to FILE");
   rollback_cmd->add_option("--summary", rollback.summary, "write the run as Markdown to FILE");
 
