@@ -188,6 +188,19 @@ std::string BackupTables(const std::string& conninfo, const std::string& dir, in
 /// Records where a run's backup is.
 void SetBackup(catalog::Session& session, int64_t id, const std::string& path);
 
+/// The lock-table entries a step, or a whole transactional segment, is estimated to hold until
+/// its transaction ends (docs/apply.md#batches).
+int EstimateLockEntries(const emit::Step& step);
+int EstimateLockEntries(const emit::Segment& segment);
+
+/// The server's lock table: max_locks_per_transaction x (max_connections +
+/// max_prepared_transactions) entries, shared by every session.
+int LockTableCapacity(catalog::Session& session);
+
+/// `plan` with every transactional segment estimated above `budget` split into consecutive
+/// transactions of at most `budget` (a step larger than the budget alone gets one to itself).
+emit::Plan SplitIntoBatches(const emit::Plan& plan, int budget);
+
 /// "sha256:<hex>" of the plan's statements, in order.
 std::string PlanFingerprint(const emit::Plan& plan);
 

@@ -245,6 +245,38 @@ int RunRecorded(const ApplyOptions& options, const std::set<std::string>& allowe
     return kExitRefused;
   }
 
+  // The lock table is shared by every session: a transaction estimated above it cannot commit
+  // (out of shared memory). --batch splits such transactions into budgets of half of it.
+  const int capacity = apply::LockTableCapacity(control);
+  int largest = 0;
+  for (const emit::Segment& segment : ex.plans.forward.segments) {
+    if (segment.transactional) largest = std::max(largest, apply::EstimateLockEntries(segment));
+  }
+  if (largest > capacity) {
+    if (!options.batch) {
+      std::string error = fmt::format(
+          "refused: a transaction of this plan needs about {} lock-table entries, more than the server's {} "
+          "(max_locks_per_transaction x (max_connections + max_prepared_transactions)); raise "
+          "max_locks_per_transaction (a restart), or pass --batch to run it as several transactions (not atomic)",
+          largest, capacity);
+      std::cerr << "schemac: error: " << error << "\n";
+      if (!options.dry_run) {
+        apply::EnsureHistory(control);
+        report.run_id = apply::StartRun(control, ex.run, forward);
+        apply::FinishRun(control, report.run_id, "refused", error);
+      }
+      report.error = error;
+      status = "refused";
+      return kExitRefused;
+    }
+    std::size_t before = ex.plans.forward.segments.size();
+    ex.plans.forward = apply::SplitIntoBatches(ex.plans.forward, std::max(1, capacity / 2));
+    Log(fmt::format(
+        "--batch: a transaction needs about {} lock-table entries of the server's {}: split into {} more "
+        "transaction(s). Atomicity is lost: a failure leaves the earlier ones committed (resume with --resume)",
+        largest, capacity, ex.plans.forward.segments.size() - before));
+  }
+
   apply::BackupSet backup;
   if (!options.backup_dir.empty() && !options.dry_run) {
     backup = apply::DataLossTables(forward);

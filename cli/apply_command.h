@@ -29,6 +29,7 @@ struct ApplyOptions {
   std::string plan_file;             // --plan FILE: run this plan (plan --format json) instead of planning
   bool resume = false;               // finish an interrupted run first
   bool dry_run = false;              // rehearse the first transaction, roll it back
+  bool batch = false;                // split transactions too large for the lock table
   std::string backup_dir;            // --backup DIR: pg_dump the tables data-loss steps touch first
   std::string report;                // --report FILE: the run as JSON
   std::string summary;               // --summary FILE: the run as Markdown

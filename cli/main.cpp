@@ -121,6 +121,8 @@ int main(int argc, char** argv) {
   apply_cmd->add_flag("--dry-run", apply.dry_run,
                       "run the first transaction and roll it back, reporting each step's time and locks (it takes the "
                       "same locks: use a staging copy)");
+  apply_cmd->add_flag("--batch", apply.batch,
+                      "split a transaction too large for the server's lock table into several (atomicity is lost)");
   apply_cmd->add_option("--backup", apply.backup_dir,
                         "before running data-loss steps, save the tables they touch with pg_dump into DIR (recorded in "
                         "the history)");
@@ -154,6 +156,8 @@ int main(int argc, char** argv) {
   rollback_cmd->add_option("--retries", rollback.settings.retries, "retries on lock_timeout (default 3)");
   rollback_cmd->add_option("--lock-wait", rollback.lock_wait, "how long to wait for another schemac run (default 60s)");
   rollback_cmd->add_flag("--dry-run", rollback.dry_run, "run the first transaction and roll it back");
+  rollback_cmd->add_flag("--batch", rollback.batch,
+                         "split a transaction too large for the server's lock table into several (not atomic)");
   rollback_cmd->add_option("--backup", rollback.backup_dir,
                            "before running data-loss steps, save the tables they touch with pg_dump into DIR");
   rollback_cmd->add_option("--report", rollback.report, "write the run as JSON to FILE");

@@ -435,3 +435,31 @@ TEST_CASE("apply --backup saves the tables that data-loss steps touch, and the s
 }
 
 }  // namespace
+
+namespace {
+
+TEST_CASE("a transaction too large for the lock table is refused, and --batch splits it", "[apply]") {
+  Fixture f("apply_batch");
+  // 1100 tables with a key: about 6600 lock-table entries, above the 64 x 100 of a default server.
+  std::string sql;
+  for (int i = 0; i < 1100; ++i) sql += "CREATE TABLE public.t" + std::to_string(i) + " (id integer PRIMARY KEY, v text);\n";
+  std::string big = f.File("big.sql", sql);
+  const std::string capacity = Query(f.db.Conninfo(),
+                                     "SELECT current_setting('max_locks_per_transaction')::int * "
+                                     "(current_setting('max_connections')::int + "
+                                     "current_setting('max_prepared_transactions')::int)");
+  REQUIRE(std::stoi(capacity) < 6600);
+  RunResult refused = RunSchemac(f.Apply(big));
+  CHECK(refused.exit_code == 1);
+  CHECK_THAT(refused.err, Catch::Contains("lock-table entries") && Catch::Contains("--batch"));
+  CHECK(Query(f.db.Conninfo(), "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'") == "0\n");
+
+  RunResult batched = RunSchemac(f.Apply(big, {"--batch"}));
+  INFO(batched.err);
+  CHECK(batched.exit_code == 0);
+  CHECK_THAT(batched.err, Catch::Contains("Atomicity is lost"));
+  CHECK(Query(f.db.Conninfo(), "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'") == "1100\n");
+  CHECK(Query(f.db.Conninfo(), "SELECT max(segment) > 1 FROM schemac.history_step WHERE run_id = 2") == "t\n");
+}
+
+}  // namespace
