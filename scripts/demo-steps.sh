@@ -9,21 +9,29 @@ psql -X -q -c "CREATE DATABASE shop"
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
 
-step "load schemas/demo/v1 into the empty database: schemac plan --db \$DB schemas/demo/v1 | psql"
-"$schemac" plan --db "$db" schemas/demo/v1 | psql -X -q -v ON_ERROR_STOP=1 -d shop
+step "load schemas/demo/v1 into the empty database: schemac apply --db \$DB schemas/demo/v1"
+"$schemac" apply --db "$db" schemas/demo/v1
 
 step "schemac plan --db \$DB schemas/demo/v2 --rollback-output rollback.sql"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-"$schemac" plan --db "$db" schemas/demo/v2 --rollback-output "$work/rollback.sql" | tee "$work/forward.sql"
+"$schemac" plan --db "$db" schemas/demo/v2 --rollback-output "$work/rollback.sql"
 
 step "rollback.sql"
 cat "$work/rollback.sql"
 
-step "apply the forward plan with psql, then plan again: nothing is left to do"
-psql -X -q -v ON_ERROR_STOP=1 -d shop -f "$work/forward.sql"
-"$schemac" plan --db "$db" schemas/demo/v2 --exit-code
+step "schemac apply --db \$DB schemas/demo/v2: refused, the plan destroys data (exit 1, nothing run)"
+if "$schemac" apply --db "$db" schemas/demo/v2; then exit 1; fi
 
-step "apply the rollback with psql: the database is back at v1"
-psql -X -q -v ON_ERROR_STOP=1 -d shop -f "$work/rollback.sql"
-"$schemac" plan --db "$db" schemas/demo/v1 --exit-code
+step "schemac apply --db \$DB schemas/demo/v2 --allow safe,locks,breaking,data-loss --backup DIR: locked, time-bounded, verified, recorded"
+"$schemac" apply --db "$db" schemas/demo/v2 --allow safe,locks,breaking,data-loss --backup "$work/backup" \
+  --summary "$work/summary.md"
+cat "$work/summary.md"
+"$schemac" plan --db "$db" schemas/demo/v2 --exit-code > /dev/null && echo "schemac plan: no changes"
+
+step "schemac history --db \$DB"
+"$schemac" history --db "$db"
+
+step "schemac rollback --db \$DB: the recorded rollback, with the same safeguards; the database is back at v1"
+"$schemac" rollback --db "$db" --allow safe,locks,breaking,data-loss
+"$schemac" plan --db "$db" schemas/demo/v1 --exit-code > /dev/null && echo "schemac plan: no changes"
