@@ -1,6 +1,7 @@
 // The executor: a plan's segments run against the database, with retries, checkpoints,
 // cancellation and verification.
 #include "apply/apply.h"
+#include "apply/internal.h"
 
 #include <chrono>
 #include <cmath>
@@ -112,25 +113,15 @@ class Checkpoints {
       seconds.push_back(s.seconds ? fmt::format("{:.6f}", *s.seconds) : "");
       errors.push_back(s.error);
     }
-    auto array = [](const std::vector<std::string>& values) {
-      std::string out = "{";
-      for (std::size_t i = 0; i < values.size(); ++i) {
-        out += i ? ",\"" : "\"";
-        for (char c : values[i]) {
-          if (c == '"' || c == '\\') out += '\\';
-          out += c;
-        }
-        out += '"';
-      }
-      return out + "}";
-    };
+    using internal::ArrayLiteral;
     Write("UPDATE schemac.history_step h SET status = s.status, seconds = NULLIF(s.seconds, '')::float8, "
           "error = NULLIF(s.error, ''), started_at = COALESCE(h.started_at, pg_catalog.clock_timestamp() - "
           "pg_catalog.make_interval(secs => COALESCE(NULLIF(s.seconds, '')::float8, 0))) "
           "FROM ROWS FROM (pg_catalog.unnest($2::int[]), pg_catalog.unnest($3::text[]), pg_catalog.unnest($4::text[]), "
           "pg_catalog.unnest($5::text[])) AS s(step, status, seconds, error) "
           "WHERE h.run_id = $1::bigint AND h.step = s.step",
-          {std::to_string(run_id_), array(numbers), array(statuses), array(seconds), array(errors)});
+          {std::to_string(run_id_), ArrayLiteral(numbers), ArrayLiteral(statuses), ArrayLiteral(seconds),
+           ArrayLiteral(errors)});
   }
   void WorkPid(int pid) {
     Write("UPDATE schemac.history SET work_pid = $2::int WHERE id = $1::bigint",

@@ -112,7 +112,8 @@ std::optional<RunRecord> FindRun(catalog::Session& session, int64_t id);
 /// One run's steps, in order.
 std::vector<StepRecord> ListSteps(catalog::Session& session, int64_t id);
 /// Runs left "running" by a client that is gone (the caller holds the run lock, so no live run
-/// can be running) are marked "interrupted". Returns the newest interrupted run not yet resumed
+/// can be running) are marked "interrupted" when a step was done or under way outside a
+/// transaction, else "failed" (the server rolled back what they ran). Returns the newest interrupted run not yet resumed
 /// (nullopt when there is no history yet).
 std::optional<RunRecord> InterruptedRun(catalog::Session& session);
 

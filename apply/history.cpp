@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "apply/apply.h"
+#include "apply/internal.h"
 #include "compiler/ir/fingerprint.h"
 #include "compiler/ir/schema.h"
 
@@ -61,8 +62,9 @@ CREATE TABLE IF NOT EXISTS schemac.history_step (
 );
 )sql";
 
-/// A PostgreSQL array literal of text values ('{"a","b\"c"}').
-std::string ArrayLiteral(const std::vector<std::string>& values) {
+}  // namespace
+
+std::string internal::ArrayLiteral(const std::vector<std::string>& values) {
   std::string out = "{";
   for (std::size_t i = 0; i < values.size(); ++i) {
     if (i) out += ',';
@@ -75,6 +77,10 @@ std::string ArrayLiteral(const std::vector<std::string>& values) {
   }
   return out + "}";
 }
+
+namespace {
+
+using internal::ArrayLiteral;
 
 std::string Field(const catalog::Row& row, std::size_t i) { return row.at(i).value_or(""); }
 
@@ -310,8 +316,12 @@ std::optional<RunRecord> InterruptedRun(catalog::Session& session) {
     return std::nullopt;
   }
   // Under the run lock no other run is alive: a "running" record is a run whose client died.
+  // With no step done or under way outside a transaction, the server rolled back everything it
+  // ran: the run simply failed.
   session.Execute(
-      "UPDATE schemac.history SET status = 'interrupted', finished_at = pg_catalog.clock_timestamp(), "
+      "UPDATE schemac.history h SET finished_at = pg_catalog.clock_timestamp(), "
+      "status = CASE WHEN EXISTS (SELECT FROM schemac.history_step s WHERE s.run_id = h.id "
+      "AND s.status IN ('done', 'running')) THEN 'interrupted' ELSE 'failed' END, "
       "error = COALESCE(error, 'the client stopped before the run finished') WHERE status = 'running'");
   auto rows = session.Query(std::string("SELECT ") + kRunColumns +
                             " FROM schemac.history WHERE status = 'interrupted' AND resumed_by IS NULL "

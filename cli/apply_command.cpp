@@ -375,6 +375,19 @@ int RunRecorded(const ApplyOptions& options, const std::set<std::string>& allowe
   return code;
 }
 
+/// Runs a read of the database, retried on lock_timeout as the plan's own steps are.
+template <typename Attempt, typename TimedOut>
+auto WithRetries(const apply::Settings& settings, Attempt&& attempt_once, TimedOut&& timed_out) {
+  for (int attempt = 0;; ++attempt) {
+    auto result = attempt_once();
+    if (!timed_out(result) || attempt >= settings.retries) return result;
+    double wait = std::min(settings.backoff_seconds * (1 << std::min(attempt, 20)), settings.backoff_cap_seconds);
+    Log(fmt::format("introspection: lock_timeout {} reached; retry {}/{} in {:.1f} s", settings.lock_timeout,
+                    attempt + 1, settings.retries, wait));
+    std::this_thread::sleep_for(std::chrono::duration<double>(wait));
+  }
+}
+
 /// Waits for an interrupted run's session to end and finishes its pending detaches (--resume).
 bool PrepareResume(const ApplyOptions& options, catalog::Session& control, const apply::RunRecord& interrupted) {
   // Its statement may still run until its server process notices the client is gone
@@ -479,16 +492,8 @@ int RunApply(const ApplyOptions& given) {
       Log("--resume: no interrupted run; applying normally");
     }
 
-    // Retried on lock_timeout, as the plan's own steps are.
     auto with_retries = [&](auto&& attempt_once, auto&& timed_out) {
-      for (int attempt = 0;; ++attempt) {
-        auto result = attempt_once();
-        if (!timed_out(result) || attempt >= options.settings.retries) return result;
-        double wait = std::min(options.settings.backoff_seconds * (1 << attempt), options.settings.backoff_cap_seconds);
-        Log(fmt::format("introspection: lock_timeout {} reached; retry {}/{} in {:.1f} s", options.settings.lock_timeout,
-                        attempt + 1, options.settings.retries, wait));
-        std::this_thread::sleep_for(std::chrono::duration<double>(wait));
-      }
+      return WithRetries(options.settings, attempt_once, timed_out);
     };
 
     Execution ex;
@@ -552,7 +557,11 @@ int RunApply(const ApplyOptions& given) {
     ex.run.forward_sql = emit::RenderSql(ex.plans.forward);
     ex.run.rollback_sql = emit::RenderSql(ex.plans.rollback);
     ex.verify = [&](catalog::Session* in_transaction, std::string& state) {
-      PlanOutcome check = PlanFromDatabase(options, conninfo, dev_db, false, in_transaction);
+      // After COMMIT the read may wait for locks like any other (inside the transaction a failed
+      // read aborts it: no retry there).
+      PlanOutcome check = with_retries(
+          [&] { return PlanFromDatabase(options, conninfo, dev_db, false, in_transaction); },
+          [&](const PlanOutcome& o) { return !in_transaction && o.exit_code != kExitOk && IsLockTimeout(o.diags); });
       if (check.exit_code != kExitOk) throw std::runtime_error(DiagnosticText(check));
       state = check.database_state;
       return emit::RenderSql(check.plans.forward);
@@ -631,7 +640,13 @@ int RunRollback(const ApplyOptions& given, int64_t to) {
     scope.exclude_schemas = target->exclude_schemas;
     scope.lock_timeout = options.settings.lock_timeout;
     ir::Diagnostics diags;
-    std::optional<DatabaseState> now = ReadDatabaseState(scope, diags);
+    std::optional<DatabaseState> now = WithRetries(
+        options.settings,
+        [&] {
+          diags = ir::Diagnostics{};
+          return ReadDatabaseState(scope, diags);
+        },
+        [&](const std::optional<DatabaseState>& r) { return !r && IsLockTimeout(diags); });
     PrintDiagnostics(diags, ir::SourceManager{});
     if (!now) return finish(kExitFailed, "failed");
     if (now->state != target->after_state) {
@@ -664,7 +679,13 @@ int RunRollback(const ApplyOptions& given, int64_t to) {
         };
       }
       ir::Diagnostics d;
-      std::optional<DatabaseState> after = ReadDatabaseState(read, d);
+      std::optional<DatabaseState> after = WithRetries(
+          options.settings,
+          [&] {
+            d = ir::Diagnostics{};
+            return ReadDatabaseState(read, d);
+          },
+          [&](const std::optional<DatabaseState>& r) { return !in_transaction && !r && IsLockTimeout(d); });
       if (!after) {
         std::string text;
         for (const ir::Diagnostic& x : d.items()) text += ir::FormatDiagnostic(x, nullptr) + "\n";

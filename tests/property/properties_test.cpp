@@ -5,6 +5,8 @@
 //   P3 parity:      the offline plan (files -> files) equals the server plan (database -> files)
 //                   for states whose expressions are in PostgreSQL's stored form.
 //   P1/P2/P3 online: the same with online plans (plan --online), a quarter of the cases each.
+//   P5 executor:    P2 run by `schemac apply`'s executor, each plan verified by re-introspection
+//                   (inside its transaction when it is one), P5 online an eighth of the cases.
 //   P4 renames:     a table or a column renamed with `-- schemac:renamed-from`: the forward plan
 //                   and its rollback keep the table's oid, attnums and rows, and reach b and a.
 //   [generators]:   without a database, the generators produce every feature in scope.
@@ -31,6 +33,7 @@
 #include <pqxx/pqxx>
 #include <rapidcheck/catch.h>
 
+#include "apply/apply.h"
 #include "cli/commands.h"
 #include "diff/match.h"
 #include "compiler/ir/expression_keys.h"
@@ -304,6 +307,74 @@ TEST_CASE("P2: forward plan then its rollback round-trips, keeping identities an
 // in the plan), on a quarter as many cases (CI time).
 TEST_CASE("P2 online: online plans round-trip the same way", "[property][p2][online]") {
   RoundTrip("P2 online round trip", true, 4);
+}
+
+// Runs `plan` with the executor of `schemac apply` (no history, no lock: the case's database is
+// its own) and requires it applied and verified against `target` (inside the transaction when
+// the plan is one).
+void Execute(const std::string& conninfo, const emit::Plan& plan, const std::string& target, const char* what) {
+  apply::Settings settings;
+  settings.lock_timeout = "10s";
+  catalog::Session control(conninfo);
+  apply::ExecuteOptions options;
+  options.settings = settings;
+  options.conninfo = apply::SessionConninfo(conninfo, settings);
+  options.verify = [&](catalog::Session* in_transaction) {
+    cli::DiffOptions o;
+    o.from = {conninfo};
+    o.to = {target};
+    o.online = g_online;
+    o.dev_db = DevDatabase();
+    if (in_transaction) {
+      o.introspect = [in_transaction](const catalog::IntrospectOptions& iopts, ir::Diagnostics& diags) {
+        return in_transaction->Introspect(iopts, diags);
+      };
+    }
+    cli::PlanOutcome out = cli::PlanStates(o);
+    if (out.exit_code != cli::kExitOk) throw std::runtime_error(Errors(out));
+    return emit::RenderSql(out.plans.forward);
+  };
+  apply::ExecuteResult r = apply::Execute(plan, control, options);
+  if (r.status != apply::ExecuteResult::Status::Applied) {
+    RC_FAIL(std::string(what) + ": the executor did not apply it: " + r.error + "\n" + r.difference +
+            "\n---- plan:\n" + emit::RenderSql(plan));
+  }
+}
+
+// P5: P2 through the executor of `schemac apply` instead of psql.
+void ExecutorRoundTrip(const std::string& name, bool online, int divisor) {
+  property::Features features = property::DefaultFeatures();
+  features.written_forms = true;
+  g_online = online;
+  CheckProperty(name, [features] {
+    StatePair p = *property::GenStatePair(features);
+    TempDir dir;
+    std::string a_file = dir.Write("a/schema.sql", property::RenderDatabase(p.a));
+    std::string b_file = dir.Write("b/schema.sql", property::RenderDatabase(p.b));
+    CaseDatabase db;
+    ApplyScript(db.Conninfo(), a_file, "applying state a");
+    std::string rows;
+    for (const auto& [qn, t] : p.a.tables) {
+      for (const std::string& insert : property::RowsFor(p.a, t)) rows += insert + "\n";
+    }
+    if (!rows.empty()) ApplyScript(db.Conninfo(), rows, "inserting rows");
+    auto before = Snapshot(db.Conninfo(), p.a, p.b);
+    cli::PlanOutcome forward = PlanOk(db.Conninfo(), b_file, "database(a) -> b");
+    Execute(db.Conninfo(), forward.plans.forward, b_file, "the forward plan");
+    RequireSame(before, Snapshot(db.Conninfo(), p.a, p.b), "after the forward plan");
+    Execute(db.Conninfo(), forward.plans.rollback, a_file, "the recorded rollback");
+    RequireSame(before, Snapshot(db.Conninfo(), p.a, p.b), "after the rollback");
+  }, divisor);
+  g_online = false;
+}
+
+TEST_CASE("P5: the apply executor runs a -> b and its rollback, each verified by re-introspection",
+          "[property][p5]") {
+  ExecutorRoundTrip("P5 executor round trip", false, 4);
+}
+
+TEST_CASE("P5 online: the same with online plans", "[property][p5][online]") {
+  ExecutorRoundTrip("P5 online executor round trip", true, 8);
 }
 
 // A plan's text without its "-- reason: ..." comment lines.
