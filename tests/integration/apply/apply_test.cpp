@@ -286,6 +286,10 @@ TEST_CASE("SIGKILL during a concurrent index build, then --resume finishes the m
   run.Signal(SIGKILL);
   RunResult killed = run.Wait();
   REQUIRE(killed.exit_code == -SIGKILL);
+  // The build had created its index, invalid until it finishes; the server stops it within
+  // client_connection_check_interval (1 s) of the client's death, well before it could finish.
+  CHECK(Query(f.db.Conninfo(), "SELECT count(*) FROM pg_index WHERE NOT indisvalid") == "1\n");
+  CHECK(Query(f.db.Conninfo(), "SELECT status FROM schemac.history_step WHERE run_id = 2") == "running\n");
 
   // Without --resume, apply refuses to start over an interrupted run.
   RunResult refused = RunSchemac(f.Apply(v2, {"--online", "--lock-wait", "30s"}));
@@ -299,6 +303,9 @@ TEST_CASE("SIGKILL during a concurrent index build, then --resume finishes the m
   CHECK(Query(f.db.Conninfo(), "SELECT count(*) FROM pg_index WHERE NOT indisvalid") == "0\n");
   CHECK(RunSchemac({"plan", "--db", f.db.Conninfo(), "--dev-db", testing::TestConninfo(), "--exit-code", v2})
             .exit_code == 0);
+  // The invalid index was rebuilt, not built a second time beside it.
+  CHECK_THAT(Query(f.db.Conninfo(), "SELECT forward_sql FROM schemac.history WHERE id = 3"),
+             Catch::Contains("REINDEX INDEX CONCURRENTLY public.t_v;"));
   CHECK(Query(f.db.Conninfo(),
               "SELECT string_agg(id || ':' || status || ':' || COALESCE(resumes::text, '-') || ':' || "
               "COALESCE(resumed_by::text, '-'), ',' ORDER BY id) FROM schemac.history WHERE id > 1") ==
