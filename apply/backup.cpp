@@ -1,10 +1,11 @@
 // --backup: the tables that a plan's data-loss steps touch, saved with pg_dump before it runs.
+#include "apply/apply.h"
+
 #include <filesystem>
 #include <set>
 
 #include <fmt/format.h>
 
-#include "apply/apply.h"
 #include "compiler/catalog/embedded_cluster.h"
 #include "compiler/catalog/process.h"
 

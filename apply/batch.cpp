@@ -1,10 +1,10 @@
 // The lock table: how many of its entries a transaction of a plan needs, and --batch, which
 // splits a transaction that would not fit.
+#include "apply/apply.h"
+
 #include <algorithm>
 
 #include <fmt/format.h>
-
-#include "apply/apply.h"
 
 namespace schemac::apply {
 

@@ -1,10 +1,11 @@
 // The history schema (`schemac.history`, `schemac.history_step`) and the run lock.
+#include "apply/apply.h"
+
 #include <chrono>
 #include <thread>
 
 #include <fmt/format.h>
 
-#include "apply/apply.h"
 #include "apply/internal.h"
 #include "compiler/ir/fingerprint.h"
 #include "compiler/ir/schema.h"
