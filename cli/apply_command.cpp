@@ -227,14 +227,8 @@ int RunRecorded(const ApplyOptions& options, const std::set<std::string>& allowe
     return kExitOk;
   }
 
-  report.refused = PolicyViolations(forward, allowed);
-  if (!report.refused.empty()) {
-    std::string allowed_text;
-    for (const std::string& a : allowed) allowed_text += (allowed_text.empty() ? "" : ",") + a;
-    std::string error = fmt::format("refused: {} step finding(s) outside --allow {}", report.refused.size(), allowed_text);
-    for (const std::string& r : report.refused) std::cerr << "schemac: refused: " << r << "\n";
-    std::cerr << "schemac: error: " << error
-              << " (nothing was run; pass --allow with the classes to accept, or --online for online-safe recipes)\n";
+  // A refusal runs nothing; it is recorded (but for a dry run) with its reason.
+  auto refuse = [&](const std::string& error) {
     if (!options.dry_run) {
       apply::EnsureHistory(control);
       report.run_id = apply::StartRun(control, ex.run, forward);
@@ -243,6 +237,17 @@ int RunRecorded(const ApplyOptions& options, const std::set<std::string>& allowe
     report.error = error;
     status = "refused";
     return kExitRefused;
+  };
+
+  report.refused = PolicyViolations(forward, allowed);
+  if (!report.refused.empty()) {
+    std::string allowed_text;
+    for (const std::string& a : allowed) allowed_text += (allowed_text.empty() ? "" : ",") + a;
+    std::string error = fmt::format("refused: {} step finding(s) outside --allow {}", report.refused.size(), allowed_text);
+    for (const std::string& r : report.refused) std::cerr << "schemac: refused: " << r << "\n";
+    std::cerr << "schemac: error: " << error
+              << " (nothing was run; pass --allow with the classes to accept, or --online for online-safe recipes)\n";
+    return refuse(error);
   }
 
   // The lock table is shared by every session: a transaction estimated above it cannot commit
@@ -260,14 +265,7 @@ int RunRecorded(const ApplyOptions& options, const std::set<std::string>& allowe
           "max_locks_per_transaction (a restart), or pass --batch to run it as several transactions (not atomic)",
           largest, capacity);
       std::cerr << "schemac: error: " << error << "\n";
-      if (!options.dry_run) {
-        apply::EnsureHistory(control);
-        report.run_id = apply::StartRun(control, ex.run, forward);
-        apply::FinishRun(control, report.run_id, "refused", error);
-      }
-      report.error = error;
-      status = "refused";
-      return kExitRefused;
+      return refuse(error);
     }
     std::size_t before = ex.plans.forward.segments.size();
     ex.plans.forward = apply::SplitIntoBatches(ex.plans.forward, std::max(1, capacity / 2));
@@ -284,12 +282,7 @@ int RunRecorded(const ApplyOptions& options, const std::set<std::string>& allowe
       std::string error = "--backup: not yet supported: saving what these data-loss steps destroy: ";
       for (std::size_t i = 0; i < backup.not_covered.size(); ++i) error += (i ? "; " : "") + backup.not_covered[i];
       std::cerr << "schemac: error: " << error << " (nothing was run)\n";
-      apply::EnsureHistory(control);
-      report.run_id = apply::StartRun(control, ex.run, forward);
-      apply::FinishRun(control, report.run_id, "refused", error);
-      report.error = error;
-      status = "refused";
-      return kExitRefused;
+      return refuse(error);
     }
   }
 
@@ -408,19 +401,58 @@ bool PrepareResume(const ApplyOptions& options, catalog::Session& control, const
 
 }  // namespace
 
-int RunApply(const ApplyOptions& given) {
-  const auto start = std::chrono::steady_clock::now();
-  ApplyOptions options = given;
+namespace {
+
+/// One apply or rollback command: its report, written whatever the outcome.
+class Command {
+ public:
+  explicit Command(const ApplyOptions& options) : options_(options), start_(std::chrono::steady_clock::now()) {
+    report.database = RedactDsn(options.db);
+    report.dry_run = options.dry_run;
+  }
+
   ApplyReport report;
-  report.database = RedactDsn(options.db);
-  report.dry_run = options.dry_run;
-  auto finish = [&](int code, const std::string& status) {
+
+  /// Ends the command with `code`: the report and summary written (a write failure turns success into 2).
+  int Finish(int code, const std::string& status) {
     report.exit_code = code;
     if (report.status.empty()) report.status = status;
-    report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    if (!WriteReports(options, report) && code == kExitOk) return static_cast<int>(kExitInvalid);
+    report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    if (!WriteReports(options_, report) && code == kExitOk) return kExitInvalid;
     return code;
-  };
+  }
+
+  /// Runs `body`; the run lock not granted, a lost connection or a failing query end the command
+  /// with exit 3.
+  template <typename Body>
+  int Guard(Body&& body) {
+    try {
+      return body();
+    } catch (const apply::LockBusy& e) {
+      return Fail(e.what(), "lock_busy");
+    } catch (const std::exception& e) {
+      return Fail(e.what(), "failed");
+    }
+  }
+
+ private:
+  int Fail(const std::string& message, const std::string& status) {
+    std::cerr << "schemac: error: " << message << "\n";
+    report.error = message;
+    return Finish(kExitFailed, status);
+  }
+
+  const ApplyOptions& options_;
+  std::chrono::steady_clock::time_point start_;
+};
+
+}  // namespace
+
+int RunApply(const ApplyOptions& given) {
+  ApplyOptions options = given;
+  Command command(options);
+  ApplyReport& report = command.report;
+  auto finish = [&](int code, const std::string& status) { return command.Finish(code, status); };
 
   // Input first: nothing is connected to before the options are known to be valid.
   std::set<std::string> allowed;
@@ -461,7 +493,7 @@ int RunApply(const ApplyOptions& given) {
     return finish(kExitInvalid, "invalid");
   }
 
-  try {
+  return command.Guard([&]() -> int {
     // The scratch server canonicalizes the desired state, for the plan and for the verification.
     std::unique_ptr<catalog::ScratchServer> scratch;
     if (!options.planning.offline) scratch = std::make_unique<catalog::ScratchServer>(options.planning.dev_db);
@@ -569,34 +601,14 @@ int RunApply(const ApplyOptions& given) {
     std::string status;
     int code = RunRecorded(options, allowed, conninfo, control, ex, report, status);
     return finish(code, status);
-  } catch (const apply::LockBusy& e) {
-    std::cerr << "schemac: error: " << e.what() << "\n";
-    report.error = e.what();
-    return finish(kExitFailed, "lock_busy");
-  } catch (const catalog::ConnectionError& e) {
-    std::cerr << "schemac: error: " << e.what() << "\n";
-    report.error = e.what();
-    return finish(kExitFailed, "failed");
-  } catch (const catalog::SqlError& e) {
-    std::cerr << "schemac: error: " << e.what() << "\n";
-    report.error = e.what();
-    return finish(kExitFailed, "failed");
-  }
+  });
 }
 
 int RunRollback(const ApplyOptions& given, int64_t to) {
-  const auto start = std::chrono::steady_clock::now();
   ApplyOptions options = given;
-  ApplyReport report;
-  report.database = RedactDsn(options.db);
-  report.dry_run = options.dry_run;
-  auto finish = [&](int code, const std::string& status) {
-    report.exit_code = code;
-    if (report.status.empty()) report.status = status;
-    report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    if (!WriteReports(options, report) && code == kExitOk) return static_cast<int>(kExitInvalid);
-    return code;
-  };
+  Command command(options);
+  ApplyReport& report = command.report;
+  auto finish = [&](int code, const std::string& status) { return command.Finish(code, status); };
   auto refuse = [&](const std::string& error) {
     std::cerr << "schemac: error: " << error << "\n";
     report.error = error;
@@ -607,7 +619,7 @@ int RunRollback(const ApplyOptions& given, int64_t to) {
   g_command = "rollback";
   if (int code = Validate(options, allowed, conninfo); code != kExitOk) return finish(code, "invalid");
 
-  try {
+  return command.Guard([&]() -> int {
     InstallCancelHandlers();
     catalog::Session control(conninfo);
     apply::AcquireRunLock(control, options.settings.lock_wait_seconds);
@@ -700,15 +712,7 @@ int RunRollback(const ApplyOptions& given, int64_t to) {
     int code = RunRecorded(options, allowed, conninfo, control, ex, report, status);
     if (status == "applied") apply::MarkRolledBack(control, target->id);
     return finish(code, status);
-  } catch (const apply::LockBusy& e) {
-    std::cerr << "schemac: error: " << e.what() << "\n";
-    report.error = e.what();
-    return finish(kExitFailed, "lock_busy");
-  } catch (const std::exception& e) {
-    std::cerr << "schemac: error: " << e.what() << "\n";
-    report.error = e.what();
-    return finish(kExitFailed, "failed");
-  }
+  });
 }
 
 int RunHistory(const HistoryOptions& options) {
