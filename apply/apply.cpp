@@ -292,6 +292,10 @@ ExecuteResult Execute(const emit::Plan& plan, catalog::Session& control, const E
         std::vector<double> seconds(segment.steps.size(), 0);
         bool in_commit = false;
         CancelWatcher watcher(options.cancel, *work);
+        if (options.dry_run) {  // a retry rehearses from the start again
+          held.clear();
+          for (std::size_t k = 0; k < segment.steps.size(); ++k) result.steps[index + k].locks.clear();
+        }
         try {
           work->Execute("BEGIN");
           // Apply sets its own timeouts (the session's startup options); a long step runs

@@ -180,7 +180,8 @@ struct BackupSet {
 };
 BackupSet DataLossTables(const emit::Plan& plan);
 
-/// Saves `tables` (structure and rows) with pg_dump --format=custom into
+/// Saves `tables` (structure and rows; a partitioned table with all its partitions) with
+/// pg_dump --format=custom into
 /// `dir`/schemac-run-<run_id>.dump, written under a temporary name and renamed when complete.
 /// Returns its absolute path; throws std::runtime_error with pg_dump's message.
 std::string BackupTables(const std::string& conninfo, const std::string& dir, int64_t run_id,

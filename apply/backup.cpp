@@ -55,9 +55,24 @@ std::string BackupTables(const std::string& conninfo, const std::string& dir, in
   std::string partial = path + ".partial";
   std::vector<std::string> argv = {catalog::EmbeddedCluster::FindBinDir() + "/pg_dump", "--format=custom",
                                    "--no-owner", "--file", partial, "--dbname", conninfo};
+  // A partitioned table holds no rows itself: its partitions, at every level, are saved with it.
+  std::set<ir::QualifiedName> saved;
+  catalog::Session session(conninfo);
   for (const ir::QualifiedName& t : tables) {
-    argv.push_back("--table");
-    argv.push_back(ExactPattern(t));
+    std::vector<ir::QualifiedName> tree = {t};  // a plain table: no partition tree
+    for (const catalog::Row& r : session.Query(
+             "SELECT n.nspname::text, c.relname::text FROM pg_catalog.pg_partition_tree("
+             "pg_catalog.format('%I.%I', $1::text, $2::text)::pg_catalog.regclass) p "
+             "JOIN pg_catalog.pg_class c ON c.oid = p.relid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+             "ORDER BY p.level, 1, 2",
+             {t.schema, t.name})) {
+      tree.push_back(ir::QualifiedName{r.at(0).value_or(""), r.at(1).value_or("")});
+    }
+    for (const ir::QualifiedName& name : tree) {
+      if (!saved.insert(name).second) continue;
+      argv.push_back("--table");
+      argv.push_back(ExactPattern(name));
+    }
   }
   catalog::ProcessResult r = catalog::RunProcess(argv);
   if (!r.Ok()) {

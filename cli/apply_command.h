@@ -1,5 +1,5 @@
-// `schemac apply` and `schemac history`: planning against the live database under the run lock,
-// the risk policy, and running the plan through apply/ (docs/apply.md).
+// `schemac apply`, `rollback` and `history`: planning against the live database under the run
+// lock, the risk policy, and running the plan through apply/ (docs/apply.md).
 #pragma once
 
 #include <string>

@@ -1,5 +1,5 @@
 // The plan: ordered, segmented DDL with its rollback. This header is the contract between the
-// planner (diff/ + emit/) and its users (cli/, later apply/ and lint/).
+// planner (diff/ + emit/) and its users (cli/, apply/ and lint/).
 #pragma once
 
 #include <cstddef>

@@ -541,6 +541,8 @@ class Classifier {
         // A CHECK validated by this file on the table (the online recipe): PostgreSQL skips the
         // scan when it implies the bound, which the file is trusted to have matched.
         if (validated_checks_.count(a.name)) return LockMode::ShareUpdateExclusive;
+        // A partition and a parent both created by this file hold no rows yet: nothing to scan.
+        if (!existing && created_.count(a.name)) return LockMode::ShareUpdateExclusive;
         Report("MG501", span,
                fmt::format("ATTACH PARTITION scans {} (and the DEFAULT partition) under an ACCESS EXCLUSIVE lock unless "
                            "a validated CHECK implies the bound",

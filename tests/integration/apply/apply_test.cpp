@@ -470,3 +470,30 @@ TEST_CASE("a transaction too large for the lock table is refused, and --batch sp
 }
 
 }  // namespace
+
+namespace {
+
+TEST_CASE("apply --backup saves a partitioned table with the partitions that hold its rows", "[apply]") {
+  Fixture f("apply_backup_partitioned");
+  const std::string parts =
+      "CREATE TABLE public.p (k integer NOT NULL, w text) PARTITION BY RANGE (k);\n"
+      "CREATE TABLE public.p1 PARTITION OF public.p FOR VALUES FROM (0) TO (100);\n";
+  std::string with = f.File("with.sql", parts);
+  std::string without = f.File("without.sql",
+                                "CREATE TABLE public.p (k integer NOT NULL) PARTITION BY RANGE (k);\n"
+                                "CREATE TABLE public.p1 PARTITION OF public.p FOR VALUES FROM (0) TO (100);\n");
+  REQUIRE(RunSchemac(f.Apply(with)).exit_code == 0);
+  testing::RunSql(f.db.Conninfo(), "INSERT INTO p VALUES (5, 'five')");
+  const std::string dir = f.dir.File("backups");
+  RunResult r = RunSchemac(f.Apply(without, {"--allow", "safe,locks,data-loss", "--backup", dir}));
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  testing::ScratchDatabase restored("apply_backup_partitioned_restored");
+  catalog::ProcessResult p = catalog::RunProcess({catalog::EmbeddedCluster::FindBinDir() + "/pg_restore", "--no-owner",
+                                                  "-d", restored.Conninfo(), dir + "/schemac-run-2.dump"});
+  INFO(p.err);
+  REQUIRE(p.Ok());
+  CHECK(Query(restored.Conninfo(), "SELECT k || w FROM public.p") == "5five\n");
+}
+
+}  // namespace
