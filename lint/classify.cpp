@@ -720,7 +720,10 @@ class Classifier {
         return LockMode::None;
       case ActionKind::Savepoint:
       case ActionKind::Comment:
-      case ActionKind::Other: return LockMode::None;
+      case ActionKind::Other:
+        // A materialized view created here: its indexes are built on rows nobody reads yet.
+        if (a.object_type == "materialized view") created_.insert(a.relation.name);
+        return LockMode::None;
     }
     return LockMode::None;
   }

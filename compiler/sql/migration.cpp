@@ -377,6 +377,7 @@ void ReadStatement(PgQuery__Node* node, MigrationStatement& out) {
       a.kind = node->create_table_as_stmt->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW ? ActionKind::Other
                                                                                               : ActionKind::CreateTable;
       if (node->create_table_as_stmt->into) a.relation = Relation(node->create_table_as_stmt->into->rel);
+      if (a.kind == ActionKind::Other) a.object_type = "materialized view";
       break;
     case PG_QUERY__NODE__NODE_INDEX_STMT: {
       const PgQuery__IndexStmt& s = *node->index_stmt;

@@ -126,7 +126,8 @@ struct Action {
   bool has_using = false;    // AlterColumnType: USING
   bool unlogged = false;     // SetLogged: SET UNLOGGED
   bool neighbor = false;     // EnumAddValue: BEFORE / AFTER given
-  std::string object_type;   // DropOther / RenameOther / SetSchema / Comment: "view", "sequence", ...;
+  std::string object_type;   // DropOther / RenameOther / SetSchema / Comment: "view", "sequence", ...; Other:
+                             // "materialized view" for CREATE MATERIALIZED VIEW;
                              // the ALTER TABLE actions: "table", "index", "view", "sequence", ... (the
                              // statement ALTER TABLE, ALTER INDEX, ... as written)
   std::string expression;    // AddConstraint CHECK: the condition, deparsed; CreateIndex: the WHERE

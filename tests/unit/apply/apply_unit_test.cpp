@@ -96,7 +96,7 @@ TEST_CASE("the lock-table estimate and --batch splitting keep the steps in order
   CHECK(apply::SplitIntoBatches(plan, 1).segments.size() == 11);
 }
 
-TEST_CASE("--backup saves the tables of dropped tables and of dropped or retyped columns", "[apply]") {
+TEST_CASE("the backup set: the tables of dropped tables and of dropped or retyped columns", "[apply]") {
   emit::Plan plan;
   emit::Segment s;
   emit::Step drop_table = MakeStep("drop_table", {"DROP TABLE a.t;"}, {ir::ObjectKind::Table, "a", "t", ""});
