@@ -35,7 +35,7 @@ void ClassifyPlan(emit::Plan& plan, const ir::Database& before,
   std::vector<lint::Finding> findings = lint::LintFile(parsed, sources, &before, lint::LintOptions{}, diags);
   if (sizes != nullptr) lint::WeighBySize(findings, *sizes, small_table_rows);
   for (const lint::Finding& f : findings) {
-    if (f.rule->risk == lint::RiskClass::Safe || f.suppressed_by) continue;
+    if (f.risk == lint::RiskClass::Safe || f.suppressed_by) continue;
     emit::Step* step = nullptr;
     for (const auto& [at, s] : starts) {
       if (at <= f.span.begin) step = s;
