@@ -165,7 +165,9 @@ void AcquireRunLock(catalog::Session& session, double wait_seconds) {
     // (and keeps the waiters in the server's queue, first come first served).
     session.Execute("BEGIN");
     try {
-      session.Query("SELECT pg_catalog.set_config('lock_timeout', $1, true)",
+      // statement_timeout (--statement-timeout) must not cut the wait short.
+      session.Query("SELECT pg_catalog.set_config('lock_timeout', $1, true), "
+                    "pg_catalog.set_config('statement_timeout', '0', true)",
                     {fmt::format("{}ms", static_cast<int64_t>(wait_seconds * 1000))});
       session.Query("SELECT pg_catalog.pg_advisory_lock(" + key + ")");
       session.Execute("COMMIT");

@@ -215,6 +215,16 @@ TEST_CASE("a second apply waits for the run lock, then exits 3 naming the holder
   CHECK_THAT(r.err, Catch::Contains("pid " + std::to_string(holder.BackendPid())) &&
                         Catch::Contains("other-migrator"));
   CHECK(Query(f.db.Conninfo(), "SELECT count(*) FROM pg_class WHERE relname = 't'") == "0\n");
+
+  // Released within --lock-wait: the waiting apply runs, whatever its --statement-timeout.
+  Background waiting(f.dir, "waiting", f.Apply(v1, {"--lock-wait", "60s", "--statement-timeout", "1s"}));
+  REQUIRE(WaitUntil(f.db.Conninfo(), SchemacWaitsForLock()));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  holder.Query("SELECT pg_advisory_unlock(29539, 2)");
+  RunResult r2 = waiting.Wait();
+  INFO(r2.err);
+  CHECK(r2.exit_code == 0);
+  CHECK(Query(f.db.Conninfo(), "SELECT count(*) FROM pg_class WHERE relname = 't'") == "1\n");
 }
 
 TEST_CASE("the backend terminated mid-transaction: nothing committed, the failure recorded, a rerun succeeds",
