@@ -61,6 +61,15 @@ class CancelWatcher {
   std::thread thread_;
 };
 
+/// The partitions pending detach (an interrupted DETACH ... CONCURRENTLY): the statement that
+/// finishes each, and the partition's schema.
+constexpr const char* kPendingDetaches =
+    "SELECT pg_catalog.format('ALTER TABLE %I.%I DETACH PARTITION %I.%I FINALIZE;', pn.nspname, p.relname, "
+    "cn.nspname, c.relname), cn.nspname::text "
+    "FROM pg_catalog.pg_inherits h JOIN pg_catalog.pg_class c ON c.oid = h.inhrelid "
+    "JOIN pg_catalog.pg_namespace cn ON cn.oid = c.relnamespace JOIN pg_catalog.pg_class p ON p.oid = h.inhparent "
+    "JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace WHERE h.inhdetachpending";
+
 /// What an interrupted statement can leave behind: invalid indexes (a failed CREATE INDEX or
 /// REINDEX CONCURRENTLY) by qualified name, and partitions pending detach, as the statement that
 /// finishes each.
@@ -72,15 +81,11 @@ struct Leftovers {
 Leftovers ReadLeftovers(catalog::Session& session) {
   Leftovers out;
   for (const catalog::Row& r : session.Query(
-           "SELECT 'index', pg_catalog.format('%I.%I', n.nspname, c.relname), n.nspname::text "
-           "FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid "
-           "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE NOT i.indisvalid "
-           "UNION ALL "
-           "SELECT 'detach', pg_catalog.format('ALTER TABLE %I.%I DETACH PARTITION %I.%I FINALIZE;', pn.nspname, "
-           "p.relname, cn.nspname, c.relname), cn.nspname::text "
-           "FROM pg_catalog.pg_inherits h JOIN pg_catalog.pg_class c ON c.oid = h.inhrelid "
-           "JOIN pg_catalog.pg_namespace cn ON cn.oid = c.relnamespace JOIN pg_catalog.pg_class p ON p.oid = h.inhparent "
-           "JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace WHERE h.inhdetachpending")) {
+           std::string("SELECT 'index', pg_catalog.format('%I.%I', n.nspname, c.relname), n.nspname::text "
+                       "FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid "
+                       "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE NOT i.indisvalid "
+                       "UNION ALL SELECT 'detach', d.* FROM (") +
+           kPendingDetaches + ") d")) {
     (r.at(0).value_or("") == "index" ? out.invalid_indexes : out.pending_detaches).insert(r.at(1).value_or(""));
   }
   return out;
@@ -193,12 +198,7 @@ double RetryBoundSeconds(const Settings& settings) {
 std::vector<std::string> FinishPendingDetaches(catalog::Session& session,
                                                const std::function<bool(const std::string&)>& in_scope) {
   std::vector<std::string> ran;
-  for (const catalog::Row& r : session.Query(
-           "SELECT pg_catalog.format('ALTER TABLE %I.%I DETACH PARTITION %I.%I FINALIZE;', pn.nspname, p.relname, "
-           "cn.nspname, c.relname), cn.nspname::text "
-           "FROM pg_catalog.pg_inherits h JOIN pg_catalog.pg_class c ON c.oid = h.inhrelid "
-           "JOIN pg_catalog.pg_namespace cn ON cn.oid = c.relnamespace JOIN pg_catalog.pg_class p ON p.oid = h.inhparent "
-           "JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace WHERE h.inhdetachpending ORDER BY 1")) {
+  for (const catalog::Row& r : session.Query(std::string(kPendingDetaches) + " ORDER BY 1")) {
     if (!in_scope(r.at(1).value_or(""))) continue;
     session.Execute(*r.at(0));
     ran.push_back(*r.at(0));

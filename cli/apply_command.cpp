@@ -148,13 +148,6 @@ std::string DiagnosticText(const PlanOutcome& outcome) {
   return out;
 }
 
-bool InScope(const DiffOptions& planning, const std::string& schema) {
-  if (schema == "schemac" || schema == "pg_catalog" || schema == "information_schema") return false;
-  bool included = planning.include_schemas.empty();
-  for (const std::string& p : planning.include_schemas) included = included || catalog::SchemaPatternMatches(p, schema);
-  for (const std::string& p : planning.exclude_schemas) included = included && !catalog::SchemaPatternMatches(p, schema);
-  return included;
-}
 
 }  // namespace
 
@@ -392,7 +385,7 @@ bool PrepareResume(const ApplyOptions& options, catalog::Session& control, const
     return false;
   }
   for (const std::string& sql : apply::FinishPendingDetaches(
-           control, [&](const std::string& schema) { return InScope(options.planning, schema); })) {
+           control, [&](const std::string& schema) { return InManagedScope(schema, options.planning); })) {
     Log(fmt::format("resuming run {}: ran {}", interrupted.id, sql));
   }
   Log(fmt::format("resuming run {}: planning from the database as it is now", interrupted.id));

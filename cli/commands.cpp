@@ -284,6 +284,8 @@ bool WriteOutput(const std::string& path, const std::string& content) {
 
 }  // namespace
 
+bool InManagedScope(const std::string& schema, const DiffOptions& options) { return InScope(schema, options); }
+
 void PrintDiagnostics(const ir::Diagnostics& diags, const ir::SourceManager& sources) {
   for (const ir::Diagnostic& d : diags.items()) std::cerr << ir::FormatDiagnostic(d, &sources) << "\n";
 }

@@ -106,6 +106,10 @@ struct DatabaseState {
 /// Reads it; on failure reports to `diags` and returns nullopt.
 std::optional<DatabaseState> ReadDatabaseState(const DiffOptions& options, ir::Diagnostics& diags);
 
+/// True when `schema` is in the managed scope of `options` (include/exclude patterns; never the
+/// schema `schemac`), as planning reads it.
+bool InManagedScope(const std::string& schema, const DiffOptions& options);
+
 /// Prints diagnostics to stderr, with file:line:col where they have a source.
 void PrintDiagnostics(const ir::Diagnostics& diags, const ir::SourceManager& sources);
 
