@@ -268,33 +268,45 @@ TEST_CASE("P1 online: online plans of a state against itself are empty too", "[p
   Idempotence("P1 online idempotence", true, 4);
 }
 
-void RoundTrip(const std::string& name, bool online, int divisor) {
-  property::Features features = property::DefaultFeatures();
-  features.written_forms = true;
-  g_online = online;
-  CheckProperty(name, [features] {
-    StatePair p = *property::GenStatePair(features);
-    TempDir dir;
-    std::string a_file = dir.Write("a/schema.sql", property::RenderDatabase(p.a));
-    std::string b_file = dir.Write("b/schema.sql", property::RenderDatabase(p.b));
-    CaseDatabase db;
+// One round-trip case: a random pair (a, b), a applied with rows to the case's database, and what
+// must survive the migration (Snapshot). `run` migrates a -> b and back.
+struct RoundTripCase {
+  StatePair p;
+  TempDir dir;
+  std::string a_file, b_file;
+  CaseDatabase db;
+  std::map<std::string, std::string> before;
+
+  explicit RoundTripCase(const property::Features& features) : p(*property::GenStatePair(features)) {
+    a_file = dir.Write("a/schema.sql", property::RenderDatabase(p.a));
+    b_file = dir.Write("b/schema.sql", property::RenderDatabase(p.b));
     ApplyScript(db.Conninfo(), a_file, "applying state a");
     std::string rows;
     for (const auto& [qn, t] : p.a.tables) {
       for (const std::string& insert : property::RowsFor(p.a, t)) rows += insert + "\n";
     }
     if (!rows.empty()) ApplyScript(db.Conninfo(), rows, "inserting rows");
-    auto before = Snapshot(db.Conninfo(), p.a, p.b);
+    before = Snapshot(db.Conninfo(), p.a, p.b);
+  }
+  void RequireKept(const char* what) { RequireSame(before, Snapshot(db.Conninfo(), p.a, p.b), what); }
+};
 
-    cli::PlanOutcome forward = PlanOk(db.Conninfo(), b_file, "database(a) -> b");
+void RoundTrip(const std::string& name, bool online, int divisor) {
+  property::Features features = property::DefaultFeatures();
+  features.written_forms = true;
+  g_online = online;
+  CheckProperty(name, [features] {
+    RoundTripCase c(features);
+    const std::string& db = c.db.Conninfo();
+    cli::PlanOutcome forward = PlanOk(db, c.b_file, "database(a) -> b");
     std::string rollback_sql = emit::RenderSql(forward.plans.rollback);
-    ApplyScript(db.Conninfo(), emit::RenderSql(forward.plans.forward), "the forward plan");
-    RequireEmpty(PlanOk(db.Conninfo(), b_file, "database(after forward) -> b"), "after the forward plan, -> b");
-    RequireSame(before, Snapshot(db.Conninfo(), p.a, p.b), "after the forward plan");
+    ApplyScript(db, emit::RenderSql(forward.plans.forward), "the forward plan");
+    RequireEmpty(PlanOk(db, c.b_file, "database(after forward) -> b"), "after the forward plan, -> b");
+    c.RequireKept("after the forward plan");
 
-    ApplyScript(db.Conninfo(), rollback_sql, "the recorded rollback");
-    RequireEmpty(PlanOk(db.Conninfo(), a_file, "database(after rollback) -> a"), "after the rollback, -> a");
-    RequireSame(before, Snapshot(db.Conninfo(), p.a, p.b), "after the rollback");
+    ApplyScript(db, rollback_sql, "the recorded rollback");
+    RequireEmpty(PlanOk(db, c.a_file, "database(after rollback) -> a"), "after the rollback, -> a");
+    c.RequireKept("after the rollback");
   }, divisor);
   g_online = false;
 }
@@ -347,23 +359,12 @@ void ExecutorRoundTrip(const std::string& name, bool online, int divisor) {
   features.written_forms = true;
   g_online = online;
   CheckProperty(name, [features] {
-    StatePair p = *property::GenStatePair(features);
-    TempDir dir;
-    std::string a_file = dir.Write("a/schema.sql", property::RenderDatabase(p.a));
-    std::string b_file = dir.Write("b/schema.sql", property::RenderDatabase(p.b));
-    CaseDatabase db;
-    ApplyScript(db.Conninfo(), a_file, "applying state a");
-    std::string rows;
-    for (const auto& [qn, t] : p.a.tables) {
-      for (const std::string& insert : property::RowsFor(p.a, t)) rows += insert + "\n";
-    }
-    if (!rows.empty()) ApplyScript(db.Conninfo(), rows, "inserting rows");
-    auto before = Snapshot(db.Conninfo(), p.a, p.b);
-    cli::PlanOutcome forward = PlanOk(db.Conninfo(), b_file, "database(a) -> b");
-    Execute(db.Conninfo(), forward.plans.forward, b_file, "the forward plan");
-    RequireSame(before, Snapshot(db.Conninfo(), p.a, p.b), "after the forward plan");
-    Execute(db.Conninfo(), forward.plans.rollback, a_file, "the recorded rollback");
-    RequireSame(before, Snapshot(db.Conninfo(), p.a, p.b), "after the rollback");
+    RoundTripCase c(features);
+    cli::PlanOutcome forward = PlanOk(c.db.Conninfo(), c.b_file, "database(a) -> b");
+    Execute(c.db.Conninfo(), forward.plans.forward, c.b_file, "the forward plan");
+    c.RequireKept("after the forward plan");
+    Execute(c.db.Conninfo(), forward.plans.rollback, c.a_file, "the recorded rollback");
+    c.RequireKept("after the rollback");
   }, divisor);
   g_online = false;
 }

@@ -3,6 +3,8 @@
 // Every test checks the database by dump or introspection afterwards.
 #include <catch2/catch.hpp>
 
+#include <memory>
+
 #include <nlohmann/json.hpp>
 
 #include "compiler/catalog/session.h"
@@ -31,6 +33,13 @@ struct Fixture {
   }
   /// The managed state's dump (schemac's own schema left out).
   std::string Dump() const { return testing::DumpSchema(db.Conninfo(), "schemac"); }
+  /// A session holding a lock on public.t in `mode`, in an open transaction (ROLLBACK releases it).
+  std::unique_ptr<catalog::Session> HoldLock(const std::string& mode) const {
+    auto session = std::make_unique<catalog::Session>(db.Conninfo());
+    session->Execute("BEGIN");
+    session->Execute("LOCK TABLE public.t IN " + mode + " MODE");
+    return session;
+  }
 };
 
 const char* kV1 = "CREATE TABLE public.t (id integer PRIMARY KEY, v text);\n";
@@ -151,9 +160,8 @@ TEST_CASE("lock_timeout: bounded retries, then exit 3 with nothing changed", "[a
   const std::vector<std::string> options = {"--lock-timeout", "300ms", "--retries", "2"};
 
   SECTION("a reader holds ACCESS SHARE: the ALTER's transaction is retried") {
-    catalog::Session holder(f.db.Conninfo());
-    holder.Execute("BEGIN");
-    holder.Execute("LOCK TABLE public.t IN ACCESS SHARE MODE");
+    std::unique_ptr<catalog::Session> holder_session = f.HoldLock("ACCESS SHARE");
+    catalog::Session& holder = *holder_session;
     auto start = std::chrono::steady_clock::now();
     RunResult r = RunSchemac(f.Apply(v2, options));
     double seconds = Elapsed(start);
@@ -166,9 +174,8 @@ TEST_CASE("lock_timeout: bounded retries, then exit 3 with nothing changed", "[a
     holder.Execute("ROLLBACK");
   }
   SECTION("an ALTER holds ACCESS EXCLUSIVE: introspection itself is retried") {
-    catalog::Session holder(f.db.Conninfo());
-    holder.Execute("BEGIN");
-    holder.Execute("LOCK TABLE public.t IN ACCESS EXCLUSIVE MODE");
+    std::unique_ptr<catalog::Session> holder_session = f.HoldLock("ACCESS EXCLUSIVE");
+    catalog::Session& holder = *holder_session;
     RunResult r = RunSchemac(f.Apply(v2, options));
     INFO(r.err);
     CHECK(r.exit_code == 3);
@@ -184,9 +191,8 @@ TEST_CASE("two applies started together while a conflicting lock is held: exactl
   Fixture f("apply_two");
   std::string v1 = f.File("v1.sql", kV1), v2 = f.File("v2.sql", kV2);
   REQUIRE(RunSchemac(f.Apply(v1)).exit_code == 0);
-  catalog::Session holder(f.db.Conninfo());
-  holder.Execute("BEGIN");
-  holder.Execute("LOCK TABLE public.t IN ACCESS SHARE MODE");
+  std::unique_ptr<catalog::Session> holder_session = f.HoldLock("ACCESS SHARE");
+  catalog::Session& holder = *holder_session;
   const std::vector<std::string> options = {"--lock-timeout", "500ms", "--retries", "8"};
   Background a(f.dir, "a", f.Apply(v2, options));
   Background b(f.dir, "b", f.Apply(v2, options));
@@ -233,9 +239,8 @@ TEST_CASE("the backend terminated mid-transaction: nothing committed, the failur
   std::string v1 = f.File("v1.sql", kV1), v2 = f.File("v2.sql", kV2);
   REQUIRE(RunSchemac(f.Apply(v1)).exit_code == 0);
   const std::string before = f.Dump();
-  catalog::Session holder(f.db.Conninfo());
-  holder.Execute("BEGIN");
-  holder.Execute("LOCK TABLE public.t IN ACCESS SHARE MODE");
+  std::unique_ptr<catalog::Session> holder_session = f.HoldLock("ACCESS SHARE");
+  catalog::Session& holder = *holder_session;
   Background run(f.dir, "run", f.Apply(v2, {"--lock-timeout", "30s"}));
   REQUIRE(WaitUntil(f.db.Conninfo(), SchemacWaitsForLock()));
   testing::QueryValue(f.db.Conninfo(),
@@ -259,9 +264,8 @@ TEST_CASE("SIGTERM cancels the running statement, rolls back and records the run
   std::string v1 = f.File("v1.sql", kV1), v2 = f.File("v2.sql", kV2);
   REQUIRE(RunSchemac(f.Apply(v1)).exit_code == 0);
   const std::string before = f.Dump();
-  catalog::Session holder(f.db.Conninfo());
-  holder.Execute("BEGIN");
-  holder.Execute("LOCK TABLE public.t IN ACCESS SHARE MODE");
+  std::unique_ptr<catalog::Session> holder_session = f.HoldLock("ACCESS SHARE");
+  catalog::Session& holder = *holder_session;
   Background run(f.dir, "run", f.Apply(v2, {"--lock-timeout", "60s", "--report", f.dir.File("report.json")}));
   REQUIRE(WaitUntil(f.db.Conninfo(), SchemacWaitsForLock()));
   auto start = std::chrono::steady_clock::now();
